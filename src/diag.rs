@@ -1,0 +1,231 @@
+//! Diagnostics: what every stage reports, rendered through miette for people and as JSON for tools.
+//!
+//! A diagnostic is data (code, severity, message, labelled spans, help); the stages build them
+//! with [`Diag::error`] / [`Diag::warning`] and never format for a terminal themselves.
+
+use crate::source::{Location, SourceMap, Span};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use serde::Serialize;
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Stops the policy from being used.
+    Error,
+    /// Worth fixing; an error under `--deny-warnings`.
+    Warning,
+}
+
+/// A labelled span inside a diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What to say there (may be empty).
+    pub text: String,
+}
+
+/// One problem found in a policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diag {
+    /// Stable code such as `credo::name::unknown-skill`.
+    pub code: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// One lowercase sentence, user text in backticks.
+    pub message: String,
+    /// The primary label comes first.
+    pub labels: Vec<Label>,
+    /// What to write instead.
+    pub help: Option<String>,
+}
+
+impl Diag {
+    /// An error at `span`.
+    pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+        Diag {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            labels: vec![Label {
+                span,
+                text: String::new(),
+            }],
+            help: None,
+        }
+    }
+
+    /// A warning at `span`.
+    pub fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+        Diag {
+            severity: Severity::Warning,
+            ..Diag::error(code, span, message)
+        }
+    }
+
+    /// Sets the primary label's text.
+    pub fn label(mut self, text: impl Into<String>) -> Self {
+        if let Some(l) = self.labels.first_mut() {
+            l.text = text.into();
+        }
+        self
+    }
+
+    /// Adds a secondary label.
+    pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    /// Sets the help line.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the help line if there is one.
+    pub fn maybe_help(mut self, help: Option<String>) -> Self {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+
+    /// The primary span.
+    pub fn span(&self) -> Span {
+        self.labels.first().map(|l| l.span).unwrap_or_default()
+    }
+
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Sorts diagnostics by position (file, then offset), errors before warnings at the same place.
+pub fn sort(diags: &mut [Diag]) {
+    diags.sort_by(|a, b| {
+        let (sa, sb) = (a.span(), b.span());
+        (sa.file, sa.start, a.severity, &a.message)
+            .cmp(&(sb.file, sb.start, b.severity, &b.message))
+    });
+}
+
+/// Renders one diagnostic for a terminal; `color` false gives stable plain text (snapshots).
+pub fn render(d: &Diag, sources: &SourceMap, color: bool) -> String {
+    let primary_file = d.span().file;
+    let file = sources.file(primary_file);
+    let mut md = MietteDiagnostic::new(d.message.clone())
+        .with_code(d.code)
+        .with_severity(match d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        });
+    let mut extra = Vec::new();
+    let labels: Vec<LabeledSpan> = d
+        .labels
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            if l.span.file != primary_file {
+                extra.push(format!("{}: {}", sources.location(l.span), l.text));
+                return None;
+            }
+            let text = (!l.text.is_empty()).then(|| l.text.clone());
+            let len = (l.span.end - l.span.start) as usize;
+            Some(if i == 0 {
+                LabeledSpan::new_primary_with_span(text, (l.span.start as usize, len))
+            } else {
+                LabeledSpan::new_with_span(text, (l.span.start as usize, len))
+            })
+        })
+        .collect();
+    md = md.with_labels(labels);
+    let mut help = d.help.clone().unwrap_or_default();
+    for e in extra {
+        if !help.is_empty() {
+            help.push('\n');
+        }
+        help.push_str(&e);
+    }
+    if !help.is_empty() {
+        md = md.with_help(help);
+    }
+    let report = miette::Report::new(md).with_source_code(
+        NamedSource::new(file.name.clone(), file.text.as_str().to_owned()).with_language("credo"),
+    );
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    if handler.render_report(&mut out, report.as_ref()).is_err() {
+        out = format!("{}: {}\n", d.code, d.message);
+    }
+    out
+}
+
+/// The machine-readable form of a diagnostic (`--error-format json`).
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonDiag {
+    /// Stable code.
+    pub code: &'static str,
+    /// `error` or `warning`.
+    pub severity: Severity,
+    /// The message.
+    pub message: String,
+    /// File name.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Label text at the primary span.
+    pub label: Option<String>,
+    /// What to write instead.
+    pub help: Option<String>,
+}
+
+impl JsonDiag {
+    /// The JSON form of a diagnostic.
+    pub fn new(d: &Diag, sources: &SourceMap) -> Self {
+        let Location { file, line, column } = sources.location(d.span());
+        JsonDiag {
+            code: d.code,
+            severity: d.severity,
+            message: d.message.clone(),
+            file,
+            line,
+            column,
+            label: d
+                .labels
+                .first()
+                .map(|l| l.text.clone())
+                .filter(|t| !t.is_empty()),
+            help: d.help.clone(),
+        }
+    }
+}
+
+/// "did you mean `x`?" when a candidate is close to `name`.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(name, c);
+        let dist = strsim::levenshtein(name, c);
+        let close = score >= 0.85 || dist <= 2.max(name.len() / 4);
+        if close && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| format!("did you mean `{c}`?"))
+}

@@ -1,0 +1,22 @@
+//! The `credo` command line: parses arguments, dispatches to a subcommand, sets the exit code.
+
+mod cli;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = match cli::Cli::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(cli::EXIT_USAGE),
+            };
+        }
+    };
+    ExitCode::from(cli::run(args))
+}

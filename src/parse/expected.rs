@@ -1,0 +1,232 @@
+//! Turns pest's "expected one of these rules" into a sentence in the policy author's terms.
+
+use super::Rule;
+use crate::diag::Diag;
+use crate::source::{FileId, Span};
+use pest::error::{ErrorVariant, InputLocation};
+
+/// What to call a rule in "expected …". One arm per rule and no wildcard, so a new grammar
+/// rule cannot be added without a name.
+fn name(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of file",
+        Rule::WHITESPACE | Rule::COMMENT => "a space or comment",
+        Rule::ident_char => "a letter, digit or `_`",
+        Rule::decl => "a declaration",
+        Rule::value => "a value",
+        Rule::role_item => "a role item (`title`, `require`, `prefer`, `decide`, …)",
+        Rule::guardrail => "a guardrail",
+        Rule::unary | Rule::primary | Rule::operand => "an expression such as `any credential` or `work_sample >= 70`",
+        Rule::reserved => "a name",
+        Rule::ident => "a name",
+        Rule::date => "a date such as `2026-01-01`",
+        Rule::duration | Rule::bad_duration => "a duration such as `3y`",
+        Rule::percent => "a percentage such as `75%`",
+        Rule::number => "a number",
+        Rule::int => "a whole number",
+        Rule::boolean => "`true` or `false`",
+        Rule::string | Rule::string_inner => "a string in double quotes",
+        Rule::lbrace => "`{`",
+        Rule::rbrace => "`}`",
+        Rule::lbracket | Rule::list => "a list such as `[a, b]`",
+        Rule::rbracket => "`]`",
+        Rule::lparen => "`(`",
+        Rule::rparen => "`)`",
+        Rule::comma => "`,`",
+        Rule::kw_policy => "`policy`",
+        Rule::kw_attribute => "`attribute`",
+        Rule::kw_skill => "`skill`",
+        Rule::kw_code => "`code`",
+        Rule::kw_provider => "`provider`",
+        Rule::kw_credential => "`credential`",
+        Rule::kw_role => "`role`",
+        Rule::kw_guardrails => "`guardrails`",
+        Rule::kw_exception => "`exception`",
+        Rule::kw_for => "`for`",
+        Rule::kw_because => "`because`",
+        Rule::kw_title | Rule::role_title => "`title`",
+        Rule::kw_family | Rule::role_family => "`family`",
+        Rule::kw_eligible | Rule::eligible => "`eligible when`",
+        Rule::kw_when => "`when`",
+        Rule::kw_require | Rule::kw_prefer | Rule::req_kind | Rule::requirement => {
+            "`require` or `prefer`"
+        }
+        Rule::kw_accept | Rule::accept_line => "`accept`",
+        Rule::kw_decide | Rule::decide_block => "`decide`",
+        Rule::kw_otherwise => "`otherwise`",
+        Rule::kw_onboarding | Rule::onboarding_block => "`onboarding`",
+        Rule::kw_module | Rule::module => "`module`",
+        Rule::kw_hours => "`hours`",
+        Rule::kw_waived_by => "`waived_by`",
+        Rule::kw_over => "`over`",
+        Rule::kw_selected => "`selected`",
+        Rule::kw_and => "`and`",
+        Rule::kw_or => "`or`",
+        Rule::kw_not | Rule::not_in => "`not`",
+        Rule::kw_in | Rule::in_list => "`in`",
+        Rule::kw_any | Rule::any_credential => "`any credential`",
+        Rule::kw_at | Rule::at_least => "`at least N …`",
+        Rule::kw_least => "`least`",
+        Rule::kw_where | Rule::where_clause => "`where`",
+        Rule::kw_degree | Rule::degree_term => "`degree`",
+        Rule::kw_met | Rule::met_call => "`met(…)`",
+        Rule::kw_skills_per_role | Rule::g_skills_per_role => "`skills_per_role`",
+        Rule::kw_adverse_impact | Rule::g_adverse_impact => "`adverse_impact`",
+        Rule::kw_min_tier | Rule::g_min_tier => "`min_tier`",
+        Rule::range_dots => "`..` as in `3..5`",
+        Rule::file => "a declaration",
+        Rule::field => "a field such as `title \"…\"`",
+        Rule::policy_decl
+        | Rule::attribute_decl
+        | Rule::skill_decl
+        | Rule::provider_decl
+        | Rule::credential_decl
+        | Rule::exception_decl
+        | Rule::role_decl
+        | Rule::guardrails_decl => {
+            "a declaration (`policy`, `attribute`, `skill`, `provider`, `credential`, `role`, `guardrails` or `exception`)"
+        }
+        Rule::accept_block => "`{` or the next requirement",
+        Rule::decide_rule => "a decide rule such as `advance when required_missing == 0`",
+        Rule::g_with_list | Rule::g_flag => "a guardrail",
+        Rule::item_kind => "`credentials`, `artifacts` or `labs`",
+        Rule::cmp => "a comparison (`==`, `!=`, `>=`, `<=`, `>`, `<`)",
+        Rule::expr
+        | Rule::or_expr
+        | Rule::and_expr
+        | Rule::not_expr
+        | Rule::paren
+        | Rule::comparison
+        | Rule::path => "an expression such as `any credential` or `work_sample >= 70`",
+    }
+}
+
+/// Converts a pest error into a diagnostic at the failing position.
+pub(crate) fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>) -> Diag {
+    let pos = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    // Point at the offending token, not at the whitespace before it.
+    let rest = text.get(pos..).unwrap_or("");
+    let token_len = rest
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+        .map(|(i, _)| i)
+        .unwrap_or(rest.len())
+        .clamp(if rest.is_empty() { 0 } else { 1 }, 40);
+    let token_len = rest
+        .char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .take_while(|end| *end <= token_len.max(1))
+        .last()
+        .unwrap_or(0);
+    let span = Span::new(file, pos, pos + token_len);
+    if rest.starts_with('"') {
+        return Diag::error(
+            "credo::syntax::unterminated-string",
+            span,
+            "this string is never closed",
+        )
+        .label("opened here")
+        .help(
+            "add the closing `\"` on the same line; a string cannot run past the end of its line",
+        );
+    }
+    let found = if rest.is_empty() {
+        "the end of the file".to_owned()
+    } else {
+        format!("`{}`", &rest[..token_len])
+    };
+    let (message, help) = match e.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut names: Vec<&str> = Vec::new();
+            for r in positives {
+                let n = name(r);
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+            if names.is_empty() {
+                (format!("unexpected {found}"), None)
+            } else {
+                let list = join_or(&names);
+                (
+                    format!("expected {list}, found {found}"),
+                    hint(&names, rest),
+                )
+            }
+        }
+        ErrorVariant::CustomError { message } => (message, None),
+    };
+    Diag::error("credo::syntax", span, message)
+        .label("here")
+        .maybe_help(help.or(Some(
+            "see SPEC §3–§4 for the form of each declaration".into(),
+        )))
+}
+
+fn join_or(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+/// A targeted suggestion for the most common slips.
+fn hint(expected: &[&str], rest: &str) -> Option<String> {
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    // A misspelt keyword: compare with the keywords that were expected here.
+    if !word.is_empty() {
+        let keywords: Vec<&str> = expected
+            .iter()
+            .filter(|n| n.starts_with('`') && n.ends_with('`') && !n.contains(' '))
+            .map(|n| n.trim_matches('`'))
+            .filter(|k| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .collect();
+        if !keywords.contains(&word.as_str()) {
+            if let Some(h) = crate::diag::did_you_mean(&word, keywords) {
+                return Some(h);
+            }
+        }
+    }
+    if expected.contains(&"`accept`") && !word.is_empty() && word != "accept" {
+        let line = rest
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_end()
+            .trim_end_matches('}')
+            .trim_end();
+        let snippet: String = line.chars().take(40).collect();
+        return Some(format!(
+            "each line of a requirement starts with `accept`: write `accept {snippet}`"
+        ));
+    }
+    if expected.contains(&"`when`") || expected.contains(&"`otherwise`") {
+        return Some("a decide rule reads `advance when EXPR` or `decline otherwise`".into());
+    }
+    let declarations = [
+        "policy",
+        "attribute",
+        "skill",
+        "provider",
+        "credential",
+        "role",
+        "guardrails",
+        "exception",
+    ];
+    if expected.iter().any(|n| n.starts_with("a declaration")) && !word.is_empty() {
+        if let Some(h) = crate::diag::did_you_mean(&word, declarations) {
+            return Some(h);
+        }
+    }
+    if word.chars().next().is_some_and(|c| c.is_ascii_digit()) && expected.contains(&"a name") {
+        return Some("names start with a letter or `_`".into());
+    }
+    None
+}
