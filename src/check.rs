@@ -824,20 +824,22 @@ fn default_decide(scope: &Scope<'_>, role: &RoleDecl) -> Vec<policy::DecideRule>
     vec![
         rule(
             Outcome::Advance,
-            Some(Cond::Cmp(
-                Field::RequiredMissing,
-                CmpOp::Eq,
-                Value::Num(0.0),
-            )),
+            Some(Cond::Cmp {
+                field: Field::RequiredMissing,
+                op: CmpOp::Eq,
+                value: Value::Num(0.0),
+                text: "required_missing == 0".into(),
+            }),
             "advance when required_missing == 0",
         ),
         rule(
             Outcome::Review,
-            Some(Cond::Cmp(
-                Field::RequiredMissing,
-                CmpOp::Eq,
-                Value::Num(1.0),
-            )),
+            Some(Cond::Cmp {
+                field: Field::RequiredMissing,
+                op: CmpOp::Eq,
+                value: Value::Num(1.0),
+                text: "required_missing == 1".into(),
+            }),
             "review when required_missing == 1",
         ),
         rule(Outcome::Decline, None, "decline otherwise"),

@@ -20,3 +20,6 @@ pub mod load;
 pub mod policy;
 
 pub use load::{compile_str, load_policy, Loaded};
+pub mod record;
+pub mod decision;
+pub mod eval;

@@ -5,6 +5,7 @@ use crate::ast::{AttrType, CmpOp, Duration, ItemKind, ReqKind};
 use crate::source::{Location, SourceMap, Span};
 use jiff::civil::Date;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A checked, compiled policy set.
 #[derive(Clone, Debug)]
@@ -258,7 +259,7 @@ pub struct AdverseImpact {
     pub selected: Vec<Outcome>,
 }
 
-/// A typed, resolved condition.
+/// A typed, resolved condition. Terms keep their source text for traces.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cond {
     /// All hold.
@@ -268,7 +269,12 @@ pub enum Cond {
     /// Does not hold.
     Not(Box<Cond>),
     /// `any credential [where C]`.
-    AnyCredential(Option<Box<Cond>>),
+    AnyCredential {
+        /// `where C`.
+        filter: Option<Box<Cond>>,
+        /// Source text.
+        text: Arc<str>,
+    },
     /// `at least N kind [where C]`.
     AtLeast {
         /// N.
@@ -277,17 +283,58 @@ pub enum Cond {
         kind: ItemKind,
         /// `where C`.
         filter: Option<Box<Cond>>,
+        /// Source text.
+        text: Arc<str>,
     },
     /// `degree [CMP LEVEL]` (level index: associate 0 … doctorate 3).
-    Degree(Option<(CmpOp, u8)>),
+    Degree {
+        /// Optional level comparison.
+        level: Option<(CmpOp, u8)>,
+        /// Source text.
+        text: Arc<str>,
+    },
     /// `met(SKILL)`.
     Met(usize),
     /// `FIELD CMP VALUE`.
-    Cmp(Field, CmpOp, Value),
+    Cmp {
+        /// The name read.
+        field: Field,
+        /// Operator (field on the left).
+        op: CmpOp,
+        /// The constant.
+        value: Value,
+        /// Source text.
+        text: Arc<str>,
+    },
     /// `FIELD [not] in [...]`.
-    In(Field, bool, Vec<Value>),
+    In {
+        /// The name read.
+        field: Field,
+        /// `not in`.
+        negated: bool,
+        /// The list.
+        values: Vec<Value>,
+        /// Source text.
+        text: Arc<str>,
+    },
     /// A boolean field on its own.
-    Test(Field),
+    Test {
+        /// The name read.
+        field: Field,
+        /// Source text.
+        text: Arc<str>,
+    },
+    /// `FIELD CMP FIELD` (decide counters, attributes): both of one type.
+    CmpFields {
+        /// Left name.
+        left: Field,
+        /// Operator.
+        op: CmpOp,
+        /// Right name.
+        right: Field,
+        /// Source text.
+        text: Arc<str>,
+    },
     /// Stands in for a condition that failed to check (never evaluated).
     Invalid,
 }

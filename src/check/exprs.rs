@@ -4,6 +4,7 @@ use super::{resolve, Scope};
 use crate::ast::*;
 use crate::diag::{did_you_mean, Diag};
 use crate::policy::{self, Cond, Field, Value, DEGREE_LEVELS};
+use std::sync::Arc;
 
 /// Where an expression is written: decides which names it may read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,7 +184,12 @@ impl Checker<'_, '_> {
         Cond::Invalid
     }
 
+    fn text(&self, e: &Expr) -> Arc<str> {
+        super::one_line(self.scope.sources.slice(e.span)).into()
+    }
+
     fn expr(&mut self, e: &Expr, ctx: Ctx) -> Cond {
+        let text = self.text(e);
         match &e.node {
             ExprKind::Or(parts) => Cond::Or(parts.iter().map(|p| self.expr(p, ctx)).collect()),
             ExprKind::And(parts) => Cond::And(parts.iter().map(|p| self.expr(p, ctx)).collect()),
@@ -196,7 +202,7 @@ impl Checker<'_, '_> {
                 let f = filter
                     .as_ref()
                     .map(|f| Box::new(self.expr(f, Ctx::Where(ItemKind::Credentials))));
-                Cond::AnyCredential(f)
+                Cond::AnyCredential { filter: f, text }
             }
             ExprKind::AtLeast {
                 n, kind, filter, ..
@@ -211,6 +217,7 @@ impl Checker<'_, '_> {
                     n: *n,
                     kind: *kind,
                     filter: f,
+                    text,
                 }
             }
             ExprKind::Degree(cmp) => {
@@ -218,10 +225,13 @@ impl Checker<'_, '_> {
                     return self.err(d);
                 }
                 match cmp {
-                    None => Cond::Degree(None),
+                    None => Cond::Degree { level: None, text },
                     Some((op, level)) => {
                         match DEGREE_LEVELS.iter().position(|l| *l == level.node) {
-                            Some(i) => Cond::Degree(Some((*op, i as u8))),
+                            Some(i) => Cond::Degree {
+                                level: Some((*op, i as u8)),
+                                text,
+                            },
                             None => {
                                 let help = did_you_mean(&level.node, DEGREE_LEVELS.iter().copied())
                                     .unwrap_or_else(|| {
@@ -261,7 +271,7 @@ impl Checker<'_, '_> {
                     None => Cond::Invalid,
                 }
             }
-            ExprKind::Compare(lhs, op, rhs) => self.compare(e, lhs, *op, rhs, ctx),
+            ExprKind::Compare(lhs, op, rhs) => self.compare(e, lhs, *op, rhs, ctx, text),
             ExprKind::In { lhs, negated, list } => {
                 let Some((field, ty)) = self.field_of(lhs, ctx) else {
                     return Cond::Invalid;
@@ -274,7 +284,12 @@ impl Checker<'_, '_> {
                         None => return Cond::Invalid,
                     }
                 }
-                Cond::In(field, *negated, values)
+                Cond::In {
+                    field,
+                    negated: *negated,
+                    values,
+                    text,
+                }
             }
             ExprKind::Test(operand) => {
                 if let OperandKind::Path(_) = operand.node {
@@ -296,7 +311,7 @@ impl Checker<'_, '_> {
                             )),
                         );
                     }
-                    Cond::Test(field)
+                    Cond::Test { field, text }
                 } else {
                     self.err(
                         Diag::error(
@@ -442,9 +457,20 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn compare(&mut self, e: &Expr, lhs: &Operand, op: CmpOp, rhs: &Operand, ctx: Ctx) -> Cond {
+    fn compare(
+        &mut self,
+        e: &Expr,
+        lhs: &Operand,
+        op: CmpOp,
+        rhs: &Operand,
+        ctx: Ctx,
+        text: Arc<str>,
+    ) -> Cond {
         let lhs_is_name = matches!(lhs.node, OperandKind::Path(_));
         let rhs_is_name = matches!(&rhs.node, OperandKind::Path(p) if p.len() > 1 || p.first().is_some_and(|i| ctx.field(&i.node).is_some()));
+        if lhs_is_name && rhs_is_name && !matches!(ctx, Ctx::Where(_)) {
+            return self.compare_fields(e, lhs, op, rhs, ctx, text);
+        }
         let (name, op, value) = match (lhs_is_name, rhs_is_name) {
             (true, _) => (lhs, op, rhs),
             (false, true) => (rhs, op.flip(), lhs),
@@ -491,9 +517,48 @@ impl Checker<'_, '_> {
         }
         let fname = self.scope.sources.slice(name.span).to_owned();
         match self.literal(value, ty, field, &fname) {
-            Some(v) => Cond::Cmp(field, op, v),
+            Some(value) => Cond::Cmp {
+                field,
+                op,
+                value,
+                text,
+            },
             None => Cond::Invalid,
         }
+    }
+
+    /// `required_met == required_total`: two names of the same type.
+    fn compare_fields(
+        &mut self,
+        e: &Expr,
+        lhs: &Operand,
+        op: CmpOp,
+        rhs: &Operand,
+        ctx: Ctx,
+        text: Arc<str>,
+    ) -> Cond {
+        let (Some((left, lt)), Some((right, rt))) = (self.field_of(lhs, ctx), self.field_of(rhs, ctx)) else {
+            return Cond::Invalid;
+        };
+        if lt != rt {
+            return self.err(
+                Diag::error(
+                    "credo::type::mismatch",
+                    e.span,
+                    format!("`{}` is {} but `{}` is {}", self.scope.sources.slice(lhs.span), lt.describe(), self.scope.sources.slice(rhs.span), rt.describe()),
+                )
+                .label("these cannot be compared")
+                .help("compare names of the same type, or a name with a value"),
+            );
+        }
+        if op.is_ordering() && matches!(lt, Ty::Bool | Ty::Str) {
+            return self.err(
+                Diag::error("credo::type::not-ordered", e.span, format!("{} cannot be compared with `{}`", lt.describe(), op.as_str()))
+                    .label("not ordered")
+                    .help("use `==` or `!=`"),
+            );
+        }
+        Cond::CmpFields { left, op, right, text }
     }
 
     /// Converts a literal operand to a value of the field's type.

@@ -431,11 +431,11 @@ fn possible(c: &Cond, mode: &Mode<'_>) -> (bool, bool) {
             let (t, f) = possible(x, mode);
             (f, t)
         }
-        Cond::Degree(_) => match mode {
+        Cond::Degree { .. } => match mode {
             Mode::NoDegree => (false, true),
             Mode::FreeOnly(_) => (true, true),
         },
-        Cond::AnyCredential(filter) => match mode {
+        Cond::AnyCredential { filter, .. } => match mode {
             Mode::NoDegree => (true, true),
             Mode::FreeOnly(free) => (count_free(free, filter.as_deref()) >= 1, true),
         },
@@ -443,6 +443,7 @@ fn possible(c: &Cond, mode: &Mode<'_>) -> (bool, bool) {
             n,
             kind: ItemKind::Credentials,
             filter,
+            ..
         } => match mode {
             Mode::NoDegree => (true, true),
             Mode::FreeOnly(free) => (count_free(free, filter.as_deref()) >= *n as usize, true),
@@ -494,11 +495,18 @@ fn static_where(c: &Cond, cred: &FreeCred<'_>) -> Option<bool> {
             }
         }
         Cond::Not(x) => static_where(x, cred).map(|b| !b),
-        Cond::Cmp(field, op, value) => {
+        Cond::Cmp {
+            field, op, value, ..
+        } => {
             let ord = static_field(*field, value, cred)?;
             Some(ord.is_some_and(|o| op.test(o)))
         }
-        Cond::In(field, negated, values) => {
+        Cond::In {
+            field,
+            negated,
+            values,
+            ..
+        } => {
             let mut any = false;
             for v in values {
                 if static_field(*field, v, cred)? == Some(std::cmp::Ordering::Equal) {

@@ -1,0 +1,356 @@
+//! Evaluation: a compiled [`Policy`], one [`Candidate`], one role and an explicit `as_of` give a
+//! [`Decision`] that explains itself (SPEC §5). Never reads the clock.
+
+mod evidence;
+
+use crate::ast::ReqKind;
+use crate::decision::*;
+use crate::policy::{Outcome, Policy, Role};
+use crate::record::Candidate;
+use evidence::{cmp_unknown_last, Prepared, Scope};
+use jiff::civil::Date;
+
+/// Which roles a record is evaluated for: its `applied` roles, else `--role`, else every role.
+/// An applied or requested role the policy does not have is an error.
+pub fn roles_for(policy: &Policy, cand: &Candidate, role: Option<&str>) -> Result<Vec<usize>, String> {
+    let wanted: Vec<&str> = if !cand.applied.is_empty() {
+        cand.applied.iter().map(String::as_str).collect()
+    } else if let Some(r) = role {
+        vec![r]
+    } else {
+        return Ok((0..policy.roles.len()).collect());
+    };
+    let mut out = Vec::new();
+    for w in wanted {
+        match policy.role_index.get(w) {
+            Some(&i) if !out.contains(&i) => out.push(i),
+            Some(_) => {}
+            None => {
+                let mut names: Vec<&str> = policy.roles.iter().map(|r| r.id.as_str()).collect();
+                names.sort_unstable();
+                let hint = crate::diag::did_you_mean(w, names.iter().copied())
+                    .map(|h| format!("; {h}"))
+                    .unwrap_or_else(|| format!("; the roles are {}", crate::diag_list(&names)));
+                return Err(format!("role `{w}` is not in the policy{hint}"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Evaluates one candidate for one role (an index into `policy.roles`) as of a date.
+pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> Decision {
+    let r = &policy.roles[role];
+    let prep = Prepared::new(policy, cand, as_of);
+
+    let eligible = r.eligible.as_ref().map(|(cond, src)| {
+        let mut terms = Vec::new();
+        let holds = prep.eval(cond, &Scope::Evidence(None), Some(&mut terms));
+        LineTrace {
+            line: 1,
+            text: src.text.clone(),
+            at: src.at.to_string(),
+            holds,
+            terms,
+        }
+    });
+
+    let skills: Vec<SkillResult> = r
+        .requirements
+        .iter()
+        .map(|req| {
+            let mut tried = Vec::new();
+            let mut via = None;
+            for (i, line) in req.lines.iter().enumerate() {
+                let mut terms = Vec::new();
+                let holds = prep.eval(&line.cond, &Scope::Evidence(Some(req.skill)), Some(&mut terms));
+                if holds && via.is_none() {
+                    via = Some(Via {
+                        line: i + 1,
+                        text: line.src.text.clone(),
+                        at: line.src.at.to_string(),
+                        evidence: evidence_of(&terms),
+                    });
+                }
+                tried.push(LineTrace {
+                    line: i + 1,
+                    text: line.src.text.clone(),
+                    at: line.src.at.to_string(),
+                    holds,
+                    terms,
+                });
+            }
+            SkillResult {
+                skill: policy.skills[req.skill].id.clone(),
+                kind: req.kind,
+                met: via.is_some(),
+                via,
+                tried,
+            }
+        })
+        .collect();
+
+    let met: Vec<(usize, bool)> = r
+        .requirements
+        .iter()
+        .zip(&skills)
+        .map(|(req, s)| (req.skill, s.met))
+        .collect();
+    let counts = counts(r, &met);
+    let mut guardrails = Vec::new();
+    let (mut outcome, rule) = match &eligible {
+        Some(e) if !e.holds => (
+            Outcome::Ineligible,
+            RuleRef {
+                text: format!("eligible when {}", e.text),
+                at: e.at.clone(),
+                default: false,
+            },
+        ),
+        _ => decide(&prep, r, &met, &counts),
+    };
+    let mut proposed = None;
+    if outcome == Outcome::Decline && policy.guardrails.no_auto_decline {
+        proposed = Some(Outcome::Decline);
+        outcome = Outcome::Review;
+        guardrails.push(GuardrailEffect {
+            name: "no_auto_decline".into(),
+            effect: "decline changed to review".into(),
+            reason: None,
+        });
+    }
+    for (name, reason) in &r.exceptions {
+        guardrails.push(GuardrailEffect {
+            name: name.clone(),
+            effect: "waived for this role by an exception".into(),
+            reason: Some(reason.clone()),
+        });
+    }
+
+    let mut waived = Vec::new();
+    let mut hours_saved = 0.0;
+    for m in &r.onboarding {
+        if met.iter().any(|(s, ok)| *s == m.waived_by && *ok) {
+            waived.push(m.id.clone());
+            hours_saved += m.hours;
+        }
+    }
+
+    let mut would_change = Vec::new();
+    if outcome != Outcome::Ineligible {
+        for (i, (req, s)) in r.requirements.iter().zip(&skills).enumerate() {
+            if s.met {
+                continue;
+            }
+            let mut alt = met.clone();
+            alt[i].1 = true;
+            let alt_counts = counts_for(r, &alt);
+            let (mut o, _) = decide(&prep, r, &alt, &alt_counts);
+            if o == Outcome::Decline && policy.guardrails.no_auto_decline {
+                o = Outcome::Review;
+            }
+            would_change.push(WouldChange {
+                skill: s.skill.clone(),
+                kind: req.kind,
+                outcome_if_met: o,
+            });
+        }
+    }
+
+    let next_steps = next_steps(&prep, r, &skills);
+    let notes = notes(&prep);
+
+    Decision {
+        candidate: cand.id.clone(),
+        role: r.id.clone(),
+        outcome,
+        proposed,
+        as_of,
+        policy: PolicyRef {
+            name: policy.name.clone(),
+            version: policy.version.clone(),
+            hash: policy.hash.clone(),
+        },
+        rule,
+        eligible,
+        skills,
+        counts,
+        onboarding: Onboarding { waived, hours_saved },
+        would_change,
+        next_steps,
+        guardrails,
+        notes,
+    }
+}
+
+fn counts(r: &Role, met: &[(usize, bool)]) -> Counts {
+    counts_for(r, met)
+}
+
+fn counts_for(r: &Role, met: &[(usize, bool)]) -> Counts {
+    let mut c = Counts {
+        required_met: 0,
+        required_missing: 0,
+        required_total: 0,
+        preferred_met: 0,
+        preferred_total: 0,
+        coverage: 1.0,
+    };
+    for (req, (_, m)) in r.requirements.iter().zip(met) {
+        match req.kind {
+            ReqKind::Required => {
+                c.required_total += 1;
+                if *m {
+                    c.required_met += 1;
+                } else {
+                    c.required_missing += 1;
+                }
+            }
+            ReqKind::Preferred => {
+                c.preferred_total += 1;
+                if *m {
+                    c.preferred_met += 1;
+                }
+            }
+        }
+    }
+    if c.required_total > 0 {
+        c.coverage = f64::from(c.required_met) / f64::from(c.required_total);
+    }
+    c
+}
+
+/// The first decide rule that holds.
+fn decide(prep: &Prepared<'_>, r: &Role, met: &[(usize, bool)], counts: &Counts) -> (Outcome, RuleRef) {
+    let scope = Scope::Decide { met, counts };
+    for rule in &r.decide {
+        let holds = rule.cond.as_ref().is_none_or(|c| prep.eval(c, &scope, None));
+        if holds {
+            return (
+                rule.outcome,
+                RuleRef {
+                    text: rule.src.text.clone(),
+                    at: rule.src.at.to_string(),
+                    default: rule.src.span == Default::default() || rule.src.text.is_empty() || is_default(r, rule),
+                },
+            );
+        }
+    }
+    // The checker guarantees an `otherwise`; fail closed to a human if it is ever missing.
+    (
+        Outcome::Review,
+        RuleRef {
+            text: "no decide rule held".into(),
+            at: r.at.to_string(),
+            default: true,
+        },
+    )
+}
+
+fn is_default(r: &Role, rule: &crate::policy::DecideRule) -> bool {
+    rule.src.at == r.at
+}
+
+/// The evidence a holding line used, as short strings.
+fn evidence_of(terms: &[TermTrace]) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in terms.iter().filter(|t| t.holds) {
+        match &t.detail {
+            Detail::Credentials { accepted, .. } => out.extend(accepted.iter().cloned()),
+            Detail::Items { matching, .. } => out.extend(matching.iter().cloned()),
+            Detail::WorkSample { best: Some(b) } => out.push(format!("work_sample {b}")),
+            Detail::Experience { months: Some(m) } => out.push(format!("experience {m} months")),
+            Detail::Attribute {
+                attribute,
+                value: Some(v),
+            } => out.push(format!(
+                "candidate.{attribute} = {}",
+                serde_json::to_string(v).unwrap_or_default()
+            )),
+            Detail::Degree { highest: Some(h) } => out.push(format!("degree: {h}")),
+            _ => {}
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// SPEC §5 step 7: for each unmet skill (required first), up to 3 catalogue credentials that
+/// list it and would meet one of its accept lines if held fresh and verified.
+fn next_steps(prep: &Prepared<'_>, r: &Role, skills: &[SkillResult]) -> Vec<NextStep> {
+    let policy = prep.policy;
+    let mut out = Vec::new();
+    for kind in [ReqKind::Required, ReqKind::Preferred] {
+        for (req, s) in r.requirements.iter().zip(skills) {
+            if s.met || req.kind != kind {
+                continue;
+            }
+            let mut found: Vec<usize> = Vec::new();
+            for (c, cred) in policy.credentials.iter().enumerate() {
+                if !cred.skills.contains(&req.skill) {
+                    continue;
+                }
+                let what_if = Prepared {
+                    policy,
+                    cand: prep.cand,
+                    as_of: prep.as_of,
+                    matched: prep.matched.clone(),
+                    extra: Some(c),
+                };
+                let helps = req
+                    .lines
+                    .iter()
+                    .any(|l| what_if.eval(&l.cond, &Scope::Evidence(Some(req.skill)), None));
+                if helps {
+                    found.push(c);
+                }
+            }
+            rank_credentials(prep, &mut found);
+            found.truncate(3);
+            if !found.is_empty() {
+                out.push(NextStep {
+                    skill: s.skill.clone(),
+                    credentials: found.into_iter().map(|c| policy.credentials[c].id.clone()).collect(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Ranks catalogue credentials: stacks into from a credential the candidate holds, then cost
+/// (unknown last), then hours (unknown last), then id.
+pub(crate) fn rank_credentials(prep: &Prepared<'_>, list: &mut [usize]) {
+    let policy = prep.policy;
+    let held: Vec<usize> = prep.matched.iter().flatten().copied().collect();
+    let stacks = |c: usize| held.iter().any(|h| policy.credentials[*h].stacks_into.contains(&c));
+    list.sort_by(|&a, &b| {
+        let (ca, cb) = (&policy.credentials[a], &policy.credentials[b]);
+        stacks(b)
+            .cmp(&stacks(a))
+            .then_with(|| cmp_unknown_last(ca.cost, cb.cost))
+            .then_with(|| cmp_unknown_last(ca.hours, cb.hours))
+            .then_with(|| ca.id.cmp(&cb.id))
+    });
+}
+
+fn notes(prep: &Prepared<'_>) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (h, m) in prep.cand.credentials.iter().zip(&prep.matched) {
+        if m.is_some() {
+            continue;
+        }
+        let name = h.title.as_ref().or(h.id.as_ref()).or(h.achievement.as_ref());
+        let name = name.map(String::as_str).unwrap_or("(unnamed)");
+        notes.push(match &h.issuer {
+            Some(issuer) => format!("credential \"{name}\" from {issuer} is not in the catalogue"),
+            None => format!("credential \"{name}\" is not in the catalogue"),
+        });
+    }
+    for a in &prep.cand.undeclared {
+        notes.push(format!(
+            "attribute `{a}` is not declared by the policy; rules cannot read it"
+        ));
+    }
+    notes
+}

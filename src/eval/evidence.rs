@@ -1,0 +1,638 @@
+//! Evidence: matching a candidate's credentials to the catalogue, accepting them (SPEC §4,
+//! steps 1–7), and evaluating conditions with an optional trace of every term.
+
+use crate::ast::{CmpOp, Duration, ItemKind};
+use crate::decision::{Detail, Reason, Refusal, TermTrace};
+use crate::policy::{Cond, Field, Policy, Value, DEGREE_LEVELS};
+use crate::record::{AttrValue, Candidate, HeldCredential};
+use jiff::civil::Date;
+use std::cmp::Ordering;
+
+/// What a condition may read besides the candidate: the skill of an accept line, or the
+/// results of the role's skills in a decide rule.
+pub(crate) enum Scope<'s> {
+    /// Evidence restricted to one skill (`accept`), or over all skills (`eligible when`).
+    Evidence(Option<usize>),
+    /// A decide rule: per-skill results and the counters.
+    Decide {
+        /// (skill index, met) for every skill of the role.
+        met: &'s [(usize, bool)],
+        /// The counters.
+        counts: &'s crate::decision::Counts,
+    },
+}
+
+/// One candidate prepared for evaluation: credentials matched once.
+pub(crate) struct Prepared<'a> {
+    pub(crate) policy: &'a Policy,
+    pub(crate) cand: &'a Candidate,
+    pub(crate) as_of: Date,
+    /// Catalogue index per held credential (`None` = not in the catalogue).
+    pub(crate) matched: Vec<Option<usize>>,
+    /// Fresh hypothetical credentials added for "what if" questions (catalogue index).
+    pub(crate) extra: Option<usize>,
+}
+
+impl<'a> Prepared<'a> {
+    pub(crate) fn new(policy: &'a Policy, cand: &'a Candidate, as_of: Date) -> Self {
+        let matched = cand
+            .credentials
+            .iter()
+            .map(|h| match_credential(policy, h))
+            .collect();
+        Prepared {
+            policy,
+            cand,
+            as_of,
+            matched,
+            extra: None,
+        }
+    }
+
+    /// Steps 2–7 of acceptance for a matched credential.
+    fn accept(
+        &self,
+        held: &HeldCredential,
+        cat: usize,
+        skill: Option<usize>,
+        filter: Option<&Cond>,
+    ) -> Result<(), Reason> {
+        let p = self.policy;
+        let c = &p.credentials[cat];
+        if let Some(s) = skill {
+            if !c.skills.contains(&s) {
+                return Err(Reason::SkillNotListed {
+                    skill: p.skills[s].id.clone(),
+                });
+            }
+        }
+        let issued = held.issued.ok_or(Reason::NoIssueDate)?;
+        if issued > self.as_of {
+            return Err(Reason::IssuedAfterAsOf { issued });
+        }
+        let by_validity = c.valid_for.and_then(|v| v.add_to(issued));
+        let expiry = match (held.expires, by_validity) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(expiry) = expiry {
+            if self.as_of > expiry {
+                return Err(Reason::Expired { expiry });
+            }
+        }
+        let provider = &p.providers[c.provider];
+        if let Some(retired) = provider.retired {
+            if issued >= retired {
+                return Err(Reason::ProviderRetired {
+                    provider: provider.id.clone(),
+                    retired,
+                });
+            }
+        }
+        if let Some(retired) = c.retired {
+            if issued >= retired {
+                return Err(Reason::CredentialRetired { retired });
+            }
+        }
+        if let Some(min) = p.guardrails.min_tier {
+            if provider.tier < min {
+                return Err(Reason::BelowMinTier {
+                    tier: p.tiers[provider.tier].clone(),
+                    min_tier: p.tiers[min].clone(),
+                });
+            }
+        }
+        if p.guardrails.verified_only && !held.verified {
+            return Err(Reason::NotVerified);
+        }
+        if let Some(f) = filter {
+            if let Some(failed) = self.where_credential(f, held, cat) {
+                return Err(Reason::WhereFailed { condition: failed });
+            }
+        }
+        Ok(())
+    }
+
+    /// `None` when the `where` holds, else the text of its first failing part.
+    fn where_credential(&self, f: &Cond, held: &HeldCredential, cat: usize) -> Option<String> {
+        let holds = self.test_item(f, &|field, op, value| self.cred_field(field, op, value, held, cat));
+        if holds {
+            None
+        } else {
+            Some(first_failing(f, &|field, op, value| {
+                self.cred_field(field, op, value, held, cat)
+            }))
+        }
+    }
+
+    fn cred_field(&self, field: Field, op: CmpOp, value: &Value, held: &HeldCredential, cat: usize) -> bool {
+        let p = self.policy;
+        let c = &p.credentials[cat];
+        let ord = match (field, value) {
+            (Field::CredId, Value::Index(i)) => Some(cat.cmp(i)),
+            (Field::CredProvider, Value::Index(i)) => Some(c.provider.cmp(i)),
+            (Field::CredTier, Value::Index(i)) => Some(p.providers[c.provider].tier.cmp(i)),
+            (Field::CredAssessment, Value::Index(i)) => c.assessment.map(|a| a.cmp(i)),
+            (Field::CredHours, Value::Num(n)) => c.hours.and_then(|h| h.partial_cmp(n)),
+            (Field::CredCost, Value::Num(n)) => c.cost.and_then(|h| h.partial_cmp(n)),
+            (Field::CredIssued, Value::Date(d)) => held.issued.map(|i| i.cmp(d)),
+            (Field::CredAge, Value::Dur(d)) => return age_holds(held.issued, *d, op, self.as_of),
+            (Field::CredVerified, Value::Bool(b)) => Some(held.verified.cmp(b)),
+            _ => None,
+        };
+        ord.is_some_and(|o| op.test(o))
+    }
+
+    /// Evaluates a `where` over one item, given how to compare its fields.
+    fn test_item(&self, f: &Cond, cmp: &dyn Fn(Field, CmpOp, &Value) -> bool) -> bool {
+        match f {
+            Cond::And(v) => v.iter().all(|x| self.test_item(x, cmp)),
+            Cond::Or(v) => v.iter().any(|x| self.test_item(x, cmp)),
+            Cond::Not(x) => !self.test_item(x, cmp),
+            Cond::Cmp { field, op, value, .. } => cmp(*field, *op, value),
+            Cond::In {
+                field,
+                negated,
+                values,
+                ..
+            } => {
+                let any = values.iter().any(|v| cmp(*field, CmpOp::Eq, v));
+                let known = values.iter().any(|v| cmp(*field, CmpOp::Eq, v) || cmp(*field, CmpOp::Ne, v));
+                known && (any != *negated)
+            }
+            Cond::Test { field, .. } => cmp(*field, CmpOp::Eq, &Value::Bool(true)),
+            _ => false,
+        }
+    }
+
+    /// Every credential the candidate holds, plus the hypothetical one, as (held, catalogue).
+    fn held(&self) -> impl Iterator<Item = (std::borrow::Cow<'_, HeldCredential>, Option<usize>)> + '_ {
+        let real = self
+            .cand
+            .credentials
+            .iter()
+            .zip(&self.matched)
+            .map(|(h, m)| (std::borrow::Cow::Borrowed(h), *m));
+        let extra = self.extra.map(|cat| {
+            (
+                std::borrow::Cow::Owned(HeldCredential {
+                    id: Some(self.policy.credentials[cat].id.clone()),
+                    issued: Some(self.as_of),
+                    verified: true,
+                    ..Default::default()
+                }),
+                Some(cat),
+            )
+        });
+        real.chain(extra)
+    }
+
+    fn credentials(
+        &self,
+        needed: u32,
+        filter: Option<&Cond>,
+        skill: Option<usize>,
+        text: &str,
+        trace: Option<&mut Vec<TermTrace>>,
+    ) -> bool {
+        let mut accepted: Vec<usize> = Vec::new();
+        let mut refused = Vec::new();
+        for (held, m) in self.held() {
+            let result = match m {
+                Some(cat) => self.accept(&held, cat, skill, filter).map(|_| cat),
+                None => Err(Reason::NotInCatalogue),
+            };
+            match result {
+                Ok(cat) => {
+                    if !accepted.contains(&cat) {
+                        accepted.push(cat);
+                    }
+                }
+                Err(reason) => {
+                    if trace.is_some() {
+                        refused.push(Refusal {
+                            credential: held.label(),
+                            reason,
+                        });
+                    }
+                }
+            }
+        }
+        let holds = accepted.len() >= needed as usize;
+        if let Some(t) = trace {
+            let suggest = if holds {
+                Vec::new()
+            } else {
+                self.suggest(skill, filter, &accepted)
+            };
+            t.push(TermTrace {
+                term: text.to_owned(),
+                holds,
+                detail: Detail::Credentials {
+                    needed,
+                    accepted: accepted.iter().map(|c| self.policy.credentials[*c].id.clone()).collect(),
+                    refused,
+                    suggest,
+                },
+            });
+        }
+        holds
+    }
+
+    /// Catalogue credentials that would pass this term's checks if held fresh and verified.
+    fn suggest(&self, skill: Option<usize>, filter: Option<&Cond>, have: &[usize]) -> Vec<String> {
+        let mut out: Vec<usize> = (0..self.policy.credentials.len())
+            .filter(|c| !have.contains(c))
+            .filter(|&c| {
+                let fresh = HeldCredential {
+                    id: Some(self.policy.credentials[c].id.clone()),
+                    issued: Some(self.as_of),
+                    verified: true,
+                    ..Default::default()
+                };
+                self.accept(&fresh, c, skill, filter).is_ok()
+            })
+            .collect();
+        super::rank_credentials(self, &mut out);
+        out.truncate(3);
+        out.into_iter().map(|c| self.policy.credentials[c].id.clone()).collect()
+    }
+
+    fn items(
+        &self,
+        kind: ItemKind,
+        needed: u32,
+        filter: Option<&Cond>,
+        skill: Option<usize>,
+        text: &str,
+        trace: Option<&mut Vec<TermTrace>>,
+    ) -> bool {
+        let skill_id = skill.map(|s| self.policy.skills[s].id.as_str());
+        let tagged = |skills: &[String]| match skill_id {
+            Some(s) => skills.iter().any(|t| t == s),
+            None => !skills.is_empty(),
+        };
+        let mut matching = Vec::new();
+        let mut excluded = Vec::new();
+        let mut counted = 0u32;
+        let tracing = trace.is_some();
+        match kind {
+            ItemKind::Artifacts => {
+                for a in self.cand.artifacts.iter().filter(|a| tagged(&a.skills)) {
+                    let ok = filter.is_none_or(|f| {
+                        self.test_item(f, &|field, op, value| match (field, value) {
+                            (Field::ItemAge, Value::Dur(d)) => age_holds(a.date, *d, op, self.as_of),
+                            (Field::ArtifactReviewed, Value::Bool(b)) => op.test(a.reviewed.cmp(b)),
+                            _ => false,
+                        })
+                    });
+                    if ok {
+                        counted += 1;
+                    }
+                    if tracing {
+                        if ok { &mut matching } else { &mut excluded }.push(a.title.clone());
+                    }
+                }
+            }
+            _ => {
+                for l in self.cand.labs.iter().filter(|l| tagged(&l.skills)) {
+                    let ok = filter.is_none_or(|f| {
+                        self.test_item(f, &|field, op, value| match (field, value) {
+                            (Field::ItemAge, Value::Dur(d)) => age_holds(l.completed, *d, op, self.as_of),
+                            (Field::LabHours, Value::Num(n)) => {
+                                l.hours.and_then(|h| h.partial_cmp(n)).is_some_and(|o| op.test(o))
+                            }
+                            _ => false,
+                        })
+                    });
+                    if ok {
+                        counted += 1;
+                    }
+                    if tracing {
+                        if ok { &mut matching } else { &mut excluded }.push(l.title.clone());
+                    }
+                }
+            }
+        }
+        let holds = counted >= needed;
+        if let Some(t) = trace {
+            t.push(TermTrace {
+                term: text.to_owned(),
+                holds,
+                detail: Detail::Items {
+                    item: kind,
+                    needed,
+                    counted,
+                    matching,
+                    excluded,
+                },
+            });
+        }
+        holds
+    }
+
+    /// Evaluates a condition; with `trace`, records every term (no short-circuit).
+    pub(crate) fn eval(&self, c: &Cond, scope: &Scope<'_>, mut trace: Option<&mut Vec<TermTrace>>) -> bool {
+        let skill = match scope {
+            Scope::Evidence(s) => *s,
+            Scope::Decide { .. } => None,
+        };
+        match c {
+            Cond::And(v) => {
+                if trace.is_none() {
+                    return v.iter().all(|x| self.eval(x, scope, None));
+                }
+                let mut all = true;
+                for x in v {
+                    all &= self.eval(x, scope, trace.as_deref_mut());
+                }
+                all
+            }
+            Cond::Or(v) => {
+                if trace.is_none() {
+                    return v.iter().any(|x| self.eval(x, scope, None));
+                }
+                let mut any = false;
+                for x in v {
+                    any |= self.eval(x, scope, trace.as_deref_mut());
+                }
+                any
+            }
+            Cond::Not(x) => !self.eval(x, scope, trace),
+            Cond::AnyCredential { filter, text } => self.credentials(1, filter.as_deref(), skill, text, trace),
+            Cond::AtLeast {
+                n,
+                kind: ItemKind::Credentials,
+                filter,
+                text,
+            } => self.credentials(*n, filter.as_deref(), skill, text, trace),
+            Cond::AtLeast { n, kind, filter, text } => self.items(*kind, *n, filter.as_deref(), skill, text, trace),
+            Cond::Degree { level, text } => {
+                let levels: Vec<usize> = self
+                    .cand
+                    .education
+                    .iter()
+                    .filter(|e| e.completed)
+                    .filter_map(|e| e.level.as_deref())
+                    .filter_map(|l| DEGREE_LEVELS.iter().position(|d| *d == l))
+                    .collect();
+                let holds = match level {
+                    None => !levels.is_empty(),
+                    Some((op, target)) => levels.iter().any(|l| op.test(l.cmp(&(*target as usize)))),
+                };
+                if let Some(t) = trace {
+                    t.push(TermTrace {
+                        term: text.to_string(),
+                        holds,
+                        detail: Detail::Degree {
+                            highest: levels.iter().max().map(|l| DEGREE_LEVELS[*l].to_owned()),
+                        },
+                    });
+                }
+                holds
+            }
+            Cond::Met(s) => match scope {
+                Scope::Decide { met, .. } => met.iter().any(|(k, m)| k == s && *m),
+                Scope::Evidence(_) => false,
+            },
+            Cond::Cmp { field, op, value, text } => {
+                let (holds, detail) = self.compare(*field, *op, value, scope, skill);
+                if let Some(t) = trace {
+                    t.push(TermTrace {
+                        term: text.to_string(),
+                        holds,
+                        detail,
+                    });
+                }
+                holds
+            }
+            Cond::In {
+                field,
+                negated,
+                values,
+                text,
+            } => {
+                let mut detail = None;
+                let mut any = false;
+                let mut known = false;
+                for v in values {
+                    let (eq, d) = self.compare(*field, CmpOp::Eq, v, scope, skill);
+                    let (ne, _) = self.compare(*field, CmpOp::Ne, v, scope, skill);
+                    any |= eq;
+                    known |= eq || ne;
+                    detail.get_or_insert(d);
+                }
+                let holds = known && (any != *negated);
+                if let (Some(t), Some(detail)) = (trace, detail) {
+                    t.push(TermTrace {
+                        term: text.to_string(),
+                        holds,
+                        detail,
+                    });
+                }
+                holds
+            }
+            Cond::Test { field, text } => {
+                let (holds, detail) = self.compare(*field, CmpOp::Eq, &Value::Bool(true), scope, skill);
+                if let Some(t) = trace {
+                    t.push(TermTrace {
+                        term: text.to_string(),
+                        holds,
+                        detail,
+                    });
+                }
+                holds
+            }
+            Cond::CmpFields { left, op, right, text } => {
+                let (l, detail) = self.field_value(*left, scope, skill);
+                let (r, _) = self.field_value(*right, scope, skill);
+                let holds = match (l, r) {
+                    (Some(l), Some(r)) => compare_values(&l, &r).is_some_and(|o| op.test(o)),
+                    _ => false,
+                };
+                if let Some(t) = trace {
+                    t.push(TermTrace {
+                        term: text.to_string(),
+                        holds,
+                        detail,
+                    });
+                }
+                holds
+            }
+            Cond::Invalid => false,
+        }
+    }
+
+    /// The value of an accept-, eligible- or decide-level name, for name-to-name comparisons.
+    fn field_value(&self, field: Field, scope: &Scope<'_>, skill: Option<usize>) -> (Option<Value>, Detail) {
+        let (_, detail) = self.compare(field, CmpOp::Eq, &Value::Bool(false), scope, skill);
+        let value = match &detail {
+            Detail::WorkSample { best } => best.map(Value::Num),
+            Detail::Experience { months } => months.map(Value::Num),
+            Detail::Attribute { value, .. } => value.as_ref().map(|v| match v {
+                AttrValue::Bool(b) => Value::Bool(*b),
+                AttrValue::Number(n) => Value::Num(*n),
+                AttrValue::Str(s) => Value::Str(s.clone()),
+                AttrValue::Date(d) => Value::Date(*d),
+            }),
+            Detail::Value { value } => Some(Value::Num(*value)),
+            _ => None,
+        };
+        (value, detail)
+    }
+
+    /// A comparison of an accept-, eligible- or decide-level field with a constant.
+    fn compare(&self, field: Field, op: CmpOp, value: &Value, scope: &Scope<'_>, skill: Option<usize>) -> (bool, Detail) {
+        let skill_id = skill.map(|s| self.policy.skills[s].id.as_str());
+        match field {
+            Field::WorkSample => {
+                let best = self
+                    .cand
+                    .work_samples
+                    .iter()
+                    .filter(|(s, _)| skill_id.is_none_or(|id| id == s))
+                    .map(|(_, score)| *score)
+                    .fold(None, |b: Option<f64>, s| Some(b.map_or(s, |b| b.max(s))));
+                let holds = match value {
+                    Value::Num(n) => best.and_then(|b| b.partial_cmp(n)).is_some_and(|o| op.test(o)),
+                    _ => false,
+                };
+                (holds, Detail::WorkSample { best })
+            }
+            Field::Experience => {
+                let entries: Vec<f64> = self
+                    .cand
+                    .experience
+                    .iter()
+                    .filter(|(s, _)| skill_id.is_none_or(|id| id == s))
+                    .map(|(_, m)| *m)
+                    .collect();
+                let months = (!entries.is_empty()).then(|| entries.iter().sum::<f64>());
+                let holds = match value {
+                    Value::Dur(d) => match (months, d.months()) {
+                        (Some(m), Some(want)) => m.partial_cmp(&f64::from(want)).is_some_and(|o| op.test(o)),
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                (holds, Detail::Experience { months })
+            }
+            Field::Attr(i) => {
+                let attr = &self.policy.attributes[i];
+                let v = self.cand.attributes.get(&attr.id);
+                let ord = match (v, value) {
+                    (Some(AttrValue::Bool(a)), Value::Bool(b)) => Some(a.cmp(b)),
+                    (Some(AttrValue::Number(a)), Value::Num(b)) => a.partial_cmp(b),
+                    (Some(AttrValue::Str(a)), Value::Str(b)) => Some(a.as_str().cmp(b.as_str())),
+                    (Some(AttrValue::Date(a)), Value::Date(b)) => Some(a.cmp(b)),
+                    _ => None,
+                };
+                (
+                    ord.is_some_and(|o| op.test(o)),
+                    Detail::Attribute {
+                        attribute: attr.id.clone(),
+                        value: v.cloned(),
+                    },
+                )
+            }
+            _ => {
+                let Scope::Decide { counts, .. } = scope else {
+                    return (false, Detail::Value { value: 0.0 });
+                };
+                let v = match field {
+                    Field::RequiredMet => f64::from(counts.required_met),
+                    Field::RequiredMissing => f64::from(counts.required_missing),
+                    Field::RequiredTotal => f64::from(counts.required_total),
+                    Field::PreferredMet => f64::from(counts.preferred_met),
+                    Field::PreferredTotal => f64::from(counts.preferred_total),
+                    _ => counts.coverage,
+                };
+                let holds = match value {
+                    Value::Num(n) => v.partial_cmp(n).is_some_and(|o| op.test(o)),
+                    _ => false,
+                };
+                (holds, Detail::Value { value: v })
+            }
+        }
+    }
+}
+
+fn compare_values(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Num(a), Value::Num(b)) => a.partial_cmp(b),
+        (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
+        (Value::Str(a), Value::Str(b)) => Some(a.cmp(b)),
+        (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
+        _ => None,
+    }
+}
+
+/// `age OP D` ⇔ `as_of OP date + D`, with calendar arithmetic; false when the date is missing.
+fn age_holds(date: Option<Date>, d: Duration, op: CmpOp, as_of: Date) -> bool {
+    match date.and_then(|date| d.add_to(date)) {
+        Some(threshold) => op.test(as_of.cmp(&threshold)),
+        None => false,
+    }
+}
+
+/// The text of the first leaf of a `where` that fails (for "why" in traces).
+fn first_failing(f: &Cond, cmp: &dyn Fn(Field, CmpOp, &Value) -> bool) -> String {
+    fn holds(f: &Cond, cmp: &dyn Fn(Field, CmpOp, &Value) -> bool) -> bool {
+        match f {
+            Cond::And(v) => v.iter().all(|x| holds(x, cmp)),
+            Cond::Or(v) => v.iter().any(|x| holds(x, cmp)),
+            Cond::Not(x) => !holds(x, cmp),
+            Cond::Cmp { field, op, value, .. } => cmp(*field, *op, value),
+            Cond::In {
+                field,
+                negated,
+                values,
+                ..
+            } => values.iter().any(|v| cmp(*field, CmpOp::Eq, v)) != *negated,
+            Cond::Test { field, .. } => cmp(*field, CmpOp::Eq, &Value::Bool(true)),
+            _ => false,
+        }
+    }
+    match f {
+        Cond::And(v) => v
+            .iter()
+            .find(|x| !holds(x, cmp))
+            .map(|x| first_failing(x, cmp))
+            .unwrap_or_default(),
+        Cond::Cmp { text, .. } | Cond::In { text, .. } | Cond::Test { text, .. } => text.to_string(),
+        Cond::Or(v) => v
+            .iter()
+            .map(|x| first_failing(x, cmp))
+            .collect::<Vec<_>>()
+            .join(" or "),
+        Cond::Not(x) => format!("not {}", first_failing(x, cmp)),
+        _ => String::new(),
+    }
+}
+
+/// Step 1: catalogue id, else Open Badges achievement, else issuer + title/alias (case-insensitive).
+pub(crate) fn match_credential(policy: &Policy, h: &HeldCredential) -> Option<usize> {
+    if let Some(i) = h.id.as_ref().and_then(|id| policy.credential_index.get(id)) {
+        return Some(*i);
+    }
+    if let Some(i) = h.achievement.as_ref().and_then(|a| policy.by_achievement.get(a)) {
+        return Some(*i);
+    }
+    match (&h.issuer, &h.title) {
+        (Some(issuer), Some(title)) => policy
+            .by_issuer_title
+            .get(&(issuer.clone(), title.to_lowercase()))
+            .copied(),
+        _ => None,
+    }
+}
+
+/// Orders numbers, unknown last.
+pub(crate) fn cmp_unknown_last(a: Option<f64>, b: Option<f64>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}

@@ -1,0 +1,247 @@
+//! Candidate records (SPEC §7): YAML, JSON or JSONL, read strictly. A record that cannot be
+//! read becomes a [`RecordError`] in its place; the rest of the batch goes on.
+
+mod raw;
+
+use crate::ast::AttrType;
+use crate::policy::Policy;
+use jiff::civil::Date;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub use raw::parse_date_or_timestamp;
+
+/// Largest record file read whole (YAML/JSON), in bytes. JSONL is streamed line by line.
+pub const MAX_RECORD_FILE: usize = 256 * 1024 * 1024;
+/// Longest JSONL line, in bytes.
+pub const MAX_LINE: usize = 16 * 1024 * 1024;
+
+/// A value of a candidate attribute.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum AttrValue {
+    /// `true`/`false`.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string.
+    Str(String),
+    /// A date.
+    Date(Date),
+}
+
+/// A credential as the candidate presents it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HeldCredential {
+    /// Catalogue id, if given.
+    pub id: Option<String>,
+    /// Issuer URL or DID.
+    pub issuer: Option<String>,
+    /// Title as issued.
+    pub title: Option<String>,
+    /// Open Badges achievement id.
+    pub achievement: Option<String>,
+    /// Issue date.
+    pub issued: Option<Date>,
+    /// Last valid day, if the record says.
+    pub expires: Option<Date>,
+    /// Whether the caller verified it.
+    pub verified: bool,
+}
+
+impl HeldCredential {
+    /// How to name it in traces: the id, else the title, else the achievement.
+    pub fn label(&self) -> String {
+        self.id
+            .clone()
+            .or_else(|| self.title.clone())
+            .or_else(|| self.achievement.clone())
+            .unwrap_or_else(|| "(unnamed credential)".into())
+    }
+}
+
+/// A portfolio artifact.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Artifact {
+    /// Title.
+    pub title: String,
+    /// Skills it is tagged with.
+    pub skills: Vec<String>,
+    /// When it was made.
+    pub date: Option<Date>,
+    /// Whether someone reviewed it.
+    pub reviewed: bool,
+}
+
+/// A completed lab.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lab {
+    /// Title.
+    pub title: String,
+    /// Skills it is tagged with.
+    pub skills: Vec<String>,
+    /// When it was completed.
+    pub completed: Option<Date>,
+    /// Its length.
+    pub hours: Option<f64>,
+}
+
+/// An education entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Education {
+    /// `associate`, `bachelor`, `master`, `doctorate` (others are kept but are no degree).
+    pub level: Option<String>,
+    /// Field of study.
+    pub field: Option<String>,
+    /// Whether it was completed.
+    pub completed: bool,
+}
+
+/// One candidate, read and validated.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Candidate {
+    /// Unique id in the batch.
+    pub id: String,
+    /// Roles applied for.
+    pub applied: Vec<String>,
+    /// Attributes rules may read (declared ones, type-checked).
+    pub attributes: BTreeMap<String, AttrValue>,
+    /// Protected attributes, for `credo audit` only.
+    pub protected: BTreeMap<String, String>,
+    /// Credentials.
+    pub credentials: Vec<HeldCredential>,
+    /// Portfolio artifacts.
+    pub artifacts: Vec<Artifact>,
+    /// Labs.
+    pub labs: Vec<Lab>,
+    /// Work samples: (skill, score 0–100).
+    pub work_samples: Vec<(String, f64)>,
+    /// Experience: (skill, months).
+    pub experience: Vec<(String, f64)>,
+    /// Education.
+    pub education: Vec<Education>,
+    /// Attributes the record gives that the policy does not declare (ignored, noted).
+    pub undeclared: Vec<String>,
+}
+
+/// A record that could not be read: reported in the record's place.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RecordError {
+    /// The record's id, when it could be read.
+    pub record: Option<String>,
+    /// The file it came from (`-` for stdin).
+    pub file: String,
+    /// 1-based line where the record starts (or where reading failed).
+    pub line: usize,
+    /// What is wrong.
+    pub error: String,
+}
+
+/// One entry of a batch: a candidate or the error in its place, with where it came from.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// File name.
+    pub file: String,
+    /// 1-based line of the record.
+    pub line: usize,
+    /// The record's SHA-256 over its canonical JSON (for the decision log).
+    pub result: Result<Candidate, RecordError>,
+}
+
+/// The input format of a records file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// YAML (also reads JSON).
+    Yaml,
+    /// JSON: one record or an array.
+    Json,
+    /// One JSON record per line.
+    Jsonl,
+}
+
+impl Format {
+    /// Guesses the format from a file name (`-` and unknown extensions read as YAML, which also
+    /// reads JSON).
+    pub fn from_path(path: &str) -> Format {
+        if path.ends_with(".jsonl") || path.ends_with(".ndjson") {
+            Format::Jsonl
+        } else if path.ends_with(".json") {
+            Format::Json
+        } else {
+            Format::Yaml
+        }
+    }
+}
+
+/// Reads every record of a text. Duplicate ids after the first are record errors.
+pub fn read_records(text: &str, file: &str, format: Format, policy: &Policy) -> Vec<Entry> {
+    let mut entries = match format {
+        Format::Jsonl => text
+            .split('\n')
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, line)| read_json_line(line, file, i + 1, policy))
+            .collect(),
+        Format::Yaml | Format::Json => raw::read_document(text, file, policy),
+    };
+    mark_duplicates(&mut entries);
+    entries
+}
+
+/// Reads one JSONL line.
+pub fn read_json_line(line: &str, file: &str, line_no: usize, policy: &Policy) -> Entry {
+    let result = if line.len() > MAX_LINE {
+        Err(RecordError {
+            record: None,
+            file: file.to_owned(),
+            line: line_no,
+            error: format!("line is longer than the limit of {MAX_LINE} bytes"),
+        })
+    } else {
+        match serde_json::from_str::<serde_json::Value>(line.trim_end_matches('\r')) {
+            Ok(v) => raw::candidate(&v, file, line_no, policy),
+            Err(e) => Err(RecordError {
+                record: None,
+                file: file.to_owned(),
+                line: line_no,
+                error: format!("invalid JSON: {e}"),
+            }),
+        }
+    };
+    Entry {
+        file: file.to_owned(),
+        line: line_no,
+        result,
+    }
+}
+
+/// Turns the second and later records with the same id into errors.
+pub fn mark_duplicates(entries: &mut [Entry]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for e in entries.iter_mut() {
+        let Ok(c) = &e.result else { continue };
+        if let Some(first) = seen.get(&c.id) {
+            e.result = Err(RecordError {
+                record: Some(c.id.clone()),
+                file: e.file.clone(),
+                line: e.line,
+                error: format!("duplicate record id `{}` (first at line {first})", c.id),
+            });
+        } else {
+            seen.insert(c.id.clone(), e.line);
+        }
+    }
+}
+
+/// Checks an attribute value against its declared type.
+pub(crate) fn typed_attr(ty: AttrType, v: &serde_json::Value) -> Option<AttrValue> {
+    match (ty, v) {
+        (AttrType::Bool, serde_json::Value::Bool(b)) => Some(AttrValue::Bool(*b)),
+        (AttrType::Number, serde_json::Value::Number(n)) => n.as_f64().map(AttrValue::Number),
+        (AttrType::String, serde_json::Value::String(s)) => Some(AttrValue::Str(s.clone())),
+        (AttrType::Date, serde_json::Value::String(s)) => {
+            crate::parse::parse_date(s).map(AttrValue::Date)
+        }
+        _ => None,
+    }
+}

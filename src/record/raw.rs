@@ -1,0 +1,481 @@
+//! From a parsed JSON/YAML value to a [`Candidate`], checking every field.
+
+use super::{typed_attr, Artifact, Candidate, Education, Entry, HeldCredential, Lab, RecordError};
+use crate::policy::Policy;
+use jiff::civil::Date;
+use serde_json::{Map, Value};
+
+type Res<T> = Result<T, String>;
+
+/// Parses a YAML or JSON document holding one record or a sequence of them.
+pub(super) fn read_document(text: &str, file: &str, policy: &Policy) -> Vec<Entry> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.len() > super::MAX_RECORD_FILE {
+        return vec![whole_file_error(
+            file,
+            1,
+            format!(
+                "file is larger than the limit of {} bytes; use JSONL to stream large batches",
+                super::MAX_RECORD_FILE
+            ),
+        )];
+    }
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: 64,
+            max_aliases: 1000,
+        },
+    };
+    let parsed: Result<Vec<(usize, Value)>, serde_saphyr::Error> = if looks_like_sequence(text) {
+        serde_saphyr::from_str_with_options::<Vec<serde_saphyr::Spanned<Value>>>(text, options).map(
+            |v| {
+                v.into_iter()
+                    .map(|s| (s.referenced.line() as usize, s.value))
+                    .collect()
+            },
+        )
+    } else {
+        serde_saphyr::from_str_with_options::<serde_saphyr::Spanned<Value>>(text, options).map(|s| {
+            match s.value {
+                Value::Null => Vec::new(),
+                v => vec![(s.referenced.line().max(1) as usize, v)],
+            }
+        })
+    };
+    match parsed {
+        Ok(records) => records
+            .into_iter()
+            .map(|(line, v)| Entry {
+                file: file.to_owned(),
+                line,
+                result: candidate(&v, file, line, policy),
+            })
+            .collect(),
+        Err(e) => {
+            let line = e.location().map(|l| l.line() as usize).unwrap_or(1).max(1);
+            let msg = e.to_string();
+            let first = msg.lines().next().unwrap_or("").trim();
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            let first = match first.find(": ") {
+                Some(i) if first.starts_with("line ") => &first[i + 2..],
+                _ => first,
+            };
+            vec![whole_file_error(
+                file,
+                line,
+                format!("cannot read records: {first}"),
+            )]
+        }
+    }
+}
+
+fn whole_file_error(file: &str, line: usize, error: String) -> Entry {
+    Entry {
+        file: file.to_owned(),
+        line,
+        result: Err(RecordError {
+            record: None,
+            file: file.to_owned(),
+            line,
+            error,
+        }),
+    }
+}
+
+/// Whether the document's first content is a sequence (`- …` or `[`).
+fn looks_like_sequence(text: &str) -> bool {
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.is_empty() || t.starts_with('#') || t.starts_with('%') || t == "---" {
+            continue;
+        }
+        let t = t.strip_prefix("--- ").unwrap_or(t);
+        return t.starts_with('-') || t.starts_with('[');
+    }
+    false
+}
+
+/// Reads one record value.
+pub(crate) fn candidate(
+    v: &Value,
+    file: &str,
+    line: usize,
+    policy: &Policy,
+) -> Result<Candidate, RecordError> {
+    let id = v.get("id").and_then(id_string);
+    build(v, policy).map_err(|error| RecordError {
+        record: id,
+        file: file.to_owned(),
+        line,
+        error,
+    })
+}
+
+fn id_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+const RECORD_FIELDS: &[&str] = &[
+    "id",
+    "applied",
+    "attributes",
+    "protected",
+    "credentials",
+    "artifacts",
+    "labs",
+    "work_samples",
+    "experience",
+    "education",
+];
+
+fn object<'a>(v: &'a Value, what: &str) -> Res<&'a Map<String, Value>> {
+    v.as_object()
+        .ok_or_else(|| format!("{what} must be a mapping, found {}", kind(v)))
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+fn check_fields(m: &Map<String, Value>, allowed: &[&str], what: &str) -> Res<()> {
+    for k in m.keys() {
+        if !allowed.contains(&k.as_str()) {
+            let hint = crate::diag::did_you_mean(k, allowed.iter().copied())
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            return Err(format!("unknown field `{k}` in {what}{hint}"));
+        }
+    }
+    Ok(())
+}
+
+fn list<'a>(m: &'a Map<String, Value>, key: &str) -> Res<&'a [Value]> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(&[]),
+        Some(Value::Array(a)) => Ok(a),
+        Some(other) => Err(format!("`{key}` must be a list, found {}", kind(other))),
+    }
+}
+
+fn string(m: &Map<String, Value>, key: &str, what: &str) -> Res<Option<String>> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(format!(
+            "`{key}` in {what} must be a string, found {}",
+            kind(other)
+        )),
+    }
+}
+
+fn boolean(m: &Map<String, Value>, key: &str, what: &str) -> Res<bool> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(other) => Err(format!(
+            "`{key}` in {what} must be true or false, found {}",
+            kind(other)
+        )),
+    }
+}
+
+fn number(m: &Map<String, Value>, key: &str, what: &str) -> Res<Option<f64>> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(f) if f.is_finite() => Ok(Some(f)),
+            _ => Err(format!("`{key}` in {what} is out of range")),
+        },
+        Some(other) => Err(format!(
+            "`{key}` in {what} must be a number, found {}",
+            kind(other)
+        )),
+    }
+}
+
+fn date(m: &Map<String, Value>, key: &str, what: &str) -> Res<Option<Date>> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => parse_date_or_timestamp(s).map(Some).ok_or_else(|| {
+            format!("`{key}` in {what} is not a real date: `{s}` (write YYYY-MM-DD)")
+        }),
+        Some(other) => Err(format!(
+            "`{key}` in {what} must be a date (YYYY-MM-DD), found {}",
+            kind(other)
+        )),
+    }
+}
+
+/// `YYYY-MM-DD`, or an RFC 3339 timestamp (Open Badges), whose UTC date is taken.
+pub fn parse_date_or_timestamp(s: &str) -> Option<Date> {
+    let s = s.trim();
+    if s.len() == 10 {
+        return crate::parse::parse_date(s);
+    }
+    if s.len() > 10 && s.as_bytes()[10] == b'T' {
+        return s
+            .parse::<jiff::Timestamp>()
+            .ok()
+            .map(|ts| ts.to_zoned(jiff::tz::TimeZone::UTC).date());
+    }
+    None
+}
+
+fn strings(m: &Map<String, Value>, key: &str, what: &str) -> Res<Vec<String>> {
+    list(m, key)?
+        .iter()
+        .map(|v| match v {
+            Value::String(s) => Ok(s.clone()),
+            other => Err(format!(
+                "`{key}` in {what} must list strings, found {}",
+                kind(other)
+            )),
+        })
+        .collect()
+}
+
+fn build(v: &Value, policy: &Policy) -> Res<Candidate> {
+    let m = object(v, "a record")?;
+    check_fields(m, RECORD_FIELDS, "the record")?;
+    let id = match m.get("id") {
+        None | Some(Value::Null) => return Err("the record has no `id`".into()),
+        Some(v) => id_string(v)
+            .ok_or_else(|| format!("`id` must be a non-empty string, found {}", kind(v)))?,
+    };
+    let mut c = Candidate {
+        id,
+        applied: strings(m, "applied", "the record")?,
+        ..Default::default()
+    };
+    attributes(m, policy, &mut c)?;
+    match m.get("protected") {
+        None | Some(Value::Null) => {}
+        Some(p) => {
+            for (k, v) in object(p, "`protected`")? {
+                let s = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    Value::Null => continue,
+                    other => {
+                        return Err(format!(
+                            "protected value `{k}` must be a string, found {}",
+                            kind(other)
+                        ))
+                    }
+                };
+                c.protected.insert(k.clone(), s);
+            }
+        }
+    }
+    for (i, cred) in list(m, "credentials")?.iter().enumerate() {
+        c.credentials
+            .push(credential(cred).map_err(|e| format!("credential {}: {e}", i + 1))?);
+    }
+    for (i, a) in list(m, "artifacts")?.iter().enumerate() {
+        let what = format!("artifact {}", i + 1);
+        let o = object(a, &what)?;
+        check_fields(o, &["title", "skills", "date", "reviewed"], &what)?;
+        c.artifacts.push(Artifact {
+            title: string(o, "title", &what)?.unwrap_or_else(|| what.clone()),
+            skills: strings(o, "skills", &what)?,
+            date: date(o, "date", &what)?,
+            reviewed: boolean(o, "reviewed", &what)?,
+        });
+    }
+    for (i, l) in list(m, "labs")?.iter().enumerate() {
+        let what = format!("lab {}", i + 1);
+        let o = object(l, &what)?;
+        check_fields(o, &["title", "skills", "completed", "hours"], &what)?;
+        let hours = number(o, "hours", &what)?;
+        if hours.is_some_and(|h| h < 0.0) {
+            return Err(format!("`hours` in {what} is negative"));
+        }
+        c.labs.push(Lab {
+            title: string(o, "title", &what)?.unwrap_or_else(|| what.clone()),
+            skills: strings(o, "skills", &what)?,
+            completed: date(o, "completed", &what)?,
+            hours,
+        });
+    }
+    for (i, w) in list(m, "work_samples")?.iter().enumerate() {
+        let what = format!("work sample {}", i + 1);
+        let o = object(w, &what)?;
+        check_fields(o, &["skill", "score"], &what)?;
+        let skill = string(o, "skill", &what)?.ok_or_else(|| format!("{what} has no `skill`"))?;
+        let score = number(o, "score", &what)?.ok_or_else(|| format!("{what} has no `score`"))?;
+        if !(0.0..=100.0).contains(&score) {
+            return Err(format!("`score` {score} in {what} is outside 0..100"));
+        }
+        c.work_samples.push((skill, score));
+    }
+    for (i, x) in list(m, "experience")?.iter().enumerate() {
+        let what = format!("experience entry {}", i + 1);
+        let o = object(x, &what)?;
+        check_fields(o, &["skill", "months"], &what)?;
+        let skill = string(o, "skill", &what)?.ok_or_else(|| format!("{what} has no `skill`"))?;
+        let months =
+            number(o, "months", &what)?.ok_or_else(|| format!("{what} has no `months`"))?;
+        if !(0.0..=1200.0).contains(&months) {
+            return Err(format!("`months` {months} in {what} is outside 0..1200"));
+        }
+        c.experience.push((skill, months));
+    }
+    for (i, e) in list(m, "education")?.iter().enumerate() {
+        let what = format!("education entry {}", i + 1);
+        let o = object(e, &what)?;
+        check_fields(o, &["level", "field", "completed"], &what)?;
+        c.education.push(Education {
+            level: string(o, "level", &what)?,
+            field: string(o, "field", &what)?,
+            completed: boolean(o, "completed", &what)?,
+        });
+    }
+    Ok(c)
+}
+
+/// Declared attributes are type-checked; undeclared ones are kept aside (rules cannot read
+/// them) and noted in the decision.
+fn attributes(m: &Map<String, Value>, policy: &Policy, c: &mut Candidate) -> Res<()> {
+    let Some(a) = m.get("attributes").filter(|a| !a.is_null()) else {
+        return Ok(());
+    };
+    for (k, v) in object(a, "`attributes`")? {
+        let Some(&i) = policy.attr_index.get(k) else {
+            c.undeclared.push(k.clone());
+            continue;
+        };
+        if v.is_null() {
+            continue;
+        }
+        let ty = policy.attributes[i].ty;
+        let value = typed_attr(ty, v).ok_or_else(|| {
+            let ty_name = match ty {
+                crate::ast::AttrType::Bool => "bool",
+                crate::ast::AttrType::Number => "number",
+                crate::ast::AttrType::String => "string",
+                crate::ast::AttrType::Date => "date",
+            };
+            format!(
+                "attribute `{k}` is declared `{ty_name}` but the record gives {}",
+                kind(v)
+            )
+        })?;
+        c.attributes.insert(k.clone(), value);
+    }
+    Ok(())
+}
+
+fn credential(v: &Value) -> Res<HeldCredential> {
+    let o = object(v, "a credential")?;
+    if o.contains_key("type") || o.contains_key("credentialSubject") {
+        return open_badge(o);
+    }
+    let what = "the credential";
+    check_fields(
+        o,
+        &["id", "issuer", "title", "achievement", "issued", "expires", "verified"],
+        what,
+    )?;
+    let cred = HeldCredential {
+        id: string(o, "id", what)?,
+        issuer: string(o, "issuer", what)?,
+        title: string(o, "title", what)?,
+        achievement: string(o, "achievement", what)?,
+        issued: date(o, "issued", what)?,
+        expires: date(o, "expires", what)?,
+        verified: boolean(o, "verified", what)?,
+    };
+    if cred.id.is_none()
+        && cred.achievement.is_none()
+        && (cred.issuer.is_none() || cred.title.is_none())
+    {
+        return Err(
+            "give the credential an `id`, an `achievement`, or an `issuer` and a `title`".into(),
+        );
+    }
+    Ok(cred)
+}
+
+/// An Open Badges 3.0 / W3C Verifiable Credential (1.1's `issuanceDate`/`expirationDate` too).
+/// Other VC fields (`@context`, `proof`, …) are allowed and ignored: checking the proof is the
+/// caller's job, which sets `verified`.
+fn open_badge(o: &Map<String, Value>) -> Res<HeldCredential> {
+    let types: Vec<&str> = match o.get("type") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if !types
+        .iter()
+        .any(|t| *t == "OpenBadgeCredential" || *t == "AchievementCredential")
+    {
+        return Err("a credential with `type` must be an Open Badges credential (`OpenBadgeCredential` or `AchievementCredential`)".into());
+    }
+    let what = "the Open Badges credential";
+    let issuer = match o.get("issuer") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Object(i)) => string(i, "id", "`issuer`")?,
+        None | Some(Value::Null) => None,
+        Some(other) => {
+            return Err(format!(
+                "`issuer` must be a string or a mapping with `id`, found {}",
+                kind(other)
+            ))
+        }
+    };
+    let achievement = match o.get("credentialSubject") {
+        Some(Value::Object(s)) => match s.get("achievement") {
+            Some(Value::Object(a)) => Some(a),
+            None | Some(Value::Null) => None,
+            Some(other) => {
+                return Err(format!(
+                    "`credentialSubject.achievement` must be a mapping, found {}",
+                    kind(other)
+                ))
+            }
+        },
+        None | Some(Value::Null) => None,
+        Some(other) => {
+            return Err(format!(
+                "`credentialSubject` must be a mapping, found {}",
+                kind(other)
+            ))
+        }
+    };
+    let issued = match date(o, "validFrom", what)? {
+        Some(d) => Some(d),
+        None => date(o, "issuanceDate", what)?,
+    };
+    let expires = match date(o, "validUntil", what)? {
+        Some(d) => Some(d),
+        None => date(o, "expirationDate", what)?,
+    };
+    let (title, achievement_id) = match achievement {
+        Some(a) => (
+            string(a, "name", "`achievement`")?,
+            string(a, "id", "`achievement`")?,
+        ),
+        None => (None, None),
+    };
+    Ok(HeldCredential {
+        id: None,
+        issuer,
+        title,
+        achievement: achievement_id,
+        issued,
+        expires,
+        verified: boolean(o, "verified", what)?,
+    })
+}
