@@ -664,9 +664,26 @@ fn compile_role(scope: &Scope<'_>, role: &RoleDecl, diags: &mut Vec<Diag>) -> po
         let lines = req
             .accepts
             .iter()
-            .map(|line| policy::AcceptLine {
-                cond: exprs::check_expr(scope, &line.expr, Ctx::Accept, Some(&role.id.node), diags),
-                src: source_ref(scope.sources, line.span, line.expr.span),
+            .map(|line| {
+                if req.implicit {
+                    // `require s` without a block means `{ accept any credential }`.
+                    let text = "any credential";
+                    return policy::AcceptLine {
+                        cond: Cond::AnyCredential {
+                            filter: None,
+                            text: text.into(),
+                        },
+                        src: SourceRef {
+                            span: line.span,
+                            text: text.into(),
+                            at: scope.sources.location(line.span),
+                        },
+                    };
+                }
+                policy::AcceptLine {
+                    cond: exprs::check_expr(scope, &line.expr, Ctx::Accept, Some(&role.id.node), diags),
+                    src: source_ref(scope.sources, line.span, line.expr.span),
+                }
             })
             .collect();
         requirements.push(policy::Requirement {
@@ -783,6 +800,7 @@ fn compile_decide(
             outcome,
             cond,
             src: source_ref(scope.sources, rule.span, rule.span),
+            default: false,
         });
     }
     if otherwise.is_none() {
@@ -815,6 +833,7 @@ fn default_decide(scope: &Scope<'_>, role: &RoleDecl) -> Vec<policy::DecideRule>
     let rule = |outcome, cond, text: &str| policy::DecideRule {
         outcome,
         cond,
+        default: true,
         src: SourceRef {
             span: role.id.span,
             text: text.to_owned(),

@@ -7,7 +7,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 use credo::diag::{Diag, JsonDiag};
 use credo::source::SourceMap;
 use std::io::Write;
-use std::path::PathBuf;
 
 /// Success.
 pub const EXIT_OK: u8 = 0;
@@ -73,7 +72,7 @@ pub fn print_diags(diags: &[Diag], sources: &SourceMap, format: ErrorFormat) {
 /// Loads and checks a policy for a command that needs a usable policy; prints diagnostics and
 /// returns the exit code on failure.
 pub fn load_checked(
-    path: &PathBuf,
+    path: &std::path::Path,
     format: ErrorFormat,
     deny_warnings: bool,
 ) -> Result<credo::policy::Policy, u8> {

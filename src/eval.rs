@@ -96,7 +96,7 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
         .zip(&skills)
         .map(|(req, s)| (req.skill, s.met))
         .collect();
-    let counts = counts(r, &met);
+    let counts = counts_for(r, &met);
     let mut guardrails = Vec::new();
     let (mut outcome, rule) = match &eligible {
         Some(e) if !e.holds => (
@@ -183,10 +183,6 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
     }
 }
 
-fn counts(r: &Role, met: &[(usize, bool)]) -> Counts {
-    counts_for(r, met)
-}
-
 fn counts_for(r: &Role, met: &[(usize, bool)]) -> Counts {
     let mut c = Counts {
         required_met: 0,
@@ -231,7 +227,7 @@ fn decide(prep: &Prepared<'_>, r: &Role, met: &[(usize, bool)], counts: &Counts)
                 RuleRef {
                     text: rule.src.text.clone(),
                     at: rule.src.at.to_string(),
-                    default: rule.src.span == Default::default() || rule.src.text.is_empty() || is_default(r, rule),
+                    default: rule.default,
                 },
             );
         }
@@ -245,10 +241,6 @@ fn decide(prep: &Prepared<'_>, r: &Role, met: &[(usize, bool)], counts: &Counts)
             default: true,
         },
     )
-}
-
-fn is_default(r: &Role, rule: &crate::policy::DecideRule) -> bool {
-    rule.src.at == r.at
 }
 
 /// The evidence a holding line used, as short strings.

@@ -23,3 +23,4 @@ pub use load::{compile_str, load_policy, Loaded};
 pub mod record;
 pub mod decision;
 pub mod eval;
+pub mod render;

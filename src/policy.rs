@@ -218,6 +218,8 @@ pub struct DecideRule {
     pub cond: Option<Cond>,
     /// The source (the whole rule), or a synthetic text for the default block.
     pub src: SourceRef,
+    /// Whether it belongs to the built-in default decide block.
+    pub default: bool,
 }
 
 /// An onboarding module.

@@ -111,6 +111,19 @@ fn json_diagnostics_carry_location_and_help() {
         .iter()
         .map(|d| JsonDiag::new(d, &loaded.sources))
         .collect();
-    insta::assert_json_snapshot!(json, @r#""#);
+    insta::assert_json_snapshot!(json, @r#"
+    [
+      {
+        "code": "credo::name::unknown-skill",
+        "severity": "error",
+        "message": "unknown skill `netwrk_security`",
+        "file": "tests/fixtures/check/25-unknown-skill-in-require.credo",
+        "line": 30,
+        "column": 11,
+        "label": "no skill has this name",
+        "help": "did you mean `network_security`?"
+      }
+    ]
+    "#);
     assert_eq!(json[0].severity, Severity::Error);
 }

@@ -211,7 +211,10 @@ impl<'a> Prepared<'a> {
                 Err(reason) => {
                     if trace.is_some() {
                         refused.push(Refusal {
-                            credential: held.label(),
+                            credential: match m {
+                                Some(cat) => self.policy.credentials[cat].id.clone(),
+                                None => held.label(),
+                            },
                             reason,
                         });
                     }

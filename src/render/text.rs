@@ -1,0 +1,335 @@
+//! Text for compliance reviewers: one line per decision, or an `--explain` tree that shows, for
+//! every skill, which line met it with the concrete numbers and why every other line failed.
+
+use crate::ast::{ItemKind, ReqKind};
+use crate::decision::*;
+use crate::policy::Outcome;
+use crate::record::{AttrValue, RecordError};
+use std::fmt::Write;
+
+/// `c-1042  soc_analyst  review (proposed decline)  [✓ network_security, ✗ incident_response]`
+pub fn summary(d: &Decision) -> String {
+    let mut s = format!("{}  {}  {}", d.candidate, d.role, d.outcome.as_str());
+    if let Some(p) = d.proposed {
+        let _ = write!(s, " (proposed {})", p.as_str());
+    }
+    let skills: Vec<String> = d
+        .skills
+        .iter()
+        .map(|k| format!("{} {}", if k.met { "✓" } else { "✗" }, k.skill))
+        .collect();
+    let _ = write!(s, "  [{}]  rule: {}", skills.join(", "), d.rule.text);
+    s
+}
+
+/// A record error as one line.
+pub fn error_line(e: &RecordError) -> String {
+    format!(
+        "{}  error  {}:{}: {}",
+        e.record.as_deref().unwrap_or("(no id)"),
+        e.file,
+        e.line,
+        e.error
+    )
+}
+
+fn outcome_word(o: Outcome) -> String {
+    o.as_str().to_uppercase()
+}
+
+/// The full explanation tree of a decision.
+pub fn explain(d: &Decision) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "{} · {} · {}",
+        d.candidate,
+        d.role,
+        outcome_word(d.outcome)
+    );
+    if let Some(p) = d.proposed {
+        let _ = write!(s, " (rules proposed {})", p.as_str());
+    }
+    let _ = writeln!(s, "   as of {}", d.as_of);
+    let _ = writeln!(
+        s,
+        "  policy   {} {} ({})",
+        d.policy.name, d.policy.version, d.policy.hash
+    );
+    let _ = writeln!(
+        s,
+        "  rule     {}{}   {}",
+        d.rule.text,
+        if d.rule.default { " (default decide)" } else { "" },
+        d.rule.at
+    );
+    let c = &d.counts;
+    let _ = writeln!(
+        s,
+        "  counts   required {}/{} met, preferred {}/{} met, coverage {}%",
+        c.required_met,
+        c.required_total,
+        c.preferred_met,
+        c.preferred_total,
+        fmt_num(c.coverage * 100.0)
+    );
+    if let Some(e) = &d.eligible {
+        let _ = writeln!(
+            s,
+            "  {} eligible when {}   {}",
+            mark(e.holds),
+            e.text,
+            e.at
+        );
+        for t in &e.terms {
+            term(&mut s, t, "      ");
+        }
+    }
+    for k in &d.skills {
+        let kind = match k.kind {
+            ReqKind::Required => "required",
+            ReqKind::Preferred => "preferred",
+        };
+        match &k.via {
+            Some(v) => {
+                let _ = writeln!(
+                    s,
+                    "  {} {} ({kind}) met by line {}: {}   {}",
+                    mark(true),
+                    k.skill,
+                    v.line,
+                    v.text,
+                    v.at
+                );
+            }
+            None => {
+                let _ = writeln!(s, "  {} {} ({kind}) not met", mark(false), k.skill);
+            }
+        }
+        for line in &k.tried {
+            if k.via.as_ref().is_some_and(|v| v.line == line.line) {
+                for t in &line.terms {
+                    term(&mut s, t, "      ");
+                }
+                continue;
+            }
+            if k.via.as_ref().is_some_and(|v| line.line > v.line) {
+                continue;
+            }
+            let _ = writeln!(
+                s,
+                "      line {} {} {}   {}",
+                line.line,
+                mark(line.holds),
+                line.text,
+                line.at
+            );
+            for t in &line.terms {
+                term(&mut s, t, "          ");
+            }
+        }
+    }
+    for g in &d.guardrails {
+        let _ = write!(s, "  guardrail {}: {}", g.name, g.effect);
+        if let Some(r) = &g.reason {
+            let _ = write!(s, " (\"{r}\")");
+        }
+        s.push('\n');
+    }
+    if !d.onboarding.waived.is_empty() {
+        let _ = writeln!(
+            s,
+            "  onboarding waived: {} ({} hours saved)",
+            d.onboarding.waived.join(", "),
+            fmt_num(d.onboarding.hours_saved)
+        );
+    }
+    for w in &d.would_change {
+        let _ = writeln!(
+            s,
+            "  would change: if {} were met → {}",
+            w.skill,
+            w.outcome_if_met.as_str()
+        );
+    }
+    for n in &d.next_steps {
+        let _ = writeln!(s, "  next step for {}: {}", n.skill, n.credentials.join(", "));
+    }
+    for n in &d.notes {
+        let _ = writeln!(s, "  note: {n}");
+    }
+    s
+}
+
+fn mark(ok: bool) -> &'static str {
+    if ok {
+        "✓"
+    } else {
+        "✗"
+    }
+}
+
+/// Numbers without a trailing `.0`.
+pub fn fmt_num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        let s = format!("{n:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
+}
+
+/// One term with its concrete findings.
+fn term(s: &mut String, t: &TermTrace, indent: &str) {
+    match &t.detail {
+        Detail::Credentials {
+            needed,
+            accepted,
+            refused,
+            suggest,
+        } => {
+            let have = accepted.len() as u32;
+            if t.holds {
+                let _ = writeln!(s, "{indent}{}: accepted {}", t.term, accepted.join(", "));
+            } else if have == 0 {
+                let _ = write!(s, "{indent}{}: none accepted", t.term);
+                if *needed > 1 {
+                    let _ = write!(s, ", needs {needed}");
+                }
+                if !suggest.is_empty() {
+                    let _ = write!(s, "; e.g. {}", suggest.join(", "));
+                }
+                s.push('\n');
+            } else {
+                let _ = write!(
+                    s,
+                    "{indent}{}: has {have} ({}), needs {} more",
+                    t.term,
+                    accepted.join(", "),
+                    needed - have
+                );
+                if !suggest.is_empty() {
+                    let _ = write!(s, "; e.g. {}", suggest.join(", "));
+                }
+                s.push('\n');
+            }
+            for r in refused {
+                let _ = writeln!(s, "{indent}  {}: {}", r.credential, reason(&r.reason));
+            }
+        }
+        Detail::Items {
+            item,
+            needed,
+            counted,
+            matching,
+            excluded,
+        } => {
+            let noun = match item {
+                ItemKind::Artifacts => "artifacts",
+                ItemKind::Labs => "labs",
+                ItemKind::Credentials => "credentials",
+            };
+            if t.holds {
+                let _ = write!(s, "{indent}{}: {noun}: {counted} >= {needed}", t.term);
+            } else {
+                let _ = write!(
+                    s,
+                    "{indent}{}: has {counted}, needs {} more",
+                    t.term,
+                    needed - counted
+                );
+            }
+            if !matching.is_empty() {
+                let _ = write!(s, " ({})", matching.join("; "));
+            }
+            s.push('\n');
+            if !excluded.is_empty() {
+                let _ = writeln!(s, "{indent}  not counted: {}", excluded.join("; "));
+            }
+        }
+        Detail::WorkSample { best } => match best {
+            Some(b) => {
+                let _ = writeln!(
+                    s,
+                    "{indent}{}: best score {} {}",
+                    t.term,
+                    fmt_num(*b),
+                    mark(t.holds)
+                );
+            }
+            None => {
+                let _ = writeln!(s, "{indent}{}: no work sample for this skill", t.term);
+            }
+        },
+        Detail::Experience { months } => match months {
+            Some(m) => {
+                let _ = writeln!(
+                    s,
+                    "{indent}{}: {} months {}",
+                    t.term,
+                    fmt_num(*m),
+                    mark(t.holds)
+                );
+            }
+            None => {
+                let _ = writeln!(s, "{indent}{}: no experience recorded for this skill", t.term);
+            }
+        },
+        Detail::Attribute { attribute, value } => match value {
+            Some(v) => {
+                let _ = writeln!(
+                    s,
+                    "{indent}{}: candidate.{attribute} is {} {}",
+                    t.term,
+                    attr(v),
+                    mark(t.holds)
+                );
+            }
+            None => {
+                let _ = writeln!(s, "{indent}{}: attribute missing", t.term);
+            }
+        },
+        Detail::Degree { highest } => match highest {
+            Some(h) => {
+                let _ = writeln!(s, "{indent}{}: highest degree {h} {}", t.term, mark(t.holds));
+            }
+            None => {
+                let _ = writeln!(s, "{indent}{}: no completed degree", t.term);
+            }
+        },
+        Detail::Value { value } => {
+            let _ = writeln!(s, "{indent}{}: {} {}", t.term, fmt_num(*value), mark(t.holds));
+        }
+    }
+}
+
+fn attr(v: &AttrValue) -> String {
+    match v {
+        AttrValue::Bool(b) => b.to_string(),
+        AttrValue::Number(n) => fmt_num(*n),
+        AttrValue::Str(s) => format!("\"{s}\""),
+        AttrValue::Date(d) => d.to_string(),
+    }
+}
+
+/// A refusal reason in words.
+pub fn reason(r: &Reason) -> String {
+    match r {
+        Reason::NotInCatalogue => "not in the catalogue".into(),
+        Reason::SkillNotListed { skill } => format!("does not evidence {skill}"),
+        Reason::NoIssueDate => "no issue date".into(),
+        Reason::IssuedAfterAsOf { issued } => format!("issued {issued}, after the evaluation date"),
+        Reason::Expired { expiry } => format!("expired {expiry} (last valid day)"),
+        Reason::ProviderRetired { provider, retired } => {
+            format!("provider {provider} retired {retired}; issued on or after it")
+        }
+        Reason::CredentialRetired { retired } => {
+            format!("credential retired {retired}; issued on or after it")
+        }
+        Reason::BelowMinTier { tier, min_tier } => {
+            format!("provider tier {tier} is below min_tier {min_tier}")
+        }
+        Reason::NotVerified => "not verified (verified_only)".into(),
+        Reason::WhereFailed { condition } => format!("fails `{condition}`"),
+    }
+}
