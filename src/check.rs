@@ -681,7 +681,13 @@ fn compile_role(scope: &Scope<'_>, role: &RoleDecl, diags: &mut Vec<Diag>) -> po
                     };
                 }
                 policy::AcceptLine {
-                    cond: exprs::check_expr(scope, &line.expr, Ctx::Accept, Some(&role.id.node), diags),
+                    cond: exprs::check_expr(
+                        scope,
+                        &line.expr,
+                        Ctx::Accept,
+                        Some(&role.id.node),
+                        diags,
+                    ),
                     src: source_ref(scope.sources, line.span, line.expr.span),
                 }
             })

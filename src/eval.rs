@@ -12,7 +12,11 @@ use jiff::civil::Date;
 
 /// Which roles a record is evaluated for: its `applied` roles, else `--role`, else every role.
 /// An applied or requested role the policy does not have is an error.
-pub fn roles_for(policy: &Policy, cand: &Candidate, role: Option<&str>) -> Result<Vec<usize>, String> {
+pub fn roles_for(
+    policy: &Policy,
+    cand: &Candidate,
+    role: Option<&str>,
+) -> Result<Vec<usize>, String> {
     let wanted: Vec<&str> = if !cand.applied.is_empty() {
         cand.applied.iter().map(String::as_str).collect()
     } else if let Some(r) = role {
@@ -63,7 +67,11 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
             let mut via = None;
             for (i, line) in req.lines.iter().enumerate() {
                 let mut terms = Vec::new();
-                let holds = prep.eval(&line.cond, &Scope::Evidence(Some(req.skill)), Some(&mut terms));
+                let holds = prep.eval(
+                    &line.cond,
+                    &Scope::Evidence(Some(req.skill)),
+                    Some(&mut terms),
+                );
                 if holds && via.is_none() {
                     via = Some(Via {
                         line: i + 1,
@@ -175,7 +183,10 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
         eligible,
         skills,
         counts,
-        onboarding: Onboarding { waived, hours_saved },
+        onboarding: Onboarding {
+            waived,
+            hours_saved,
+        },
         would_change,
         next_steps,
         guardrails,
@@ -217,10 +228,18 @@ fn counts_for(r: &Role, met: &[(usize, bool)]) -> Counts {
 }
 
 /// The first decide rule that holds.
-fn decide(prep: &Prepared<'_>, r: &Role, met: &[(usize, bool)], counts: &Counts) -> (Outcome, RuleRef) {
+fn decide(
+    prep: &Prepared<'_>,
+    r: &Role,
+    met: &[(usize, bool)],
+    counts: &Counts,
+) -> (Outcome, RuleRef) {
     let scope = Scope::Decide { met, counts };
     for rule in &r.decide {
-        let holds = rule.cond.as_ref().is_none_or(|c| prep.eval(c, &scope, None));
+        let holds = rule
+            .cond
+            .as_ref()
+            .is_none_or(|c| prep.eval(c, &scope, None));
         if holds {
             return (
                 rule.outcome,
@@ -302,7 +321,10 @@ fn next_steps(prep: &Prepared<'_>, r: &Role, skills: &[SkillResult]) -> Vec<Next
             if !found.is_empty() {
                 out.push(NextStep {
                     skill: s.skill.clone(),
-                    credentials: found.into_iter().map(|c| policy.credentials[c].id.clone()).collect(),
+                    credentials: found
+                        .into_iter()
+                        .map(|c| policy.credentials[c].id.clone())
+                        .collect(),
                 });
             }
         }
@@ -315,7 +337,10 @@ fn next_steps(prep: &Prepared<'_>, r: &Role, skills: &[SkillResult]) -> Vec<Next
 pub(crate) fn rank_credentials(prep: &Prepared<'_>, list: &mut [usize]) {
     let policy = prep.policy;
     let held: Vec<usize> = prep.matched.iter().flatten().copied().collect();
-    let stacks = |c: usize| held.iter().any(|h| policy.credentials[*h].stacks_into.contains(&c));
+    let stacks = |c: usize| {
+        held.iter()
+            .any(|h| policy.credentials[*h].stacks_into.contains(&c))
+    };
     list.sort_by(|&a, &b| {
         let (ca, cb) = (&policy.credentials[a], &policy.credentials[b]);
         stacks(b)
@@ -332,7 +357,11 @@ fn notes(prep: &Prepared<'_>) -> Vec<String> {
         if m.is_some() {
             continue;
         }
-        let name = h.title.as_ref().or(h.id.as_ref()).or(h.achievement.as_ref());
+        let name = h
+            .title
+            .as_ref()
+            .or(h.id.as_ref())
+            .or(h.achievement.as_ref());
         let name = name.map(String::as_str).unwrap_or("(unnamed)");
         notes.push(match &h.issuer {
             Some(issuer) => format!("credential \"{name}\" from {issuer} is not in the catalogue"),

@@ -1,10 +1,73 @@
-//! credo
+//! # credo
+//!
+//! A policy language and evaluator for **credential acceptance in skills-first hiring**.
+//! An organisation writes, in one `.credo` policy, which credential providers it trusts, which
+//! credentials evidence which skills, what each role requires, and which equity guardrails must
+//! hold; credo applies it to candidate records and returns decisions that explain themselves.
+//!
+//! ## The pipeline
+//!
+//! ```text
+//!  source text ──parse──▶ AST (spans) ──check──▶ diagnostics (errors, warnings)
+//!                                      └─compile─▶ Policy (resolved ids, indexes)
+//!  records ──record──▶ Candidate ──eval(Policy, as_of)──▶ Decision + trace ──render──▶ text / JSON
+//! ```
+//!
+//! | stage | module |
+//! |---|---|
+//! | spans and named sources | [`source`] |
+//! | pest grammar (`grammar/credo.pest`) → typed AST | [`parse`], [`ast`] |
+//! | names, types, guardrails, lints → compiled [`policy::Policy`] | [`check`], [`policy`] |
+//! | reading a policy set from disk, hashing it | [`load`] |
+//! | diagnostics (miette rendering, JSON) | [`diag`] |
+//! | candidate records (YAML / JSON / JSONL, Open Badges 3.0) | [`record`] |
+//! | evaluation and the decision data | [`eval`], [`decision`] |
+//! | text / `--explain` / JSON rendering | [`render`] |
+//!
+//! ## Example
+//!
+//! ```
+//! let policy_text = r#"
+//!   policy "Example" { version "1" effective 2026-01-01 owner "HR" }
+//!   skill networking "Networking"
+//!   provider cisco { name "Cisco" tier trusted }
+//!   credential ccna { title "CCNA" provider cisco skills [networking] valid_for 3y cost 300 }
+//!   role technician {
+//!     title "Network technician"
+//!     require networking {
+//!       accept any credential where age <= 3y
+//!       accept at least 3 labs
+//!     }
+//!   }
+//! "#;
+//! let loaded = credo::compile_str("example.credo", policy_text);
+//! let policy = loaded.policy.expect("the policy checks");
+//!
+//! let records = r#"{"id": "c-1", "credentials": [{"id": "ccna", "issued": "2025-03-01"}]}"#;
+//! let entries = credo::record::read_records(records, "c.json", credo::record::Format::Json, &policy);
+//! let candidate = entries[0].result.as_ref().expect("the record is valid");
+//!
+//! let as_of = jiff::civil::date(2026, 11, 25);
+//! let decision = credo::eval::evaluate(&policy, candidate, 0, as_of);
+//! assert_eq!(decision.outcome, credo::policy::Outcome::Advance);
+//! assert_eq!(decision.skills[0].via.as_ref().unwrap().evidence, vec!["ccna"]);
+//! println!("{}", serde_json::to_string_pretty(&decision).unwrap());
+//! ```
 #![warn(missing_docs)]
 
 pub mod ast;
+pub mod check;
+pub mod decision;
 pub mod diag;
+pub mod eval;
+pub mod load;
 pub mod parse;
+pub mod policy;
+pub mod record;
+pub mod render;
 pub mod source;
+
+pub use load::{compile_str, load_policy, Loaded};
 
 /// `a`, `b` and `c` in backticks.
 pub(crate) fn diag_list(items: &[&str]) -> String {
@@ -15,12 +78,3 @@ pub(crate) fn diag_list(items: &[&str]) -> String {
         [init @ .., last] => format!("{} and {}", init.join(", "), last),
     }
 }
-pub mod check;
-pub mod load;
-pub mod policy;
-
-pub use load::{compile_str, load_policy, Loaded};
-pub mod record;
-pub mod decision;
-pub mod eval;
-pub mod render;

@@ -18,5 +18,6 @@ pub enum Item {
 
 /// One item as a compact JSON line.
 pub fn json_line(item: &Item) -> String {
-    serde_json::to_string(item).unwrap_or_else(|e| format!("{{\"error\":\"cannot serialise: {e}\"}}"))
+    serde_json::to_string(item)
+        .unwrap_or_else(|e| format!("{{\"error\":\"cannot serialise: {e}\"}}"))
 }

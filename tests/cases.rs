@@ -31,18 +31,31 @@ fn date(s: &str) -> jiff::civil::Date {
 
 fn names(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// Checks one decision (or record error) against one expectation; returns what differs.
-fn check(entry: &credo::record::Entry, policy: &credo::policy::Policy, role: Option<&str>, as_of: jiff::civil::Date, expect: &Value) -> Vec<String> {
+fn check(
+    entry: &credo::record::Entry,
+    policy: &credo::policy::Policy,
+    role: Option<&str>,
+    as_of: jiff::civil::Date,
+    expect: &Value,
+) -> Vec<String> {
     let mut problems = Vec::new();
     let cand = match &entry.result {
         Err(e) => {
             match expect.get("error").and_then(Value::as_str) {
                 Some(want) if e.error.contains(want) => {}
-                Some(want) => problems.push(format!("record error `{}` does not contain `{want}`", e.error)),
+                Some(want) => problems.push(format!(
+                    "record error `{}` does not contain `{want}`",
+                    e.error
+                )),
                 None => problems.push(format!("unexpected record error: {}", e.error)),
             }
             return problems;
@@ -50,7 +63,9 @@ fn check(entry: &credo::record::Entry, policy: &credo::policy::Policy, role: Opt
         Ok(c) => c,
     };
     if let Some(want) = expect.get("error") {
-        problems.push(format!("expected a record error containing {want}, got a decision"));
+        problems.push(format!(
+            "expected a record error containing {want}, got a decision"
+        ));
         return problems;
     }
     let roles = match credo::eval::roles_for(policy, cand, role) {
@@ -63,7 +78,11 @@ fn check(entry: &credo::record::Entry, policy: &credo::policy::Policy, role: Opt
     let d = credo::eval::evaluate(policy, cand, r, as_of);
     if let Some(want) = expect.get("outcome").and_then(Value::as_str) {
         if d.outcome.as_str() != want {
-            problems.push(format!("outcome {} (rule `{}`), expected {want}", d.outcome.as_str(), d.rule.text));
+            problems.push(format!(
+                "outcome {} (rule `{}`), expected {want}",
+                d.outcome.as_str(),
+                d.rule.text
+            ));
         }
     }
     match expect.get("proposed") {
@@ -92,7 +111,12 @@ fn check(entry: &credo::record::Entry, policy: &credo::policy::Policy, role: Opt
     }
     if let Some(via) = expect.get("via_line").and_then(Value::as_object) {
         for (s, line) in via {
-            let got = d.skills.iter().find(|k| k.skill == *s).and_then(|k| k.via.as_ref()).map(|v| v.line as u64);
+            let got = d
+                .skills
+                .iter()
+                .find(|k| k.skill == *s)
+                .and_then(|k| k.via.as_ref())
+                .map(|v| v.line as u64);
             if got != line.as_u64() {
                 problems.push(format!("skill {s} met via line {got:?}, expected {line}"));
             }
@@ -107,7 +131,14 @@ fn check(entry: &credo::record::Entry, policy: &credo::policy::Policy, role: Opt
         let trace: Vec<String> = d
             .skills
             .iter()
-            .map(|s| format!("  {} met={} tried={}", s.skill, s.met, serde_json::to_string(&s.tried).unwrap_or_default()))
+            .map(|s| {
+                format!(
+                    "  {} met={} tried={}",
+                    s.skill,
+                    s.met,
+                    serde_json::to_string(&s.tried).unwrap_or_default()
+                )
+            })
             .collect();
         problems.push(format!("trace:\n{}", trace.join("\n")));
     }
@@ -118,15 +149,30 @@ fn check(entry: &credo::record::Entry, policy: &credo::policy::Policy, role: Opt
 fn yaml_cases_match_hand_computed_outcomes() {
     let mut failures = Vec::new();
     let mut count = 0;
-    let mut paths: Vec<_> = std::fs::read_dir("tests/cases").unwrap().map(|e| e.unwrap().path()).collect();
+    let mut paths: Vec<_> = std::fs::read_dir("tests/cases")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     paths.sort();
-    for path in paths.iter().filter(|p| p.extension().is_some_and(|e| e == "yaml")) {
+    for path in paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+    {
         let text = std::fs::read_to_string(path).unwrap();
-        let file: File = serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let file: File =
+            serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let loaded = credo::compile_str("case.credo", &file.policy);
         let Some(policy) = loaded.policy else {
-            let msgs: Vec<String> = loaded.diags.iter().map(|d| credo::diag::render(d, &loaded.sources, false)).collect();
-            failures.push(format!("{}: policy does not check:\n{}", path.display(), msgs.join("\n")));
+            let msgs: Vec<String> = loaded
+                .diags
+                .iter()
+                .map(|d| credo::diag::render(d, &loaded.sources, false))
+                .collect();
+            failures.push(format!(
+                "{}: policy does not check:\n{}",
+                path.display(),
+                msgs.join("\n")
+            ));
             continue;
         };
         for case in &file.cases {
@@ -135,7 +181,11 @@ fn yaml_cases_match_hand_computed_outcomes() {
             let records: Vec<Value> = match (&case.record, &case.records) {
                 (Some(r), None) => vec![r.clone()],
                 (None, Some(rs)) => rs.clone(),
-                _ => panic!("{}: case `{}` needs `record` or `records`", path.display(), case.name),
+                _ => panic!(
+                    "{}: case `{}` needs `record` or `records`",
+                    path.display(),
+                    case.name
+                ),
             };
             let expects: Vec<Value> = match &case.expect {
                 Value::Array(a) => a.clone(),
@@ -144,17 +194,34 @@ fn yaml_cases_match_hand_computed_outcomes() {
             let json = serde_json::to_string_pretty(&records).unwrap();
             let entries = read_records(&json, "case.json", Format::Json, &policy);
             if entries.len() != expects.len() {
-                failures.push(format!("{} / {}: {} entries for {} expectations", path.display(), case.name, entries.len(), expects.len()));
+                failures.push(format!(
+                    "{} / {}: {} entries for {} expectations",
+                    path.display(),
+                    case.name,
+                    entries.len(),
+                    expects.len()
+                ));
                 continue;
             }
             for (i, (entry, expect)) in entries.iter().zip(&expects).enumerate() {
                 let problems = check(entry, &policy, case.role.as_deref(), as_of, expect);
                 if !problems.is_empty() {
-                    failures.push(format!("{} / {} [record {}]:\n  {}", path.display(), case.name, i + 1, problems.join("\n  ")));
+                    failures.push(format!(
+                        "{} / {} [record {}]:\n  {}",
+                        path.display(),
+                        case.name,
+                        i + 1,
+                        problems.join("\n  ")
+                    ));
                 }
             }
         }
     }
     assert!(count >= 60, "only {count} cases");
-    assert!(failures.is_empty(), "{} of {count} cases failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

@@ -537,7 +537,9 @@ impl Checker<'_, '_> {
         ctx: Ctx,
         text: Arc<str>,
     ) -> Cond {
-        let (Some((left, lt)), Some((right, rt))) = (self.field_of(lhs, ctx), self.field_of(rhs, ctx)) else {
+        let (Some((left, lt)), Some((right, rt))) =
+            (self.field_of(lhs, ctx), self.field_of(rhs, ctx))
+        else {
             return Cond::Invalid;
         };
         if lt != rt {
@@ -545,7 +547,13 @@ impl Checker<'_, '_> {
                 Diag::error(
                     "credo::type::mismatch",
                     e.span,
-                    format!("`{}` is {} but `{}` is {}", self.scope.sources.slice(lhs.span), lt.describe(), self.scope.sources.slice(rhs.span), rt.describe()),
+                    format!(
+                        "`{}` is {} but `{}` is {}",
+                        self.scope.sources.slice(lhs.span),
+                        lt.describe(),
+                        self.scope.sources.slice(rhs.span),
+                        rt.describe()
+                    ),
                 )
                 .label("these cannot be compared")
                 .help("compare names of the same type, or a name with a value"),
@@ -553,12 +561,25 @@ impl Checker<'_, '_> {
         }
         if op.is_ordering() && matches!(lt, Ty::Bool | Ty::Str) {
             return self.err(
-                Diag::error("credo::type::not-ordered", e.span, format!("{} cannot be compared with `{}`", lt.describe(), op.as_str()))
-                    .label("not ordered")
-                    .help("use `==` or `!=`"),
+                Diag::error(
+                    "credo::type::not-ordered",
+                    e.span,
+                    format!(
+                        "{} cannot be compared with `{}`",
+                        lt.describe(),
+                        op.as_str()
+                    ),
+                )
+                .label("not ordered")
+                .help("use `==` or `!=`"),
             );
         }
-        Cond::CmpFields { left, op, right, text }
+        Cond::CmpFields {
+            left,
+            op,
+            right,
+            text,
+        }
     }
 
     /// Converts a literal operand to a value of the field's type.

@@ -115,7 +115,9 @@ impl<'a> Prepared<'a> {
 
     /// `None` when the `where` holds, else the text of its first failing part.
     fn where_credential(&self, f: &Cond, held: &HeldCredential, cat: usize) -> Option<String> {
-        let holds = self.test_item(f, &|field, op, value| self.cred_field(field, op, value, held, cat));
+        let holds = self.test_item(f, &|field, op, value| {
+            self.cred_field(field, op, value, held, cat)
+        });
         if holds {
             None
         } else {
@@ -125,7 +127,14 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    fn cred_field(&self, field: Field, op: CmpOp, value: &Value, held: &HeldCredential, cat: usize) -> bool {
+    fn cred_field(
+        &self,
+        field: Field,
+        op: CmpOp,
+        value: &Value,
+        held: &HeldCredential,
+        cat: usize,
+    ) -> bool {
         let p = self.policy;
         let c = &p.credentials[cat];
         let ord = match (field, value) {
@@ -149,7 +158,9 @@ impl<'a> Prepared<'a> {
             Cond::And(v) => v.iter().all(|x| self.test_item(x, cmp)),
             Cond::Or(v) => v.iter().any(|x| self.test_item(x, cmp)),
             Cond::Not(x) => !self.test_item(x, cmp),
-            Cond::Cmp { field, op, value, .. } => cmp(*field, *op, value),
+            Cond::Cmp {
+                field, op, value, ..
+            } => cmp(*field, *op, value),
             Cond::In {
                 field,
                 negated,
@@ -157,7 +168,9 @@ impl<'a> Prepared<'a> {
                 ..
             } => {
                 let any = values.iter().any(|v| cmp(*field, CmpOp::Eq, v));
-                let known = values.iter().any(|v| cmp(*field, CmpOp::Eq, v) || cmp(*field, CmpOp::Ne, v));
+                let known = values
+                    .iter()
+                    .any(|v| cmp(*field, CmpOp::Eq, v) || cmp(*field, CmpOp::Ne, v));
                 known && (any != *negated)
             }
             Cond::Test { field, .. } => cmp(*field, CmpOp::Eq, &Value::Bool(true)),
@@ -166,7 +179,9 @@ impl<'a> Prepared<'a> {
     }
 
     /// Every credential the candidate holds, plus the hypothetical one, as (held, catalogue).
-    fn held(&self) -> impl Iterator<Item = (std::borrow::Cow<'_, HeldCredential>, Option<usize>)> + '_ {
+    fn held(
+        &self,
+    ) -> impl Iterator<Item = (std::borrow::Cow<'_, HeldCredential>, Option<usize>)> + '_ {
         let real = self
             .cand
             .credentials
@@ -233,7 +248,10 @@ impl<'a> Prepared<'a> {
                 holds,
                 detail: Detail::Credentials {
                     needed,
-                    accepted: accepted.iter().map(|c| self.policy.credentials[*c].id.clone()).collect(),
+                    accepted: accepted
+                        .iter()
+                        .map(|c| self.policy.credentials[*c].id.clone())
+                        .collect(),
                     refused,
                     suggest,
                 },
@@ -258,7 +276,9 @@ impl<'a> Prepared<'a> {
             .collect();
         super::rank_credentials(self, &mut out);
         out.truncate(3);
-        out.into_iter().map(|c| self.policy.credentials[c].id.clone()).collect()
+        out.into_iter()
+            .map(|c| self.policy.credentials[c].id.clone())
+            .collect()
     }
 
     fn items(
@@ -284,7 +304,9 @@ impl<'a> Prepared<'a> {
                 for a in self.cand.artifacts.iter().filter(|a| tagged(&a.skills)) {
                     let ok = filter.is_none_or(|f| {
                         self.test_item(f, &|field, op, value| match (field, value) {
-                            (Field::ItemAge, Value::Dur(d)) => age_holds(a.date, *d, op, self.as_of),
+                            (Field::ItemAge, Value::Dur(d)) => {
+                                age_holds(a.date, *d, op, self.as_of)
+                            }
                             (Field::ArtifactReviewed, Value::Bool(b)) => op.test(a.reviewed.cmp(b)),
                             _ => false,
                         })
@@ -301,10 +323,13 @@ impl<'a> Prepared<'a> {
                 for l in self.cand.labs.iter().filter(|l| tagged(&l.skills)) {
                     let ok = filter.is_none_or(|f| {
                         self.test_item(f, &|field, op, value| match (field, value) {
-                            (Field::ItemAge, Value::Dur(d)) => age_holds(l.completed, *d, op, self.as_of),
-                            (Field::LabHours, Value::Num(n)) => {
-                                l.hours.and_then(|h| h.partial_cmp(n)).is_some_and(|o| op.test(o))
+                            (Field::ItemAge, Value::Dur(d)) => {
+                                age_holds(l.completed, *d, op, self.as_of)
                             }
+                            (Field::LabHours, Value::Num(n)) => l
+                                .hours
+                                .and_then(|h| h.partial_cmp(n))
+                                .is_some_and(|o| op.test(o)),
                             _ => false,
                         })
                     });
@@ -335,7 +360,12 @@ impl<'a> Prepared<'a> {
     }
 
     /// Evaluates a condition; with `trace`, records every term (no short-circuit).
-    pub(crate) fn eval(&self, c: &Cond, scope: &Scope<'_>, mut trace: Option<&mut Vec<TermTrace>>) -> bool {
+    pub(crate) fn eval(
+        &self,
+        c: &Cond,
+        scope: &Scope<'_>,
+        mut trace: Option<&mut Vec<TermTrace>>,
+    ) -> bool {
         let skill = match scope {
             Scope::Evidence(s) => *s,
             Scope::Decide { .. } => None,
@@ -362,14 +392,21 @@ impl<'a> Prepared<'a> {
                 any
             }
             Cond::Not(x) => !self.eval(x, scope, trace),
-            Cond::AnyCredential { filter, text } => self.credentials(1, filter.as_deref(), skill, text, trace),
+            Cond::AnyCredential { filter, text } => {
+                self.credentials(1, filter.as_deref(), skill, text, trace)
+            }
             Cond::AtLeast {
                 n,
                 kind: ItemKind::Credentials,
                 filter,
                 text,
             } => self.credentials(*n, filter.as_deref(), skill, text, trace),
-            Cond::AtLeast { n, kind, filter, text } => self.items(*kind, *n, filter.as_deref(), skill, text, trace),
+            Cond::AtLeast {
+                n,
+                kind,
+                filter,
+                text,
+            } => self.items(*kind, *n, filter.as_deref(), skill, text, trace),
             Cond::Degree { level, text } => {
                 let levels: Vec<usize> = self
                     .cand
@@ -381,7 +418,9 @@ impl<'a> Prepared<'a> {
                     .collect();
                 let holds = match level {
                     None => !levels.is_empty(),
-                    Some((op, target)) => levels.iter().any(|l| op.test(l.cmp(&(*target as usize)))),
+                    Some((op, target)) => {
+                        levels.iter().any(|l| op.test(l.cmp(&(*target as usize))))
+                    }
                 };
                 if let Some(t) = trace {
                     t.push(TermTrace {
@@ -398,7 +437,12 @@ impl<'a> Prepared<'a> {
                 Scope::Decide { met, .. } => met.iter().any(|(k, m)| k == s && *m),
                 Scope::Evidence(_) => false,
             },
-            Cond::Cmp { field, op, value, text } => {
+            Cond::Cmp {
+                field,
+                op,
+                value,
+                text,
+            } => {
                 let (holds, detail) = self.compare(*field, *op, value, scope, skill);
                 if let Some(t) = trace {
                     t.push(TermTrace {
@@ -436,7 +480,8 @@ impl<'a> Prepared<'a> {
                 holds
             }
             Cond::Test { field, text } => {
-                let (holds, detail) = self.compare(*field, CmpOp::Eq, &Value::Bool(true), scope, skill);
+                let (holds, detail) =
+                    self.compare(*field, CmpOp::Eq, &Value::Bool(true), scope, skill);
                 if let Some(t) = trace {
                     t.push(TermTrace {
                         term: text.to_string(),
@@ -446,7 +491,12 @@ impl<'a> Prepared<'a> {
                 }
                 holds
             }
-            Cond::CmpFields { left, op, right, text } => {
+            Cond::CmpFields {
+                left,
+                op,
+                right,
+                text,
+            } => {
                 let (l, detail) = self.field_value(*left, scope, skill);
                 let (r, _) = self.field_value(*right, scope, skill);
                 let holds = match (l, r) {
@@ -467,7 +517,12 @@ impl<'a> Prepared<'a> {
     }
 
     /// The value of an accept-, eligible- or decide-level name, for name-to-name comparisons.
-    fn field_value(&self, field: Field, scope: &Scope<'_>, skill: Option<usize>) -> (Option<Value>, Detail) {
+    fn field_value(
+        &self,
+        field: Field,
+        scope: &Scope<'_>,
+        skill: Option<usize>,
+    ) -> (Option<Value>, Detail) {
         let (_, detail) = self.compare(field, CmpOp::Eq, &Value::Bool(false), scope, skill);
         let value = match &detail {
             Detail::WorkSample { best } => best.map(Value::Num),
@@ -485,7 +540,14 @@ impl<'a> Prepared<'a> {
     }
 
     /// A comparison of an accept-, eligible- or decide-level field with a constant.
-    fn compare(&self, field: Field, op: CmpOp, value: &Value, scope: &Scope<'_>, skill: Option<usize>) -> (bool, Detail) {
+    fn compare(
+        &self,
+        field: Field,
+        op: CmpOp,
+        value: &Value,
+        scope: &Scope<'_>,
+        skill: Option<usize>,
+    ) -> (bool, Detail) {
         let skill_id = skill.map(|s| self.policy.skills[s].id.as_str());
         match field {
             Field::WorkSample => {
@@ -497,7 +559,9 @@ impl<'a> Prepared<'a> {
                     .map(|(_, score)| *score)
                     .fold(None, |b: Option<f64>, s| Some(b.map_or(s, |b| b.max(s))));
                 let holds = match value {
-                    Value::Num(n) => best.and_then(|b| b.partial_cmp(n)).is_some_and(|o| op.test(o)),
+                    Value::Num(n) => best
+                        .and_then(|b| b.partial_cmp(n))
+                        .is_some_and(|o| op.test(o)),
                     _ => false,
                 };
                 (holds, Detail::WorkSample { best })
@@ -513,7 +577,9 @@ impl<'a> Prepared<'a> {
                 let months = (!entries.is_empty()).then(|| entries.iter().sum::<f64>());
                 let holds = match value {
                     Value::Dur(d) => match (months, d.months()) {
-                        (Some(m), Some(want)) => m.partial_cmp(&f64::from(want)).is_some_and(|o| op.test(o)),
+                        (Some(m), Some(want)) => {
+                            m.partial_cmp(&f64::from(want)).is_some_and(|o| op.test(o))
+                        }
                         _ => false,
                     },
                     _ => false,
@@ -585,7 +651,9 @@ fn first_failing(f: &Cond, cmp: &dyn Fn(Field, CmpOp, &Value) -> bool) -> String
             Cond::And(v) => v.iter().all(|x| holds(x, cmp)),
             Cond::Or(v) => v.iter().any(|x| holds(x, cmp)),
             Cond::Not(x) => !holds(x, cmp),
-            Cond::Cmp { field, op, value, .. } => cmp(*field, *op, value),
+            Cond::Cmp {
+                field, op, value, ..
+            } => cmp(*field, *op, value),
             Cond::In {
                 field,
                 negated,
@@ -602,7 +670,9 @@ fn first_failing(f: &Cond, cmp: &dyn Fn(Field, CmpOp, &Value) -> bool) -> String
             .find(|x| !holds(x, cmp))
             .map(|x| first_failing(x, cmp))
             .unwrap_or_default(),
-        Cond::Cmp { text, .. } | Cond::In { text, .. } | Cond::Test { text, .. } => text.to_string(),
+        Cond::Cmp { text, .. } | Cond::In { text, .. } | Cond::Test { text, .. } => {
+            text.to_string()
+        }
         Cond::Or(v) => v
             .iter()
             .map(|x| first_failing(x, cmp))
@@ -618,7 +688,11 @@ pub(crate) fn match_credential(policy: &Policy, h: &HeldCredential) -> Option<us
     if let Some(i) = h.id.as_ref().and_then(|id| policy.credential_index.get(id)) {
         return Some(*i);
     }
-    if let Some(i) = h.achievement.as_ref().and_then(|a| policy.by_achievement.get(a)) {
+    if let Some(i) = h
+        .achievement
+        .as_ref()
+        .and_then(|a| policy.by_achievement.get(a))
+    {
         return Some(*i);
     }
     match (&h.issuer, &h.title) {

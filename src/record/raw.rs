@@ -35,12 +35,12 @@ pub(super) fn read_document(text: &str, file: &str, policy: &Policy) -> Vec<Entr
             },
         )
     } else {
-        serde_saphyr::from_str_with_options::<serde_saphyr::Spanned<Value>>(text, options).map(|s| {
-            match s.value {
+        serde_saphyr::from_str_with_options::<serde_saphyr::Spanned<Value>>(text, options).map(
+            |s| match s.value {
                 Value::Null => Vec::new(),
                 v => vec![(s.referenced.line().max(1) as usize, v)],
-            }
-        })
+            },
+        )
     };
     match parsed {
         Ok(records) => records
@@ -385,7 +385,15 @@ fn credential(v: &Value) -> Res<HeldCredential> {
     let what = "the credential";
     check_fields(
         o,
-        &["id", "issuer", "title", "achievement", "issued", "expires", "verified"],
+        &[
+            "id",
+            "issuer",
+            "title",
+            "achievement",
+            "issued",
+            "expires",
+            "verified",
+        ],
         what,
     )?;
     let cred = HeldCredential {

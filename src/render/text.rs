@@ -60,7 +60,11 @@ pub fn explain(d: &Decision) -> String {
         s,
         "  rule     {}{}   {}",
         d.rule.text,
-        if d.rule.default { " (default decide)" } else { "" },
+        if d.rule.default {
+            " (default decide)"
+        } else {
+            ""
+        },
         d.rule.at
     );
     let c = &d.counts;
@@ -74,13 +78,7 @@ pub fn explain(d: &Decision) -> String {
         fmt_num(c.coverage * 100.0)
     );
     if let Some(e) = &d.eligible {
-        let _ = writeln!(
-            s,
-            "  {} eligible when {}   {}",
-            mark(e.holds),
-            e.text,
-            e.at
-        );
+        let _ = writeln!(s, "  {} eligible when {}   {}", mark(e.holds), e.text, e.at);
         for t in &e.terms {
             term(&mut s, t, "      ");
         }
@@ -153,7 +151,12 @@ pub fn explain(d: &Decision) -> String {
         );
     }
     for n in &d.next_steps {
-        let _ = writeln!(s, "  next step for {}: {}", n.skill, n.credentials.join(", "));
+        let _ = writeln!(
+            s,
+            "  next step for {}: {}",
+            n.skill,
+            n.credentials.join(", ")
+        );
     }
     for n in &d.notes {
         let _ = writeln!(s, "  note: {n}");
@@ -272,7 +275,11 @@ fn term(s: &mut String, t: &TermTrace, indent: &str) {
                 );
             }
             None => {
-                let _ = writeln!(s, "{indent}{}: no experience recorded for this skill", t.term);
+                let _ = writeln!(
+                    s,
+                    "{indent}{}: no experience recorded for this skill",
+                    t.term
+                );
             }
         },
         Detail::Attribute { attribute, value } => match value {
@@ -291,14 +298,25 @@ fn term(s: &mut String, t: &TermTrace, indent: &str) {
         },
         Detail::Degree { highest } => match highest {
             Some(h) => {
-                let _ = writeln!(s, "{indent}{}: highest degree {h} {}", t.term, mark(t.holds));
+                let _ = writeln!(
+                    s,
+                    "{indent}{}: highest degree {h} {}",
+                    t.term,
+                    mark(t.holds)
+                );
             }
             None => {
                 let _ = writeln!(s, "{indent}{}: no completed degree", t.term);
             }
         },
         Detail::Value { value } => {
-            let _ = writeln!(s, "{indent}{}: {} {}", t.term, fmt_num(*value), mark(t.holds));
+            let _ = writeln!(
+                s,
+                "{indent}{}: {} {}",
+                t.term,
+                fmt_num(*value),
+                mark(t.holds)
+            );
         }
     }
 }
