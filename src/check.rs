@@ -1,6 +1,7 @@
 //! Checking: names, types, `decide` structure, static guardrails and lints over the AST, and
 //! compilation of what passes into a [`Policy`]. Every problem of a run is collected.
 
+mod catalogue;
 mod exprs;
 mod guardrails;
 mod lints;
@@ -56,6 +57,7 @@ pub const PROXIES: &[(&str, &str)] = &[
     ("last_name", "race, ethnicity or national origin"),
     ("photo", "sex, race, age or disability"),
     ("address", "race, ethnicity or national origin"),
+    ("nationality", "national origin"),
 ];
 
 /// Guardrails that `check` enforces and an `exception` may waive.
@@ -356,15 +358,20 @@ pub fn check(set: &PolicySet, sources: SourceMap, hash: String) -> (Option<Polic
             r.exceptions.push((guardrail.clone(), reason.clone()));
         }
     }
-    guardrails::check_static(
-        &scope,
-        &guardrail_items,
-        &compiled_roles,
-        &compiled_credentials,
-        &compiled_providers,
-        compiled_guardrails.min_tier,
-        &mut diags,
-    );
+    // Guardrail analysis reads compiled conditions: only meaningful once they checked.
+    let clean = !diags.iter().any(Diag::is_error);
+    if clean {
+        guardrails::check_static(
+            &scope,
+            &guardrail_items,
+            &compiled_roles,
+            &compiled_credentials,
+            &compiled_providers,
+            compiled_guardrails.min_tier,
+            &mut diags,
+        );
+    }
+    catalogue::check_unambiguous(&scope, &mut diags);
     lints::run(&scope, policy_decl, &compiled_credentials, &mut diags);
 
     crate::diag::sort(&mut diags);

@@ -169,11 +169,15 @@ pub enum Detail {
     WorkSample {
         /// Best score for the skill, if any.
         best: Option<f64>,
+        /// The score compared with.
+        threshold: Option<f64>,
     },
     /// `experience OP D`.
     Experience {
         /// Months of experience in the skill, if any.
         months: Option<f64>,
+        /// The months compared with.
+        threshold: Option<f64>,
     },
     /// A comparison on `candidate.ATTR`.
     Attribute {
@@ -226,6 +230,10 @@ pub enum Reason {
     Expired {
         /// Last valid day.
         expiry: Date,
+        /// Issue date.
+        issued: Date,
+        /// What set the expiry: the record's `expires` or the catalogue's `valid_for`.
+        by: ExpiryBy,
     },
     /// (5) Issued on or after the provider's retirement.
     ProviderRetired {
@@ -233,11 +241,15 @@ pub enum Reason {
         provider: String,
         /// Retirement date.
         retired: Date,
+        /// Issue date.
+        issued: Date,
     },
     /// (5) Issued on or after the credential's retirement.
     CredentialRetired {
         /// Retirement date.
         retired: Date,
+        /// Issue date.
+        issued: Date,
     },
     /// (6) Provider below `min_tier`.
     BelowMinTier {
@@ -255,12 +267,23 @@ pub enum Reason {
     },
 }
 
+/// Where an expiry date came from; serialised as `"record"` or `"valid_for 3y"`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(into = "String")]
+pub enum ExpiryBy {
+    /// The record's `expires`.
+    Record,
+    /// `issued + valid_for` (written like `valid_for 3y`).
+    ValidFor(String),
+}
+
 /// Onboarding waivers.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Onboarding {
     /// Modules waived.
     pub waived: Vec<String>,
     /// Hours saved.
+    #[serde(serialize_with = "whole_if_integral")]
     pub hours_saved: f64,
 }
 
@@ -271,8 +294,12 @@ pub struct WouldChange {
     pub skill: String,
     /// Required or preferred.
     pub kind: ReqKind,
-    /// The outcome if this skill alone were met.
+    /// The outcome if this skill alone were met (after guardrails).
     pub outcome_if_met: Outcome,
+    /// What the decide rules alone would give, when a guardrail changes it.
+    pub proposed_if_met: Option<Outcome>,
+    /// Whether meeting the skill changes the outcome at all.
+    pub changes: bool,
 }
 
 /// Credentials to earn for a skill.
@@ -294,4 +321,22 @@ pub struct GuardrailEffect {
     /// The exception's reason, for waived guardrails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+/// Whole numbers as integers (`16`, not `16.0`), others as they are.
+fn whole_if_integral<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
+}
+
+impl From<ExpiryBy> for String {
+    fn from(b: ExpiryBy) -> String {
+        match b {
+            ExpiryBy::Record => "record".into(),
+            ExpiryBy::ValidFor(d) => format!("valid_for {d}"),
+        }
+    }
 }

@@ -135,7 +135,7 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
         });
     }
 
-    let mut waived = Vec::new();
+    let mut waived: Vec<String> = Vec::new();
     let mut hours_saved = 0.0;
     for m in &r.onboarding {
         if met.iter().any(|(s, ok)| *s == m.waived_by && *ok) {
@@ -153,19 +153,31 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
             let mut alt = met.clone();
             alt[i].1 = true;
             let alt_counts = counts_for(r, &alt);
-            let (mut o, _) = decide(&prep, r, &alt, &alt_counts);
-            if o == Outcome::Decline && policy.guardrails.no_auto_decline {
-                o = Outcome::Review;
-            }
+            let (rules, _) = decide(&prep, r, &alt, &alt_counts);
+            let (o, proposed_if_met) =
+                if rules == Outcome::Decline && policy.guardrails.no_auto_decline {
+                    (Outcome::Review, Some(Outcome::Decline))
+                } else {
+                    (rules, None)
+                };
             would_change.push(WouldChange {
                 skill: s.skill.clone(),
                 kind: req.kind,
                 outcome_if_met: o,
+                proposed_if_met,
+                changes: o != outcome || proposed_if_met != proposed,
             });
         }
     }
 
-    let next_steps = next_steps(&prep, r, &skills);
+    // Onboarding and next steps are about joining the role: not for ineligible candidates.
+    let next_steps = if outcome == Outcome::Ineligible {
+        waived.clear();
+        hours_saved = 0.0;
+        Vec::new()
+    } else {
+        next_steps(&prep, r, &skills)
+    };
     let notes = notes(&prep);
 
     Decision {
@@ -269,8 +281,10 @@ fn evidence_of(terms: &[TermTrace]) -> Vec<String> {
         match &t.detail {
             Detail::Credentials { accepted, .. } => out.extend(accepted.iter().cloned()),
             Detail::Items { matching, .. } => out.extend(matching.iter().cloned()),
-            Detail::WorkSample { best: Some(b) } => out.push(format!("work_sample {b}")),
-            Detail::Experience { months: Some(m) } => out.push(format!("experience {m} months")),
+            Detail::WorkSample { best: Some(b), .. } => out.push(format!("work_sample {b}")),
+            Detail::Experience {
+                months: Some(m), ..
+            } => out.push(format!("experience {m} months")),
             Detail::Attribute {
                 attribute,
                 value: Some(v),
@@ -336,7 +350,14 @@ fn next_steps(prep: &Prepared<'_>, r: &Role, skills: &[SkillResult]) -> Vec<Next
 /// (unknown last), then hours (unknown last), then id.
 pub(crate) fn rank_credentials(prep: &Prepared<'_>, list: &mut [usize]) {
     let policy = prep.policy;
-    let held: Vec<usize> = prep.matched.iter().flatten().copied().collect();
+    // Credentials the candidate holds at `as_of` (issued on or before it).
+    let held: Vec<usize> = prep
+        .matched
+        .iter()
+        .zip(&prep.cand.credentials)
+        .filter(|(_, h)| h.issued.is_some_and(|d| d <= prep.as_of))
+        .filter_map(|(m, _)| *m)
+        .collect();
     let stacks = |c: usize| {
         held.iter()
             .any(|h| policy.credentials[*h].stacks_into.contains(&c))
@@ -369,9 +390,47 @@ fn notes(prep: &Prepared<'_>) -> Vec<String> {
         });
     }
     for a in &prep.cand.undeclared {
+        if crate::check::PROTECTED.contains(&a.as_str()) {
+            notes.push(format!(
+                "attribute `{a}` is protected: it belongs under `protected:` (read only by audits) and was not read"
+            ));
+        } else {
+            notes.push(format!(
+                "attribute `{a}` is not declared by the policy; rules cannot read it"
+            ));
+        }
+    }
+    let policy = prep.policy;
+    let mut unknown_tags: Vec<&str> = Vec::new();
+    let tags = prep
+        .cand
+        .artifacts
+        .iter()
+        .flat_map(|a| a.skills.iter())
+        .chain(prep.cand.labs.iter().flat_map(|l| l.skills.iter()))
+        .chain(prep.cand.work_samples.iter().map(|(s, _)| s))
+        .chain(prep.cand.experience.iter().map(|(s, _)| s));
+    for t in tags {
+        if !policy.skill_index.contains_key(t) && !unknown_tags.contains(&t.as_str()) {
+            unknown_tags.push(t);
+        }
+    }
+    for t in unknown_tags {
+        let hint = crate::diag::did_you_mean(t, policy.skills.iter().map(|s| s.id.as_str()))
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default();
         notes.push(format!(
-            "attribute `{a}` is not declared by the policy; rules cannot read it"
+            "skill `{t}` in the record is not a skill of this policy and was not counted{hint}"
         ));
+    }
+    for e in &prep.cand.education {
+        if let Some(level) = &e.level {
+            if evidence::degree_level(level).is_none() {
+                notes.push(format!(
+                    "education level `{level}` is not one of associate, bachelor, master, doctorate and does not count as a degree"
+                ));
+            }
+        }
     }
     notes
 }

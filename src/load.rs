@@ -33,7 +33,7 @@ impl Loaded {
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum LoadError {
     /// The path could not be read.
-    #[error("cannot read `{path}`: {source}")]
+    #[error("cannot read `{path}`")]
     #[diagnostic(code(credo::io), help("check the path and its permissions"))]
     Io {
         /// The path.

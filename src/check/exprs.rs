@@ -410,13 +410,23 @@ impl Checker<'_, '_> {
                 .find(|c| c.field(name).is_some());
                 let available = crate::diag_list(ctx.names());
                 let d = match elsewhere {
-                    Some(other) => Diag::error(
-                        "credo::type::context",
-                        single.span,
-                        format!("`{name}` cannot be used in {}", ctx.describe()),
-                    )
-                    .label(format!("only in {}", other.describe()))
-                    .help(format!("here you can use {available}")),
+                    Some(other) => {
+                        let help = if matches!(ctx, Ctx::Where(_)) && other == Ctx::Accept {
+                            format!(
+                                "a `where` takes everything after it; to test `{name}` beside the evidence term, \
+                                 close the term with parentheses: `(any credential where …) and {name} …`"
+                            )
+                        } else {
+                            format!("here you can use {available}")
+                        };
+                        Diag::error(
+                            "credo::type::context",
+                            single.span,
+                            format!("`{name}` cannot be used in {}", ctx.describe()),
+                        )
+                        .label(format!("only in {}", other.describe()))
+                        .help(help)
+                    }
                     None => {
                         let help = did_you_mean(name, ctx.names().iter().copied())
                             .or_else(|| {
@@ -636,7 +646,10 @@ impl Checker<'_, '_> {
             ),
             (Ty::Percent, OperandKind::Number(n)) => (
                 format!("`{fname}` is a percentage, found a number"),
-                format!("write a percentage, e.g. `{fname} >= {n}%`"),
+                format!(
+                    "write a percentage, e.g. `{fname} >= {}%`",
+                    if *n > 0.0 && *n <= 1.0 { n * 100.0 } else { *n }
+                ),
             ),
             (Ty::Str, OperandKind::Path(p)) if p.len() == 1 => (
                 format!("`{}` is not a value here; strings are written in quotes", p[0].node),

@@ -109,18 +109,19 @@ pub(crate) fn compile(
     }
     // Protected and proxy attributes may not be read by rules.
     for a in &scope.attrs.items {
-        let name = a.id.node.as_str();
+        let lower = a.id.node.to_ascii_lowercase();
+        let name = lower.as_str();
         if PROTECTED.contains(&name) {
             diags.push(
                 Diag::error(
                     "credo::guardrails::protected-attribute",
                     a.id.span,
-                    format!("`{name}` is a protected attribute and cannot be read by rules"),
+                    format!("`{}` is a protected attribute and cannot be read by rules", a.id.node),
                 )
                 .label("protected")
-                .help("remove this attribute; put it under `protected:` in records, where only `credo audit` reads it"),
+                .help("remove this attribute; records keep protected data under `protected:`, which rules never read"),
             );
-        } else if g.blind_to.iter().any(|b| b == name) {
+        } else if g.blind_to.iter().any(|b| b.eq_ignore_ascii_case(name)) {
             diags.push(
                 Diag::error(
                     "credo::guardrails::blind-to",
@@ -137,11 +138,12 @@ pub(crate) fn compile(
                 Diag::warning(
                     "credo::guardrails::proxy-attribute",
                     a.id.span,
-                    format!("`{name}` is a known proxy for {stands_for}"),
+                    format!("`{}` is a known proxy for {stands_for}", a.id.node),
                 )
                 .label("may stand in for a protected attribute")
                 .help(format!(
-                    "rules that read `{name}` can discriminate indirectly; remove it or add it to `blind_to`"
+                    "rules that read `{}` can discriminate indirectly; remove it or add it to `blind_to`",
+                    a.id.node
                 )),
             );
         }

@@ -83,8 +83,11 @@ pub fn run(a: Args) -> u8 {
     if let Some(r) = &a.role {
         if !policy.role_index.contains_key(r) {
             let names: Vec<&str> = policy.roles.iter().map(|r| r.id.as_str()).collect();
+            let hint = credo::diag::did_you_mean(r, names.iter().copied())
+                .map(|h| format!("{h} "))
+                .unwrap_or_default();
             eprintln!(
-                "error: --role `{r}` is not a role of this policy (roles: {})",
+                "error: --role `{r}` is not a role of this policy; {hint}(roles: {})",
                 names.join(", ")
             );
             return EXIT_USAGE;

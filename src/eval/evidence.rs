@@ -2,7 +2,7 @@
 //! steps 1–7), and evaluating conditions with an optional trace of every term.
 
 use crate::ast::{CmpOp, Duration, ItemKind};
-use crate::decision::{Detail, Reason, Refusal, TermTrace};
+use crate::decision::{Detail, ExpiryBy, Reason, Refusal, TermTrace};
 use crate::policy::{Cond, Field, Policy, Value, DEGREE_LEVELS};
 use crate::record::{AttrValue, Candidate, HeldCredential};
 use jiff::civil::Date;
@@ -70,14 +70,18 @@ impl<'a> Prepared<'a> {
         if issued > self.as_of {
             return Err(Reason::IssuedAfterAsOf { issued });
         }
-        let by_validity = c.valid_for.and_then(|v| v.add_to(issued));
-        let expiry = match (held.expires, by_validity) {
-            (Some(a), Some(b)) => Some(a.min(b)),
+        let by_validity = c.valid_for.and_then(|v| {
+            v.add_to(issued)
+                .map(|d| (d, ExpiryBy::ValidFor(v.to_string())))
+        });
+        let by_record = held.expires.map(|d| (d, ExpiryBy::Record));
+        let expiry = match (by_record, by_validity) {
+            (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
             (a, b) => a.or(b),
         };
-        if let Some(expiry) = expiry {
+        if let Some((expiry, by)) = expiry {
             if self.as_of > expiry {
-                return Err(Reason::Expired { expiry });
+                return Err(Reason::Expired { expiry, issued, by });
             }
         }
         let provider = &p.providers[c.provider];
@@ -86,12 +90,13 @@ impl<'a> Prepared<'a> {
                 return Err(Reason::ProviderRetired {
                     provider: provider.id.clone(),
                     retired,
+                    issued,
                 });
             }
         }
         if let Some(retired) = c.retired {
             if issued >= retired {
-                return Err(Reason::CredentialRetired { retired });
+                return Err(Reason::CredentialRetired { retired, issued });
             }
         }
         if let Some(min) = p.guardrails.min_tier {
@@ -225,20 +230,24 @@ impl<'a> Prepared<'a> {
                 }
                 Err(reason) => {
                     if trace.is_some() {
-                        refused.push(Refusal {
+                        let r = Refusal {
                             credential: match m {
                                 Some(cat) => self.policy.credentials[cat].id.clone(),
                                 None => held.label(),
                             },
                             reason,
-                        });
+                        };
+                        if !refused.contains(&r) {
+                            refused.push(r);
+                        }
                     }
                 }
             }
         }
         let holds = accepted.len() >= needed as usize;
         if let Some(t) = trace {
-            let suggest = if holds {
+            // Only when one more credential would do, as next steps say.
+            let suggest = if holds || (needed as usize) > accepted.len() + 1 {
                 Vec::new()
             } else {
                 self.suggest(skill, filter, &accepted)
@@ -302,15 +311,19 @@ impl<'a> Prepared<'a> {
         match kind {
             ItemKind::Artifacts => {
                 for a in self.cand.artifacts.iter().filter(|a| tagged(&a.skills)) {
-                    let ok = filter.is_none_or(|f| {
-                        self.test_item(f, &|field, op, value| match (field, value) {
-                            (Field::ItemAge, Value::Dur(d)) => {
-                                age_holds(a.date, *d, op, self.as_of)
-                            }
-                            (Field::ArtifactReviewed, Value::Bool(b)) => op.test(a.reviewed.cmp(b)),
-                            _ => false,
-                        })
-                    });
+                    // Evidence dated after `as_of` did not exist yet, as for credentials.
+                    let ok = a.date.is_none_or(|d| d <= self.as_of)
+                        && filter.is_none_or(|f| {
+                            self.test_item(f, &|field, op, value| match (field, value) {
+                                (Field::ItemAge, Value::Dur(d)) => {
+                                    age_holds(a.date, *d, op, self.as_of)
+                                }
+                                (Field::ArtifactReviewed, Value::Bool(b)) => {
+                                    op.test(a.reviewed.cmp(b))
+                                }
+                                _ => false,
+                            })
+                        });
                     if ok {
                         counted += 1;
                     }
@@ -321,18 +334,19 @@ impl<'a> Prepared<'a> {
             }
             _ => {
                 for l in self.cand.labs.iter().filter(|l| tagged(&l.skills)) {
-                    let ok = filter.is_none_or(|f| {
-                        self.test_item(f, &|field, op, value| match (field, value) {
-                            (Field::ItemAge, Value::Dur(d)) => {
-                                age_holds(l.completed, *d, op, self.as_of)
-                            }
-                            (Field::LabHours, Value::Num(n)) => l
-                                .hours
-                                .and_then(|h| h.partial_cmp(n))
-                                .is_some_and(|o| op.test(o)),
-                            _ => false,
-                        })
-                    });
+                    let ok = l.completed.is_none_or(|d| d <= self.as_of)
+                        && filter.is_none_or(|f| {
+                            self.test_item(f, &|field, op, value| match (field, value) {
+                                (Field::ItemAge, Value::Dur(d)) => {
+                                    age_holds(l.completed, *d, op, self.as_of)
+                                }
+                                (Field::LabHours, Value::Num(n)) => l
+                                    .hours
+                                    .and_then(|h| h.partial_cmp(n))
+                                    .is_some_and(|o| op.test(o)),
+                                _ => false,
+                            })
+                        });
                     if ok {
                         counted += 1;
                     }
@@ -414,7 +428,7 @@ impl<'a> Prepared<'a> {
                     .iter()
                     .filter(|e| e.completed)
                     .filter_map(|e| e.level.as_deref())
-                    .filter_map(|l| DEGREE_LEVELS.iter().position(|d| *d == l))
+                    .filter_map(degree_level)
                     .collect();
                 let holds = match level {
                     None => !levels.is_empty(),
@@ -525,8 +539,8 @@ impl<'a> Prepared<'a> {
     ) -> (Option<Value>, Detail) {
         let (_, detail) = self.compare(field, CmpOp::Eq, &Value::Bool(false), scope, skill);
         let value = match &detail {
-            Detail::WorkSample { best } => best.map(Value::Num),
-            Detail::Experience { months } => months.map(Value::Num),
+            Detail::WorkSample { best, .. } => best.map(Value::Num),
+            Detail::Experience { months, .. } => months.map(Value::Num),
             Detail::Attribute { value, .. } => value.as_ref().map(|v| match v {
                 AttrValue::Bool(b) => Value::Bool(*b),
                 AttrValue::Number(n) => Value::Num(*n),
@@ -564,7 +578,11 @@ impl<'a> Prepared<'a> {
                         .is_some_and(|o| op.test(o)),
                     _ => false,
                 };
-                (holds, Detail::WorkSample { best })
+                let threshold = match value {
+                    Value::Num(n) => Some(*n),
+                    _ => None,
+                };
+                (holds, Detail::WorkSample { best, threshold })
             }
             Field::Experience => {
                 let entries: Vec<f64> = self
@@ -584,7 +602,11 @@ impl<'a> Prepared<'a> {
                     },
                     _ => false,
                 };
-                (holds, Detail::Experience { months })
+                let threshold = match value {
+                    Value::Dur(d) => d.months().map(f64::from),
+                    _ => None,
+                };
+                (holds, Detail::Experience { months, threshold })
             }
             Field::Attr(i) => {
                 let attr = &self.policy.attributes[i];
@@ -712,4 +734,11 @@ pub(crate) fn cmp_unknown_last(a: Option<f64>, b: Option<f64>) -> Ordering {
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     }
+}
+
+/// The index of a degree level, compared case-insensitively (`Bachelor` = `bachelor`).
+pub(crate) fn degree_level(level: &str) -> Option<usize> {
+    DEGREE_LEVELS
+        .iter()
+        .position(|d| d.eq_ignore_ascii_case(level.trim()))
 }

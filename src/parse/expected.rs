@@ -122,7 +122,8 @@ pub(crate) fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>
         .last()
         .unwrap_or(0);
     let span = Span::new(file, pos, pos + token_len);
-    if rest.starts_with('"') {
+    let line_rest = rest.lines().next().unwrap_or("");
+    if rest.starts_with('"') && !line_rest[1..].contains('"') {
         return Diag::error(
             "credo::syntax::unterminated-string",
             span,
@@ -149,11 +150,27 @@ pub(crate) fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>
             }
             if names.is_empty() {
                 (format!("unexpected {found}"), None)
+            } else if rest.starts_with('"') && !names.contains(&"a string in double quotes") {
+                let string: String = line_rest
+                    .char_indices()
+                    .skip(1)
+                    .find(|(_, c)| *c == '"')
+                    .map(|(i, _)| line_rest[..=i].to_owned())
+                    .unwrap_or_default();
+                let help = if names.contains(&"`code`") {
+                    format!("did you mean `code {string}`?")
+                } else {
+                    format!(
+                        "a string is not expected here; expected {}",
+                        join_or(&names)
+                    )
+                };
+                (format!("unexpected string {string}"), Some(help))
             } else {
                 let list = join_or(&names);
                 (
                     format!("expected {list}, found {found}"),
-                    hint(&names, rest),
+                    hint(&names, rest, &text[..pos.min(text.len())]),
                 )
             }
         }
@@ -162,7 +179,7 @@ pub(crate) fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>
     Diag::error("credo::syntax", span, message)
         .label("here")
         .maybe_help(help.or(Some(
-            "see SPEC §3–§4 for the form of each declaration".into(),
+            "see the language tour in README.md for the form of each declaration".into(),
         )))
 }
 
@@ -175,11 +192,31 @@ fn join_or(names: &[&str]) -> String {
 }
 
 /// A targeted suggestion for the most common slips.
-fn hint(expected: &[&str], rest: &str) -> Option<String> {
+fn hint(expected: &[&str], rest: &str, before: &str) -> Option<String> {
     let word: String = rest
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
+    // `6 months`: a number then a unit word.
+    let digits: Vec<char> = before
+        .trim_end()
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let prev: String = digits.into_iter().rev().collect();
+    if !prev.is_empty() && before.ends_with(char::is_whitespace) {
+        let unit = match word.to_ascii_lowercase().as_str() {
+            "d" | "day" | "days" => Some("d"),
+            "w" | "week" | "weeks" => Some("w"),
+            "mo" | "month" | "months" => Some("mo"),
+            "y" | "yr" | "yrs" | "year" | "years" => Some("y"),
+            _ => None,
+        };
+        if let Some(u) = unit {
+            return Some(format!("write durations without a space: `{prev}{u}`"));
+        }
+    }
     // A misspelt keyword: compare with the keywords that were expected here.
     if !word.is_empty() {
         let keywords: Vec<&str> = expected

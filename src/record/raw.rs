@@ -405,6 +405,11 @@ fn credential(v: &Value) -> Res<HeldCredential> {
         expires: date(o, "expires", what)?,
         verified: boolean(o, "verified", what)?,
     };
+    if let (Some(i), Some(e)) = (cred.issued, cred.expires) {
+        if e < i {
+            return Err(format!("`expires` {e} is before `issued` {i}"));
+        }
+    }
     if cred.id.is_none()
         && cred.achievement.is_none()
         && (cred.issuer.is_none() || cred.title.is_none())

@@ -92,7 +92,7 @@ pub fn explain(d: &Decision) -> String {
             Some(v) => {
                 let _ = writeln!(
                     s,
-                    "  {} {} ({kind}) met by line {}: {}   {}",
+                    "  {} {} ({kind}) met by accept #{}: {}   {}",
                     mark(true),
                     k.skill,
                     v.line,
@@ -116,7 +116,7 @@ pub fn explain(d: &Decision) -> String {
             }
             let _ = writeln!(
                 s,
-                "      line {} {} {}   {}",
+                "      accept #{} {} {}   {}",
                 line.line,
                 mark(line.holds),
                 line.text,
@@ -143,12 +143,16 @@ pub fn explain(d: &Decision) -> String {
         );
     }
     for w in &d.would_change {
-        let _ = writeln!(
+        let _ = write!(
             s,
-            "  would change: if {} were met → {}",
+            "  if {} were met → {}",
             w.skill,
             w.outcome_if_met.as_str()
         );
+        if let Some(p) = w.proposed_if_met {
+            let _ = write!(s, " (rules: {})", p.as_str());
+        }
+        s.push_str(if w.changes { "\n" } else { " (no change)\n" });
     }
     for n in &d.next_steps {
         let _ = writeln!(
@@ -250,29 +254,37 @@ fn term(s: &mut String, t: &TermTrace, indent: &str) {
                 let _ = writeln!(s, "{indent}  not counted: {}", excluded.join("; "));
             }
         }
-        Detail::WorkSample { best } => match best {
+        Detail::WorkSample { best, threshold } => match best {
             Some(b) => {
-                let _ = writeln!(
+                let _ = write!(
                     s,
                     "{indent}{}: best score {} {}",
                     t.term,
                     fmt_num(*b),
                     mark(t.holds)
                 );
+                if let (false, Some(want)) = (t.holds, threshold) {
+                    let _ = write!(s, " (compared with {})", fmt_num(*want));
+                }
+                s.push('\n');
             }
             None => {
                 let _ = writeln!(s, "{indent}{}: no work sample for this skill", t.term);
             }
         },
-        Detail::Experience { months } => match months {
+        Detail::Experience { months, threshold } => match months {
             Some(m) => {
-                let _ = writeln!(
+                let _ = write!(
                     s,
                     "{indent}{}: {} months {}",
                     t.term,
                     fmt_num(*m),
                     mark(t.holds)
                 );
+                if let (false, Some(want)) = (t.holds, threshold) {
+                    let _ = write!(s, " (compared with {} months)", fmt_num(*want));
+                }
+                s.push('\n');
             }
             None => {
                 let _ = writeln!(
@@ -337,12 +349,23 @@ pub fn reason(r: &Reason) -> String {
         Reason::SkillNotListed { skill } => format!("does not evidence {skill}"),
         Reason::NoIssueDate => "no issue date".into(),
         Reason::IssuedAfterAsOf { issued } => format!("issued {issued}, after the evaluation date"),
-        Reason::Expired { expiry } => format!("expired {expiry} (last valid day)"),
-        Reason::ProviderRetired { provider, retired } => {
-            format!("provider {provider} retired {retired}; issued on or after it")
+        Reason::Expired { expiry, issued, by } => match by {
+            ExpiryBy::Record => format!(
+                "expired: last valid day was {expiry} (the record's `expires`; issued {issued})"
+            ),
+            ExpiryBy::ValidFor(d) => {
+                format!("expired: last valid day was {expiry} (issued {issued} + {d})")
+            }
+        },
+        Reason::ProviderRetired {
+            provider,
+            retired,
+            issued,
+        } => {
+            format!("issued {issued}, on or after provider {provider} was retired ({retired})")
         }
-        Reason::CredentialRetired { retired } => {
-            format!("credential retired {retired}; issued on or after it")
+        Reason::CredentialRetired { retired, issued } => {
+            format!("issued {issued}, on or after the credential was retired ({retired})")
         }
         Reason::BelowMinTier { tier, min_tier } => {
             format!("provider tier {tier} is below min_tier {min_tier}")
