@@ -1,6 +1,7 @@
 //! Checking: names, types, `decide` structure, static guardrails and lints over the AST, and
 //! compilation of what passes into a [`Policy`]. Every problem of a run is collected.
 
+pub mod analysis;
 mod catalogue;
 mod exprs;
 mod guardrails;
@@ -372,6 +373,12 @@ pub fn check(set: &PolicySet, sources: SourceMap, hash: String) -> (Option<Polic
         );
     }
     catalogue::check_unambiguous(&scope, &mut diags);
+    if !diags.iter().any(Diag::is_error) {
+        let skill_names: Vec<String> = scope.skills.items.iter().map(|s| s.id.node.clone()).collect();
+        for role in &compiled_roles {
+            analysis::analyse(role, &skill_names, &mut diags);
+        }
+    }
     lints::run(&scope, policy_decl, &compiled_credentials, &mut diags);
 
     crate::diag::sort(&mut diags);
