@@ -374,7 +374,12 @@ pub fn check(set: &PolicySet, sources: SourceMap, hash: String) -> (Option<Polic
     }
     catalogue::check_unambiguous(&scope, &mut diags);
     if !diags.iter().any(Diag::is_error) {
-        let skill_names: Vec<String> = scope.skills.items.iter().map(|s| s.id.node.clone()).collect();
+        let skill_names: Vec<String> = scope
+            .skills
+            .items
+            .iter()
+            .map(|s| s.id.node.clone())
+            .collect();
         for role in &compiled_roles {
             analysis::analyse(role, &skill_names, &mut diags);
         }

@@ -2,6 +2,7 @@
 
 mod check;
 mod eval;
+mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use credo::diag::{Diag, JsonDiag};
@@ -31,6 +32,18 @@ enum Command {
     Check(check::Args),
     /// Evaluate candidate records against a policy and print decisions.
     Eval(eval::Args),
+    /// Run policy unit tests: cases with a record, role, as_of and expected results.
+    Test(test::Args),
+}
+
+/// Report formats.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    #[default]
+    Text,
+    /// For tools.
+    Json,
 }
 
 /// How diagnostics are printed.
@@ -48,6 +61,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(a) => check::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Test(a) => test::run(a),
     }
 }
 

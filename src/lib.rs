@@ -66,6 +66,7 @@ pub mod policy;
 pub mod record;
 pub mod render;
 pub mod source;
+pub mod suite;
 pub mod synth;
 
 pub use load::{compile_str, load_policy, Loaded};

@@ -59,7 +59,9 @@ pub(crate) fn analyse(role: &Role, skill_names: &[String], diags: &mut Vec<Diag>
                     format!("this decide rule of role `{}` can never fire", role.id),
                 )
                 .label("no combination of met skills reaches it")
-                .help("the rules above it catch every case it covers; remove it or reorder the rules"),
+                .help(
+                    "the rules above it catch every case it covers; remove it or reorder the rules",
+                ),
             );
         }
     }
@@ -91,7 +93,12 @@ pub(crate) fn analyse(role: &Role, skill_names: &[String], diags: &mut Vec<Diag>
                         let parts: Vec<String> = tests
                             .iter()
                             .enumerate()
-                            .map(|(i, t)| format!("`{t}` {}", if a & (1 << i) != 0 { "true" } else { "false" }))
+                            .map(|(i, t)| {
+                                format!(
+                                    "`{t}` {}",
+                                    if a & (1 << i) != 0 { "true" } else { "false" }
+                                )
+                            })
                             .collect();
                         format!(" (with {})", parts.join(", "))
                     };
@@ -128,9 +135,20 @@ fn attribute_tests(c: &Cond, out: &mut Vec<Arc<str>>) {
     match c {
         Cond::And(v) | Cond::Or(v) => v.iter().for_each(|x| attribute_tests(x, out)),
         Cond::Not(x) => attribute_tests(x, out),
-        Cond::Cmp { field: Field::Attr(_), text, .. }
-        | Cond::In { field: Field::Attr(_), text, .. }
-        | Cond::Test { field: Field::Attr(_), text }
+        Cond::Cmp {
+            field: Field::Attr(_),
+            text,
+            ..
+        }
+        | Cond::In {
+            field: Field::Attr(_),
+            text,
+            ..
+        }
+        | Cond::Test {
+            field: Field::Attr(_),
+            text,
+        }
         | Cond::CmpFields { text, .. } => {
             if !out.contains(text) {
                 out.push(text.clone());
@@ -142,7 +160,11 @@ fn attribute_tests(c: &Cond, out: &mut Vec<Arc<str>>) {
 
 fn decide(role: &Role, row: &Row, tests: &[Arc<str>]) -> (Outcome, Option<usize>) {
     for (i, rule) in role.decide.iter().enumerate() {
-        if rule.cond.as_ref().is_none_or(|c| holds(c, role, row, tests)) {
+        if rule
+            .cond
+            .as_ref()
+            .is_none_or(|c| holds(c, role, row, tests))
+        {
             return (rule.outcome, Some(i));
         }
     }
@@ -154,7 +176,11 @@ fn holds(c: &Cond, role: &Role, row: &Row, tests: &[Arc<str>]) -> bool {
         let mut req = (0u32, 0u32);
         let mut pref = (0u32, 0u32);
         for (r, m) in role.requirements.iter().zip(&row.met) {
-            let slot = if r.kind == crate::ast::ReqKind::Required { &mut req } else { &mut pref };
+            let slot = if r.kind == crate::ast::ReqKind::Required {
+                &mut req
+            } else {
+                &mut pref
+            };
             slot.1 += 1;
             if *m {
                 slot.0 += 1;
@@ -185,14 +211,30 @@ fn holds(c: &Cond, role: &Role, row: &Row, tests: &[Arc<str>]) -> bool {
             .iter()
             .zip(&row.met)
             .any(|(r, m)| r.skill == *s && *m),
-        Cond::Cmp { field: Field::Attr(_), text, .. }
-        | Cond::In { field: Field::Attr(_), text, .. }
-        | Cond::Test { field: Field::Attr(_), text }
+        Cond::Cmp {
+            field: Field::Attr(_),
+            text,
+            ..
+        }
+        | Cond::In {
+            field: Field::Attr(_),
+            text,
+            ..
+        }
+        | Cond::Test {
+            field: Field::Attr(_),
+            text,
+        }
         | Cond::CmpFields { text, .. } => tests
             .iter()
             .position(|t| t == text)
             .is_some_and(|i| row.attrs[i]),
-        Cond::Cmp { field, op, value: Value::Num(n), .. } => counter(*field)
+        Cond::Cmp {
+            field,
+            op,
+            value: Value::Num(n),
+            ..
+        } => counter(*field)
             .and_then(|v| v.partial_cmp(n))
             .is_some_and(|o| op.test(o)),
         _ => false,

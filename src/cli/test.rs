@@ -1,0 +1,165 @@
+//! `credo test POLICY SUITE.yaml… [--as-of DATE] [--coverage] [--format text|json]`
+
+use super::{load_checked, ErrorFormat, EXIT_OK, EXIT_POLICY, EXIT_USAGE};
+use credo::suite::{self, CaseResult, RoleCoverage};
+use std::fmt::Write;
+use std::path::PathBuf;
+
+/// Run policy unit tests.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A `.credo` file or a directory of them.
+    policy: PathBuf,
+    /// Suite files (YAML).
+    #[arg(required = true)]
+    suites: Vec<PathBuf>,
+    /// Default evaluation date for cases without `as_of` (else the suite's, else today).
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Report which accept lines, decide rules, guardrails and modules the suites exercised.
+    #[arg(long)]
+    coverage: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: super::Format,
+    /// How to print policy diagnostics.
+    #[arg(long, value_enum, default_value_t)]
+    error_format: ErrorFormat,
+}
+
+pub fn run(a: Args) -> u8 {
+    let as_of = match super::eval::as_of(a.as_of.as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let policy = match load_checked(&a.policy, a.error_format, false) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut results: Vec<(PathBuf, Vec<CaseResult>)> = Vec::new();
+    for path in &a.suites {
+        match suite::read_suite(path, &policy) {
+            Ok(s) => results.push((path.clone(), suite::run(&policy, &s, as_of))),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let passed = results
+        .iter()
+        .flat_map(|(_, r)| r)
+        .filter(|r| r.passed)
+        .count();
+    let failed = results
+        .iter()
+        .flat_map(|(_, r)| r)
+        .filter(|r| !r.passed)
+        .count();
+    let cov = a.coverage.then(|| {
+        suite::coverage(
+            &policy,
+            results
+                .iter()
+                .flat_map(|(_, r)| r)
+                .filter_map(|r| r.decision.as_deref()),
+        )
+    });
+    let out = match a.format {
+        super::Format::Json => {
+            let v = serde_json::json!({
+                "suites": results.iter().map(|(p, r)| serde_json::json!({"suite": p.display().to_string(), "results": r})).collect::<Vec<_>>(),
+                "passed": passed,
+                "failed": failed,
+                "coverage": cov,
+            });
+            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+        }
+        super::Format::Text => {
+            let mut s = String::new();
+            for (path, rs) in &results {
+                let _ = writeln!(s, "suite {}", path.display());
+                for r in rs {
+                    report(&mut s, r);
+                }
+            }
+            if let Some(c) = &cov {
+                coverage_text(&mut s, c);
+            }
+            let _ = writeln!(s, "{passed} passed, {failed} failed");
+            s
+        }
+    };
+    print!("{out}");
+    if failed > 0 {
+        EXIT_POLICY
+    } else {
+        EXIT_OK
+    }
+}
+
+fn report(s: &mut String, r: &CaseResult) {
+    let record = if r.record > 1 {
+        format!(" [record {}]", r.record)
+    } else {
+        String::new()
+    };
+    if r.passed {
+        let _ = writeln!(s, "  ✓ {}{record}", r.name);
+        return;
+    }
+    let _ = writeln!(s, "  ✗ {}{record}", r.name);
+    for m in &r.mismatches {
+        let _ = writeln!(
+            s,
+            "      {}: expected {}, got {}",
+            m.what, m.expected, m.actual
+        );
+    }
+    if let Some(d) = &r.decision {
+        for line in credo::render::text::explain(d).lines() {
+            let _ = writeln!(s, "      │ {line}");
+        }
+    }
+}
+
+fn coverage_text(s: &mut String, cov: &[RoleCoverage]) {
+    let _ = writeln!(s, "coverage");
+    for c in cov {
+        let lines = c.accept_lines.iter().filter(|l| l.4 > 0).count();
+        let rules = c.decide_rules.iter().filter(|r| r.2 > 0).count();
+        let _ = writeln!(
+            s,
+            "  role {}: accept lines {lines}/{}, decide rules {rules}/{}",
+            c.role,
+            c.accept_lines.len(),
+            c.decide_rules.len()
+        );
+        for (skill, n, text, at, hits) in &c.accept_lines {
+            if *hits == 0 {
+                let _ = writeln!(
+                    s,
+                    "    never met a skill: {skill} accept #{n} `{text}` ({at})"
+                );
+            }
+        }
+        for (text, at, hits) in &c.decide_rules {
+            if *hits == 0 {
+                let _ = writeln!(s, "    never gave the outcome: `{text}` ({at})");
+            }
+        }
+        for (g, hits) in &c.guardrails {
+            if *hits == 0 {
+                let _ = writeln!(s, "    guardrail never acted: {g}");
+            }
+        }
+        for (m, hits) in &c.modules {
+            if *hits == 0 {
+                let _ = writeln!(s, "    onboarding module never waived: {m}");
+            }
+        }
+    }
+}
