@@ -149,10 +149,10 @@ fn attribute_tests(c: &Cond, out: &mut Vec<Arc<str>>) {
             field: Field::Attr(_),
             text,
         }
-        | Cond::CmpFields { text, .. } => {
-            if !out.contains(text) {
-                out.push(text.clone());
-            }
+        | Cond::CmpFields { text, .. }
+            if !out.contains(text) =>
+        {
+            out.push(text.clone());
         }
         _ => {}
     }
