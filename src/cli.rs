@@ -1,6 +1,7 @@
 //! Subcommands, one file each. Exit codes follow SPEC §8.
 
 mod check;
+mod diff;
 mod eval;
 mod test;
 
@@ -34,6 +35,8 @@ enum Command {
     Eval(eval::Args),
     /// Run policy unit tests: cases with a record, role, as_of and expected results.
     Test(test::Args),
+    /// Show which decisions change between two policy versions on the same records, and why.
+    Diff(diff::Args),
 }
 
 /// Report formats.
@@ -62,6 +65,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(a) => check::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Test(a) => test::run(a),
+        Command::Diff(a) => diff::run(a),
     }
 }
 

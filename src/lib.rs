@@ -59,6 +59,7 @@ pub mod ast;
 pub mod check;
 pub mod decision;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod load;
 pub mod parse;

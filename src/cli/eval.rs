@@ -181,7 +181,7 @@ pub fn items(
     }
 }
 
-fn read_input(path: &str) -> std::io::Result<(String, String)> {
+pub fn read_input(path: &str) -> std::io::Result<(String, String)> {
     if path == "-" {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s)?;

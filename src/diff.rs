@@ -1,0 +1,391 @@
+//! Policy diffs (`credo diff`): which decisions change between two versions of a policy on the
+//! same records, why, and what changed in the declarations.
+
+use crate::ast::ReqKind;
+use crate::decision::{Decision, PolicyRef};
+use crate::policy::{Outcome, Policy};
+use crate::record::{read_records, Format, RecordError};
+use jiff::civil::Date;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The whole report.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiffReport {
+    /// The old policy.
+    pub old: PolicyRef,
+    /// The new policy.
+    pub new: PolicyRef,
+    /// Evaluation date.
+    pub as_of: Date,
+    /// Decisions compared.
+    pub compared: usize,
+    /// Every decision that changed (outcome, proposed, or a skill's status).
+    pub changes: Vec<Change>,
+    /// Per role: `old → new` outcome transitions and how many decisions made each.
+    pub transitions: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Declarations added, removed or changed.
+    pub declarations: Vec<DeclChange>,
+    /// Records that could not be read or evaluated under either version.
+    pub errors: Vec<RecordError>,
+}
+
+/// One decision that changed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    /// Candidate id.
+    pub candidate: String,
+    /// Role id.
+    pub role: String,
+    /// Old outcome.
+    pub old: Outcome,
+    /// New outcome.
+    pub new: Outcome,
+    /// Old `proposed`.
+    pub old_proposed: Option<Outcome>,
+    /// New `proposed`.
+    pub new_proposed: Option<Outcome>,
+    /// Skills whose status changed.
+    pub skills: Vec<SkillChange>,
+    /// Declaration changes that explain it.
+    pub causes: Vec<String>,
+}
+
+/// A skill whose met status (or the line that met it) changed.
+#[derive(Clone, Debug, Serialize)]
+pub struct SkillChange {
+    /// Skill id.
+    pub skill: String,
+    /// Met under the old policy.
+    pub old_met: bool,
+    /// Met under the new policy.
+    pub new_met: bool,
+    /// The old accept line that met it, with evidence.
+    pub old_via: Option<String>,
+    /// The new accept line that met it, with evidence.
+    pub new_via: Option<String>,
+}
+
+/// A declaration-level change.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DeclChange {
+    /// `credential`, `provider`, `skill`, `role`, `guardrail`.
+    pub kind: &'static str,
+    /// Its id.
+    pub id: String,
+    /// `added`, `removed`, `retired` or `changed`.
+    pub change: &'static str,
+    /// What changed, one item per field.
+    pub details: Vec<String>,
+}
+
+/// Compares two policies over the same records text.
+pub fn diff(old: &Policy, new: &Policy, records: &[(String, String)], role: Option<&str>, as_of: Date) -> DiffReport {
+    let declarations = declarations(old, new);
+    let mut report = DiffReport {
+        old: policy_ref(old),
+        new: policy_ref(new),
+        as_of,
+        compared: 0,
+        changes: Vec::new(),
+        transitions: BTreeMap::new(),
+        declarations,
+        errors: Vec::new(),
+    };
+    for (name, text) in records {
+        let format = Format::from_path(name);
+        let a = read_records(text, name, format, old);
+        let b = read_records(text, name, format, new);
+        for (ea, eb) in a.into_iter().zip(b) {
+            let (ca, cb) = match (ea.result, eb.result) {
+                (Ok(ca), Ok(cb)) => (ca, cb),
+                (Err(e), _) | (_, Err(e)) => {
+                    report.errors.push(e);
+                    continue;
+                }
+            };
+            let roles = |p: &Policy, c| crate::eval::roles_for(p, c, role);
+            let (ra, rb) = match (roles(old, &ca), roles(new, &cb)) {
+                (Ok(ra), Ok(rb)) => (ra, rb),
+                (Err(error), _) | (_, Err(error)) => {
+                    report.errors.push(RecordError {
+                        record: Some(ca.id.clone()),
+                        file: ea.file.clone(),
+                        line: ea.line,
+                        error,
+                    });
+                    continue;
+                }
+            };
+            for i in ra {
+                let id = &old.roles[i].id;
+                let Some(j) = rb.iter().copied().find(|j| new.roles[*j].id == *id) else {
+                    continue;
+                };
+                let da = crate::eval::evaluate(old, &ca, i, as_of);
+                let db = crate::eval::evaluate(new, &cb, j, as_of);
+                report.compared += 1;
+                *report
+                    .transitions
+                    .entry(id.clone())
+                    .or_default()
+                    .entry(format!("{} → {}", da.outcome.as_str(), db.outcome.as_str()))
+                    .or_default() += 1;
+                if let Some(c) = change(&da, &db, &report.declarations, old, new) {
+                    report.changes.push(c);
+                }
+            }
+        }
+    }
+    report
+}
+
+fn policy_ref(p: &Policy) -> PolicyRef {
+    PolicyRef {
+        name: p.name.clone(),
+        version: p.version.clone(),
+        hash: p.hash.clone(),
+    }
+}
+
+fn via_text(d: &Decision, skill: &str) -> Option<String> {
+    let s = d.skills.iter().find(|s| s.skill == skill)?;
+    s.via.as_ref().map(|v| {
+        if v.evidence.is_empty() {
+            format!("accept #{} `{}`", v.line, v.text)
+        } else {
+            format!("accept #{} `{}` with {}", v.line, v.text, v.evidence.join(", "))
+        }
+    })
+}
+
+fn change(a: &Decision, b: &Decision, decls: &[DeclChange], old: &Policy, new: &Policy) -> Option<Change> {
+    let mut skills = Vec::new();
+    let mut names: Vec<&str> = a.skills.iter().map(|s| s.skill.as_str()).collect();
+    for s in &b.skills {
+        if !names.contains(&s.skill.as_str()) {
+            names.push(&s.skill);
+        }
+    }
+    for name in names {
+        let met = |d: &Decision| d.skills.iter().find(|s| s.skill == name).is_some_and(|s| s.met);
+        let (ov, nv) = (via_text(a, name), via_text(b, name));
+        if met(a) != met(b) || ov != nv {
+            skills.push(SkillChange {
+                skill: name.to_owned(),
+                old_met: met(a),
+                new_met: met(b),
+                old_via: ov,
+                new_via: nv,
+            });
+        }
+    }
+    if a.outcome == b.outcome && a.proposed == b.proposed && skills.is_empty() {
+        return None;
+    }
+    // Causes: declaration changes touching this role, the changed skills' credentials, the
+    // evidence that carried them, or the guardrails.
+    let changed: Vec<&str> = skills.iter().map(|s| s.skill.as_str()).collect();
+    let evidence: Vec<&String> = a
+        .skills
+        .iter()
+        .chain(&b.skills)
+        .filter(|s| changed.contains(&s.skill.as_str()))
+        .flat_map(|s| s.via.iter().flat_map(|v| v.evidence.iter()))
+        .collect();
+    let touches = |p: &Policy, cred: &str| {
+        p.credential_index.get(cred).is_some_and(|&i| {
+            let c = &p.credentials[i];
+            evidence.iter().any(|e| **e == c.id)
+                || c.skills.iter().any(|s| changed.contains(&p.skills[*s].id.as_str()))
+        })
+    };
+    let provider_touched = |p: &Policy, prov: &str| {
+        p.credentials
+            .iter()
+            .any(|c| p.providers[c.provider].id == prov && touches(p, &c.id))
+    };
+    let mut causes = Vec::new();
+    for d in decls {
+        let relevant = match d.kind {
+            "role" => d.id == a.role,
+            "credential" => touches(old, &d.id) || touches(new, &d.id),
+            "provider" => provider_touched(old, &d.id) || provider_touched(new, &d.id),
+            "guardrail" => true,
+            _ => false,
+        };
+        if relevant {
+            causes.push(format!("{} {} {}: {}", d.kind, d.id, d.change, d.details.join("; ")));
+        }
+    }
+    Some(Change {
+        candidate: a.candidate.clone(),
+        role: a.role.clone(),
+        old: a.outcome,
+        new: b.outcome,
+        old_proposed: a.proposed,
+        new_proposed: b.proposed,
+        skills,
+        causes,
+    })
+}
+
+fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref().map(|x| x.to_string()).unwrap_or_else(|| "none".into())
+}
+
+fn field<T: PartialEq + std::fmt::Debug>(out: &mut Vec<String>, name: &str, a: T, b: T, show: impl Fn(&T) -> String) {
+    if a != b {
+        out.push(format!("{name} {} → {}", show(&a), show(&b)));
+    }
+}
+
+/// Declaration-level differences.
+pub fn declarations(old: &Policy, new: &Policy) -> Vec<DeclChange> {
+    let mut out = Vec::new();
+    let ids = |v: Vec<&String>| v.into_iter().cloned().collect::<Vec<_>>();
+    let both = |a: Vec<String>, b: Vec<String>| {
+        let mut all = a.clone();
+        for x in b {
+            if !all.contains(&x) {
+                all.push(x);
+            }
+        }
+        all.sort();
+        all
+    };
+    // Skills.
+    for id in both(ids(old.skills.iter().map(|s| &s.id).collect()), ids(new.skills.iter().map(|s| &s.id).collect())) {
+        match (old.skill_index.get(&id), new.skill_index.get(&id)) {
+            (None, Some(_)) => out.push(decl("skill", &id, "added", vec![])),
+            (Some(_), None) => out.push(decl("skill", &id, "removed", vec![])),
+            _ => {}
+        }
+    }
+    // Providers.
+    let prov = |p: &Policy, id: &str| p.providers.iter().find(|x| x.id == id).cloned();
+    for id in both(ids(old.providers.iter().map(|s| &s.id).collect()), ids(new.providers.iter().map(|s| &s.id).collect())) {
+        match (prov(old, &id), prov(new, &id)) {
+            (None, Some(_)) => out.push(decl("provider", &id, "added", vec![])),
+            (Some(_), None) => out.push(decl("provider", &id, "removed", vec![])),
+            (Some(a), Some(b)) => {
+                let mut d = Vec::new();
+                field(&mut d, "tier", &old.tiers[a.tier], &new.tiers[b.tier], |t| t.to_string());
+                field(&mut d, "issuers", &a.issuers, &b.issuers, |v| format!("{v:?}"));
+                field(&mut d, "retired", a.retired, b.retired, opt);
+                field(&mut d, "name", &a.name, &b.name, |v| format!("{v:?}"));
+                if !d.is_empty() {
+                    let kind = if a.retired.is_none() && b.retired.is_some() { "retired" } else { "changed" };
+                    out.push(decl("provider", &id, kind, d));
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    // Credentials.
+    for id in both(ids(old.credentials.iter().map(|s| &s.id).collect()), ids(new.credentials.iter().map(|s| &s.id).collect())) {
+        match (old.credential_index.get(&id), new.credential_index.get(&id)) {
+            (None, Some(_)) => out.push(decl("credential", &id, "added", vec![])),
+            (Some(_), None) => out.push(decl("credential", &id, "removed", vec![])),
+            (Some(&i), Some(&j)) => {
+                let (a, b) = (&old.credentials[i], &new.credentials[j]);
+                let skills = |p: &Policy, v: &[usize]| v.iter().map(|s| p.skills[*s].id.clone()).collect::<Vec<_>>();
+                let mut d = Vec::new();
+                field(&mut d, "title", &a.title, &b.title, |v| format!("{v:?}"));
+                field(&mut d, "provider", &old.providers[a.provider].id, &new.providers[b.provider].id, |v| v.to_string());
+                field(&mut d, "skills", skills(old, &a.skills), skills(new, &b.skills), |v| format!("{v:?}"));
+                field(
+                    &mut d,
+                    "assessment",
+                    a.assessment.map(|x| old.assessments[x].clone()),
+                    b.assessment.map(|x| new.assessments[x].clone()),
+                    opt,
+                );
+                field(&mut d, "hours", a.hours, b.hours, opt);
+                field(&mut d, "valid_for", a.valid_for, b.valid_for, opt);
+                field(&mut d, "cost", a.cost, b.cost, opt);
+                field(&mut d, "retired", a.retired, b.retired, opt);
+                field(&mut d, "aliases", &a.aliases, &b.aliases, |v| format!("{v:?}"));
+                field(&mut d, "achievements", &a.achievements, &b.achievements, |v| format!("{v:?}"));
+                if !d.is_empty() {
+                    let kind = if a.retired.is_none() && b.retired.is_some() { "retired" } else { "changed" };
+                    out.push(decl("credential", &id, kind, d));
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    // Roles.
+    for id in both(ids(old.roles.iter().map(|s| &s.id).collect()), ids(new.roles.iter().map(|s| &s.id).collect())) {
+        match (old.role_index.get(&id), new.role_index.get(&id)) {
+            (None, Some(_)) => out.push(decl("role", &id, "added", vec![])),
+            (Some(_), None) => out.push(decl("role", &id, "removed", vec![])),
+            (Some(&i), Some(&j)) => {
+                let d = role_changes(old, new, i, j);
+                if !d.is_empty() {
+                    out.push(decl("role", &id, "changed", d));
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    // Guardrails that act on decisions.
+    let (ga, gb) = (&old.guardrails, &new.guardrails);
+    let mut d = Vec::new();
+    field(&mut d, "min_tier", ga.min_tier.map(|t| old.tiers[t].clone()), gb.min_tier.map(|t| new.tiers[t].clone()), opt);
+    field(&mut d, "verified_only", ga.verified_only, gb.verified_only, |b| b.to_string());
+    field(&mut d, "no_auto_decline", ga.no_auto_decline, gb.no_auto_decline, |b| b.to_string());
+    if !d.is_empty() {
+        out.push(decl("guardrail", "guardrails", "changed", d));
+    }
+    out
+}
+
+fn decl(kind: &'static str, id: &str, change: &'static str, details: Vec<String>) -> DeclChange {
+    DeclChange {
+        kind,
+        id: id.to_owned(),
+        change,
+        details,
+    }
+}
+
+fn role_changes(old: &Policy, new: &Policy, i: usize, j: usize) -> Vec<String> {
+    let (a, b) = (&old.roles[i], &new.roles[j]);
+    let mut d = Vec::new();
+    let reqs = |p: &Policy, r: &crate::policy::Role| -> BTreeMap<String, (ReqKind, Vec<String>)> {
+        r.requirements
+            .iter()
+            .map(|q| (p.skills[q.skill].id.clone(), (q.kind, q.lines.iter().map(|l| l.src.text.clone()).collect())))
+            .collect()
+    };
+    let (ra, rb) = (reqs(old, a), reqs(new, b));
+    for (skill, (kind, lines)) in &ra {
+        match rb.get(skill) {
+            None => d.push(format!("skill {skill} no longer evaluated")),
+            Some((k2, l2)) => {
+                if kind != k2 {
+                    d.push(format!("skill {skill} {:?} → {:?}", kind, k2).to_lowercase());
+                }
+                for l in lines.iter().filter(|l| !l2.contains(l)) {
+                    d.push(format!("{skill}: removed `accept {l}`"));
+                }
+                for l in l2.iter().filter(|l| !lines.contains(l)) {
+                    d.push(format!("{skill}: added `accept {l}`"));
+                }
+            }
+        }
+    }
+    for skill in rb.keys().filter(|s| !ra.contains_key(*s)) {
+        d.push(format!("skill {skill} now evaluated"));
+    }
+    let rules = |r: &crate::policy::Role| r.decide.iter().map(|x| x.src.text.clone()).collect::<Vec<_>>();
+    if rules(a) != rules(b) {
+        d.push(format!("decide [{}] → [{}]", rules(a).join("; "), rules(b).join("; ")));
+    }
+    let elig = |r: &crate::policy::Role| r.eligible.as_ref().map(|(_, s)| s.text.clone());
+    if elig(a) != elig(b) {
+        d.push(format!("eligible {} → {}", opt(&elig(a)), opt(&elig(b))));
+    }
+    d
+}
