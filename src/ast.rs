@@ -501,7 +501,7 @@ pub enum OperandKind {
     Duration(Duration),
     /// `60`
     Number(f64),
-    /// `75%` as 0.75
+    /// `75%`, kept as written (75); the checker divides by 100
     Percent(f64),
     /// `"text"`
     Str(String),

@@ -3,6 +3,7 @@
 mod check;
 mod diff;
 mod eval;
+mod fmt;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -37,6 +38,8 @@ enum Command {
     Test(test::Args),
     /// Show which decisions change between two policy versions on the same records, and why.
     Diff(diff::Args),
+    /// Format policies in the canonical layout (comments kept); `--check` only reports.
+    Fmt(fmt::Args),
 }
 
 /// Report formats.
@@ -66,7 +69,16 @@ pub fn run(cli: Cli) -> u8 {
         Command::Eval(a) => eval::run(a),
         Command::Test(a) => test::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Fmt(a) => fmt::run(a),
     }
+}
+
+/// Writes to stdout; a closed pipe (`credo … | head`) is not an error worth a panic.
+pub fn out(text: &str) {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    let _ = lock.write_all(text.as_bytes());
+    let _ = lock.flush();
 }
 
 /// Prints diagnostics to stderr in the chosen format.

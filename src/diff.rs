@@ -80,7 +80,13 @@ pub struct DeclChange {
 }
 
 /// Compares two policies over the same records text.
-pub fn diff(old: &Policy, new: &Policy, records: &[(String, String)], role: Option<&str>, as_of: Date) -> DiffReport {
+pub fn diff(
+    old: &Policy,
+    new: &Policy,
+    records: &[(String, String)],
+    role: Option<&str>,
+    as_of: Date,
+) -> DiffReport {
     let declarations = declarations(old, new);
     let mut report = DiffReport {
         old: policy_ref(old),
@@ -154,12 +160,23 @@ fn via_text(d: &Decision, skill: &str) -> Option<String> {
         if v.evidence.is_empty() {
             format!("accept #{} `{}`", v.line, v.text)
         } else {
-            format!("accept #{} `{}` with {}", v.line, v.text, v.evidence.join(", "))
+            format!(
+                "accept #{} `{}` with {}",
+                v.line,
+                v.text,
+                v.evidence.join(", ")
+            )
         }
     })
 }
 
-fn change(a: &Decision, b: &Decision, decls: &[DeclChange], old: &Policy, new: &Policy) -> Option<Change> {
+fn change(
+    a: &Decision,
+    b: &Decision,
+    decls: &[DeclChange],
+    old: &Policy,
+    new: &Policy,
+) -> Option<Change> {
     let mut skills = Vec::new();
     let mut names: Vec<&str> = a.skills.iter().map(|s| s.skill.as_str()).collect();
     for s in &b.skills {
@@ -168,7 +185,12 @@ fn change(a: &Decision, b: &Decision, decls: &[DeclChange], old: &Policy, new: &
         }
     }
     for name in names {
-        let met = |d: &Decision| d.skills.iter().find(|s| s.skill == name).is_some_and(|s| s.met);
+        let met = |d: &Decision| {
+            d.skills
+                .iter()
+                .find(|s| s.skill == name)
+                .is_some_and(|s| s.met)
+        };
         let (ov, nv) = (via_text(a, name), via_text(b, name));
         if met(a) != met(b) || ov != nv {
             skills.push(SkillChange {
@@ -197,7 +219,9 @@ fn change(a: &Decision, b: &Decision, decls: &[DeclChange], old: &Policy, new: &
         p.credential_index.get(cred).is_some_and(|&i| {
             let c = &p.credentials[i];
             evidence.iter().any(|e| **e == c.id)
-                || c.skills.iter().any(|s| changed.contains(&p.skills[*s].id.as_str()))
+                || c.skills
+                    .iter()
+                    .any(|s| changed.contains(&p.skills[*s].id.as_str()))
         })
     };
     let provider_touched = |p: &Policy, prov: &str| {
@@ -215,7 +239,13 @@ fn change(a: &Decision, b: &Decision, decls: &[DeclChange], old: &Policy, new: &
             _ => false,
         };
         if relevant {
-            causes.push(format!("{} {} {}: {}", d.kind, d.id, d.change, d.details.join("; ")));
+            causes.push(format!(
+                "{} {} {}: {}",
+                d.kind,
+                d.id,
+                d.change,
+                d.details.join("; ")
+            ));
         }
     }
     Some(Change {
@@ -231,10 +261,18 @@ fn change(a: &Decision, b: &Decision, decls: &[DeclChange], old: &Policy, new: &
 }
 
 fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
-    v.as_ref().map(|x| x.to_string()).unwrap_or_else(|| "none".into())
+    v.as_ref()
+        .map(|x| x.to_string())
+        .unwrap_or_else(|| "none".into())
 }
 
-fn field<T: PartialEq + std::fmt::Debug>(out: &mut Vec<String>, name: &str, a: T, b: T, show: impl Fn(&T) -> String) {
+fn field<T: PartialEq + std::fmt::Debug>(
+    out: &mut Vec<String>,
+    name: &str,
+    a: T,
+    b: T,
+    show: impl Fn(&T) -> String,
+) {
     if a != b {
         out.push(format!("{name} {} → {}", show(&a), show(&b)));
     }
@@ -255,7 +293,10 @@ pub fn declarations(old: &Policy, new: &Policy) -> Vec<DeclChange> {
         all
     };
     // Skills.
-    for id in both(ids(old.skills.iter().map(|s| &s.id).collect()), ids(new.skills.iter().map(|s| &s.id).collect())) {
+    for id in both(
+        ids(old.skills.iter().map(|s| &s.id).collect()),
+        ids(new.skills.iter().map(|s| &s.id).collect()),
+    ) {
         match (old.skill_index.get(&id), new.skill_index.get(&id)) {
             (None, Some(_)) => out.push(decl("skill", &id, "added", vec![])),
             (Some(_), None) => out.push(decl("skill", &id, "removed", vec![])),
@@ -264,18 +305,33 @@ pub fn declarations(old: &Policy, new: &Policy) -> Vec<DeclChange> {
     }
     // Providers.
     let prov = |p: &Policy, id: &str| p.providers.iter().find(|x| x.id == id).cloned();
-    for id in both(ids(old.providers.iter().map(|s| &s.id).collect()), ids(new.providers.iter().map(|s| &s.id).collect())) {
+    for id in both(
+        ids(old.providers.iter().map(|s| &s.id).collect()),
+        ids(new.providers.iter().map(|s| &s.id).collect()),
+    ) {
         match (prov(old, &id), prov(new, &id)) {
             (None, Some(_)) => out.push(decl("provider", &id, "added", vec![])),
             (Some(_), None) => out.push(decl("provider", &id, "removed", vec![])),
             (Some(a), Some(b)) => {
                 let mut d = Vec::new();
-                field(&mut d, "tier", &old.tiers[a.tier], &new.tiers[b.tier], |t| t.to_string());
-                field(&mut d, "issuers", &a.issuers, &b.issuers, |v| format!("{v:?}"));
+                field(
+                    &mut d,
+                    "tier",
+                    &old.tiers[a.tier],
+                    &new.tiers[b.tier],
+                    |t| t.to_string(),
+                );
+                field(&mut d, "issuers", &a.issuers, &b.issuers, |v| {
+                    format!("{v:?}")
+                });
                 field(&mut d, "retired", a.retired, b.retired, opt);
                 field(&mut d, "name", &a.name, &b.name, |v| format!("{v:?}"));
                 if !d.is_empty() {
-                    let kind = if a.retired.is_none() && b.retired.is_some() { "retired" } else { "changed" };
+                    let kind = if a.retired.is_none() && b.retired.is_some() {
+                        "retired"
+                    } else {
+                        "changed"
+                    };
                     out.push(decl("provider", &id, kind, d));
                 }
             }
@@ -283,17 +339,36 @@ pub fn declarations(old: &Policy, new: &Policy) -> Vec<DeclChange> {
         }
     }
     // Credentials.
-    for id in both(ids(old.credentials.iter().map(|s| &s.id).collect()), ids(new.credentials.iter().map(|s| &s.id).collect())) {
+    for id in both(
+        ids(old.credentials.iter().map(|s| &s.id).collect()),
+        ids(new.credentials.iter().map(|s| &s.id).collect()),
+    ) {
         match (old.credential_index.get(&id), new.credential_index.get(&id)) {
             (None, Some(_)) => out.push(decl("credential", &id, "added", vec![])),
             (Some(_), None) => out.push(decl("credential", &id, "removed", vec![])),
             (Some(&i), Some(&j)) => {
                 let (a, b) = (&old.credentials[i], &new.credentials[j]);
-                let skills = |p: &Policy, v: &[usize]| v.iter().map(|s| p.skills[*s].id.clone()).collect::<Vec<_>>();
+                let skills = |p: &Policy, v: &[usize]| {
+                    v.iter()
+                        .map(|s| p.skills[*s].id.clone())
+                        .collect::<Vec<_>>()
+                };
                 let mut d = Vec::new();
                 field(&mut d, "title", &a.title, &b.title, |v| format!("{v:?}"));
-                field(&mut d, "provider", &old.providers[a.provider].id, &new.providers[b.provider].id, |v| v.to_string());
-                field(&mut d, "skills", skills(old, &a.skills), skills(new, &b.skills), |v| format!("{v:?}"));
+                field(
+                    &mut d,
+                    "provider",
+                    &old.providers[a.provider].id,
+                    &new.providers[b.provider].id,
+                    |v| v.to_string(),
+                );
+                field(
+                    &mut d,
+                    "skills",
+                    skills(old, &a.skills),
+                    skills(new, &b.skills),
+                    |v| format!("{v:?}"),
+                );
                 field(
                     &mut d,
                     "assessment",
@@ -305,10 +380,22 @@ pub fn declarations(old: &Policy, new: &Policy) -> Vec<DeclChange> {
                 field(&mut d, "valid_for", a.valid_for, b.valid_for, opt);
                 field(&mut d, "cost", a.cost, b.cost, opt);
                 field(&mut d, "retired", a.retired, b.retired, opt);
-                field(&mut d, "aliases", &a.aliases, &b.aliases, |v| format!("{v:?}"));
-                field(&mut d, "achievements", &a.achievements, &b.achievements, |v| format!("{v:?}"));
+                field(&mut d, "aliases", &a.aliases, &b.aliases, |v| {
+                    format!("{v:?}")
+                });
+                field(
+                    &mut d,
+                    "achievements",
+                    &a.achievements,
+                    &b.achievements,
+                    |v| format!("{v:?}"),
+                );
                 if !d.is_empty() {
-                    let kind = if a.retired.is_none() && b.retired.is_some() { "retired" } else { "changed" };
+                    let kind = if a.retired.is_none() && b.retired.is_some() {
+                        "retired"
+                    } else {
+                        "changed"
+                    };
                     out.push(decl("credential", &id, kind, d));
                 }
             }
@@ -316,7 +403,10 @@ pub fn declarations(old: &Policy, new: &Policy) -> Vec<DeclChange> {
         }
     }
     // Roles.
-    for id in both(ids(old.roles.iter().map(|s| &s.id).collect()), ids(new.roles.iter().map(|s| &s.id).collect())) {
+    for id in both(
+        ids(old.roles.iter().map(|s| &s.id).collect()),
+        ids(new.roles.iter().map(|s| &s.id).collect()),
+    ) {
         match (old.role_index.get(&id), new.role_index.get(&id)) {
             (None, Some(_)) => out.push(decl("role", &id, "added", vec![])),
             (Some(_), None) => out.push(decl("role", &id, "removed", vec![])),
@@ -332,9 +422,27 @@ pub fn declarations(old: &Policy, new: &Policy) -> Vec<DeclChange> {
     // Guardrails that act on decisions.
     let (ga, gb) = (&old.guardrails, &new.guardrails);
     let mut d = Vec::new();
-    field(&mut d, "min_tier", ga.min_tier.map(|t| old.tiers[t].clone()), gb.min_tier.map(|t| new.tiers[t].clone()), opt);
-    field(&mut d, "verified_only", ga.verified_only, gb.verified_only, |b| b.to_string());
-    field(&mut d, "no_auto_decline", ga.no_auto_decline, gb.no_auto_decline, |b| b.to_string());
+    field(
+        &mut d,
+        "min_tier",
+        ga.min_tier.map(|t| old.tiers[t].clone()),
+        gb.min_tier.map(|t| new.tiers[t].clone()),
+        opt,
+    );
+    field(
+        &mut d,
+        "verified_only",
+        ga.verified_only,
+        gb.verified_only,
+        |b| b.to_string(),
+    );
+    field(
+        &mut d,
+        "no_auto_decline",
+        ga.no_auto_decline,
+        gb.no_auto_decline,
+        |b| b.to_string(),
+    );
     if !d.is_empty() {
         out.push(decl("guardrail", "guardrails", "changed", d));
     }
@@ -356,7 +464,12 @@ fn role_changes(old: &Policy, new: &Policy, i: usize, j: usize) -> Vec<String> {
     let reqs = |p: &Policy, r: &crate::policy::Role| -> BTreeMap<String, (ReqKind, Vec<String>)> {
         r.requirements
             .iter()
-            .map(|q| (p.skills[q.skill].id.clone(), (q.kind, q.lines.iter().map(|l| l.src.text.clone()).collect())))
+            .map(|q| {
+                (
+                    p.skills[q.skill].id.clone(),
+                    (q.kind, q.lines.iter().map(|l| l.src.text.clone()).collect()),
+                )
+            })
             .collect()
     };
     let (ra, rb) = (reqs(old, a), reqs(new, b));
@@ -379,9 +492,18 @@ fn role_changes(old: &Policy, new: &Policy, i: usize, j: usize) -> Vec<String> {
     for skill in rb.keys().filter(|s| !ra.contains_key(*s)) {
         d.push(format!("skill {skill} now evaluated"));
     }
-    let rules = |r: &crate::policy::Role| r.decide.iter().map(|x| x.src.text.clone()).collect::<Vec<_>>();
+    let rules = |r: &crate::policy::Role| {
+        r.decide
+            .iter()
+            .map(|x| x.src.text.clone())
+            .collect::<Vec<_>>()
+    };
     if rules(a) != rules(b) {
-        d.push(format!("decide [{}] → [{}]", rules(a).join("; "), rules(b).join("; ")));
+        d.push(format!(
+            "decide [{}] → [{}]",
+            rules(a).join("; "),
+            rules(b).join("; ")
+        ));
     }
     let elig = |r: &crate::policy::Role| r.eligible.as_ref().map(|(_, s)| s.text.clone());
     if elig(a) != elig(b) {

@@ -23,6 +23,11 @@
 //! | candidate records (YAML / JSON / JSONL, Open Badges 3.0) | [`record`] |
 //! | evaluation and the decision data | [`eval`], [`decision`] |
 //! | text / `--explain` / JSON rendering | [`render`] |
+//! | canonical formatting | [`fmt`] |
+//! | policy unit tests and coverage | [`suite`] |
+//! | decision changes between two policy versions | [`diff`] |
+//! | decide-table analysis (unreachable rules, monotonicity) | [`check::analysis`] |
+//! | deterministic benchmark data | [`synth`] |
 //!
 //! ## Example
 //!
@@ -61,6 +66,7 @@ pub mod decision;
 pub mod diag;
 pub mod diff;
 pub mod eval;
+pub mod fmt;
 pub mod load;
 pub mod parse;
 pub mod policy;

@@ -18,28 +18,52 @@ const NEW: &str = "tests/fixtures/diff/acme-cyber.credo";
 fn the_fixture_differs_from_the_shipped_policy_by_one_line() {
     let old = std::fs::read_to_string(OLD).unwrap();
     let new = std::fs::read_to_string(NEW).unwrap();
-    let removed: Vec<&str> = old.lines().filter(|l| !new.lines().any(|n| n == *l)).collect();
-    let added: Vec<&str> = new.lines().filter(|l| !old.lines().any(|o| o == *l)).collect();
+    let removed: Vec<&str> = old
+        .lines()
+        .filter(|l| !new.lines().any(|n| n == *l))
+        .collect();
+    let added: Vec<&str> = new
+        .lines()
+        .filter(|l| !old.lines().any(|o| o == *l))
+        .collect();
     assert!(removed.is_empty(), "{removed:?}");
     assert_eq!(added, vec!["  retired     2025-01-01"]);
 }
 
 #[test]
 fn retiring_security_plus_flips_exactly_the_decisions_that_relied_on_a_later_issue() {
-    let o = credo(&["diff", OLD, NEW, "policies/acme-cyber.records.yaml", "--as-of", "2026-11-25", "--format", "json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = credo(&[
+        "diff",
+        OLD,
+        NEW,
+        "policies/acme-cyber.records.yaml",
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     // Independently of credo: which candidates hold Security+ issued on or after 2025-01-01?
-    let records: Vec<serde_json::Value> =
-        serde_saphyr::from_str(&std::fs::read_to_string("policies/acme-cyber.records.yaml").unwrap()).unwrap();
+    let records: Vec<serde_json::Value> = serde_saphyr::from_str(
+        &std::fs::read_to_string("policies/acme-cyber.records.yaml").unwrap(),
+    )
+    .unwrap();
     let affected: Vec<String> = records
         .iter()
         .filter(|r| {
             r["credentials"].as_array().into_iter().flatten().any(|c| {
                 let is_sec = c["id"] == "security_plus"
-                    || c["title"].as_str().is_some_and(|t| t.to_lowercase().contains("security+"));
+                    || c["title"]
+                        .as_str()
+                        .is_some_and(|t| t.to_lowercase().contains("security+"));
                 let issued = c["issued"].as_str().unwrap_or("");
-                is_sec && issued >= "2025-01-01" && issued <= "2026-11-25"
+                is_sec && ("2025-01-01"..="2026-11-25").contains(&issued)
             })
         })
         .map(|r| r["id"].as_str().unwrap().to_owned())
@@ -52,7 +76,10 @@ fn retiring_security_plus_flips_exactly_the_decisions_that_relied_on_a_later_iss
         .collect();
     assert!(!changed.is_empty());
     for c in &changed {
-        assert!(affected.contains(c), "{c} changed but holds no Security+ issued after the retirement");
+        assert!(
+            affected.contains(c),
+            "{c} changed but holds no Security+ issued after the retirement"
+        );
     }
     assert_eq!(changed, vec!["c-1001"]);
     let decls = v["declarations"].as_array().unwrap();
@@ -71,13 +98,29 @@ fn retiring_security_plus_flips_exactly_the_decisions_that_relied_on_a_later_iss
 
 #[test]
 fn text_report() {
-    let o = credo(&["diff", OLD, NEW, "policies/acme-cyber.records.yaml", "--as-of", "2026-11-25"]);
+    let o = credo(&[
+        "diff",
+        OLD,
+        NEW,
+        "policies/acme-cyber.records.yaml",
+        "--as-of",
+        "2026-11-25",
+    ]);
     insta::assert_snapshot!(String::from_utf8_lossy(&o.stdout));
 }
 
 #[test]
 fn a_policy_against_itself_changes_nothing() {
-    let o = credo(&["diff", OLD, OLD, "policies/acme-cyber.records.jsonl", "--as-of", "2026-11-25", "--format", "json"]);
+    let o = credo(&[
+        "diff",
+        OLD,
+        OLD,
+        "policies/acme-cyber.records.jsonl",
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "json",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["changes"].as_array().unwrap().len(), 0);
     assert_eq!(v["declarations"].as_array().unwrap().len(), 0);

@@ -596,7 +596,7 @@ impl Checker<'_, '_> {
     fn literal(&mut self, v: &Operand, ty: Ty, field: Field, fname: &str) -> Option<Value> {
         let ok = match (&v.node, ty) {
             (OperandKind::Number(n), Ty::Num) => Some(Value::Num(*n)),
-            (OperandKind::Percent(p), Ty::Percent) => Some(Value::Num(*p)),
+            (OperandKind::Percent(p), Ty::Percent) => Some(Value::Num(*p / 100.0)),
             (OperandKind::Bool(b), Ty::Bool) => Some(Value::Bool(*b)),
             (OperandKind::Str(s), Ty::Str) => Some(Value::Str(s.clone())),
             (OperandKind::Date(d), Ty::Date) => Some(Value::Date(*d)),

@@ -57,8 +57,10 @@ pub fn run(a: Args) -> u8 {
     }
     let report = credo::diff::diff(&old, &new, &texts, a.role.as_deref(), as_of);
     match a.format {
-        super::Format::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
-        super::Format::Text => print!("{}", text(&report)),
+        super::Format::Json => {
+            super::out(&(serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"))
+        }
+        super::Format::Text => super::out(&text(&report)),
     }
     if report.errors.is_empty() {
         EXIT_OK
@@ -88,9 +90,17 @@ pub fn text(r: &DiffReport) -> String {
             s.push('\n');
         }
     }
-    let _ = writeln!(s, "decisions: {} of {} changed", r.changes.len(), r.compared);
+    let _ = writeln!(
+        s,
+        "decisions: {} of {} changed",
+        r.changes.len(),
+        r.compared
+    );
     for c in &r.changes {
-        let prop = |p: Option<credo::policy::Outcome>| p.map(|p| format!(" (proposed {})", p.as_str())).unwrap_or_default();
+        let prop = |p: Option<credo::policy::Outcome>| {
+            p.map(|p| format!(" (proposed {})", p.as_str()))
+                .unwrap_or_default()
+        };
         let _ = writeln!(
             s,
             "  {} {}: {}{} → {}{}",

@@ -93,7 +93,7 @@ pub fn run(a: Args) -> u8 {
             s
         }
     };
-    print!("{out}");
+    super::out(&out);
     if failed > 0 {
         EXIT_POLICY
     } else {

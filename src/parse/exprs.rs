@@ -168,7 +168,7 @@ impl Lower {
                 self.bad_duration(pair);
                 OperandKind::Duration(Duration::Days(0))
             }
-            Rule::percent => OperandKind::Percent(self.number(pair).node / 100.0),
+            Rule::percent => OperandKind::Percent(self.number(pair).node),
             Rule::number => OperandKind::Number(self.number(pair).node),
             Rule::string => OperandKind::Str(self.string(pair).node),
             Rule::boolean => OperandKind::Bool(pair.as_str() == "true"),

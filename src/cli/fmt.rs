@@ -1,0 +1,69 @@
+//! `credo fmt POLICY [--check]`
+
+use super::{print_diags, ErrorFormat, EXIT_OK, EXIT_POLICY, EXIT_USAGE};
+use std::path::PathBuf;
+
+/// Format policy files in the canonical layout.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A `.credo` file or a directory of them.
+    policy: PathBuf,
+    /// Do not write: show a diff and exit 1 when a file is not formatted.
+    #[arg(long)]
+    check: bool,
+    /// Print the formatted text instead of writing files.
+    #[arg(long, conflicts_with = "check")]
+    stdout: bool,
+}
+
+pub fn run(a: Args) -> u8 {
+    let sources = match credo::load::read_sources(&a.policy) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{:?}", miette::Report::new(e));
+            return EXIT_USAGE;
+        }
+    };
+    let mut unformatted = 0;
+    let mut failed = false;
+    for file in sources.files() {
+        let formatted = match credo::fmt::format_text(&file.name, &file.text) {
+            Ok(f) => f,
+            Err(diags) => {
+                let mut one = credo::source::SourceMap::new();
+                one.add(file.clone());
+                print_diags(&diags, &one, ErrorFormat::Human);
+                failed = true;
+                continue;
+            }
+        };
+        if a.stdout {
+            super::out(&formatted);
+            continue;
+        }
+        if formatted == *file.text {
+            continue;
+        }
+        unformatted += 1;
+        if a.check {
+            let diff = similar::TextDiff::from_lines(file.text.as_str(), &formatted);
+            super::out(&format!(
+                "{} is not formatted:\n{}",
+                file.name,
+                diff.unified_diff()
+                    .context_radius(2)
+                    .header(&file.name, &format!("{} (formatted)", file.name))
+            ));
+        } else if let Err(e) = std::fs::write(&file.name, &formatted) {
+            eprintln!("error: cannot write `{}`: {e}", file.name);
+            failed = true;
+        } else {
+            eprintln!("formatted {}", file.name);
+        }
+    }
+    if failed || (a.check && unformatted > 0) {
+        EXIT_POLICY
+    } else {
+        EXIT_OK
+    }
+}
