@@ -4,6 +4,7 @@ mod check;
 mod diff;
 mod eval;
 mod fmt;
+mod log;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -40,6 +41,8 @@ enum Command {
     Diff(diff::Args),
     /// Format policies in the canonical layout (comments kept); `--check` only reports.
     Fmt(fmt::Args),
+    /// Verify a tamper-evident decision log written by `eval --log`.
+    Log(log::Args),
 }
 
 /// Report formats.
@@ -70,6 +73,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Test(a) => test::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Fmt(a) => fmt::run(a),
+        Command::Log(a) => log::run(a),
     }
 }
 

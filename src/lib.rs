@@ -68,6 +68,7 @@ pub mod diff;
 pub mod eval;
 pub mod fmt;
 pub mod load;
+pub mod log;
 pub mod parse;
 pub mod policy;
 pub mod record;

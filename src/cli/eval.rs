@@ -38,6 +38,9 @@ pub struct Args {
     /// Explain every decision (text: a tree per decision).
     #[arg(long)]
     explain: bool,
+    /// Append every decision to this tamper-evident log (hash-chained JSON lines).
+    #[arg(long)]
+    log: Option<PathBuf>,
     /// Format of records on standard input.
     #[arg(long, value_enum)]
     input_format: Option<InputFormat>,
@@ -93,6 +96,24 @@ pub fn run(a: Args) -> u8 {
             return EXIT_USAGE;
         }
     }
+    let mut log = match &a.log {
+        Some(path) => match credo::log::Appender::open(path) {
+            Ok(l) => {
+                if l.torn {
+                    eprintln!(
+                        "warning: `{}` ended with an incomplete line; it is kept and not chained onto",
+                        path.display()
+                    );
+                }
+                Some(l)
+            }
+            Err(e) => {
+                eprintln!("error: cannot open log `{}`: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        },
+        None => None,
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut decisions = 0usize;
@@ -116,7 +137,14 @@ pub fn run(a: Args) -> u8 {
             None => Format::from_path(path),
         };
         for entry in read_records(&text, &name, format, &policy) {
+            let cand = entry.result.as_ref().ok().cloned();
             for item in items(&policy, entry, a.role.as_deref(), as_of) {
+                if let (Some(log), Item::Decision(d), Some(c)) = (log.as_mut(), &item, &cand) {
+                    if let Err(e) = log.append(d, c, &policy.hash) {
+                        eprintln!("error: cannot append to the log: {e}");
+                        return EXIT_USAGE;
+                    }
+                }
                 match &item {
                     Item::Decision(_) => decisions += 1,
                     Item::Error(_) => errors += 1,
@@ -140,6 +168,12 @@ pub fn run(a: Args) -> u8 {
     }
     if a.format == OutFormat::Json {
         let _ = out.write_all(if first_json { b"]\n" } else { b"\n]\n" });
+    }
+    if let Some(log) = log {
+        if let Err(e) = log.finish() {
+            eprintln!("error: cannot write the log: {e}");
+            return EXIT_USAGE;
+        }
     }
     let _ = out.flush();
     if a.format == OutFormat::Text {

@@ -1,0 +1,84 @@
+//! `credo log verify FILE`
+
+use super::{EXIT_OK, EXIT_POLICY, EXIT_USAGE};
+use std::path::PathBuf;
+
+/// Work with decision logs.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: LogCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum LogCommand {
+    /// Recompute the hash chain and name the first changed, removed, inserted or torn line.
+    Verify {
+        /// The log file written by `credo eval --log`.
+        file: PathBuf,
+        /// The last hash recorded elsewhere (detects lines removed from the end).
+        #[arg(long)]
+        expect_last: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: super::Format,
+    },
+}
+
+pub fn run(a: Args) -> u8 {
+    let LogCommand::Verify {
+        file,
+        expect_last,
+        format,
+    } = a.command;
+    let bytes = match std::fs::read(&file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: cannot read `{}`: {e}", file.display());
+            return EXIT_USAGE;
+        }
+    };
+    let mut verdict = credo::log::verify(&bytes);
+    if verdict.problem.is_none() {
+        if let Some(want) = &expect_last {
+            if *want != verdict.last_hash {
+                verdict.problem = Some(credo::log::Problem {
+                    line: verdict.verified as usize + verdict.torn.len() + 1,
+                    kind: "removed",
+                    message: format!(
+                        "the last line's hash is {}, not the expected {want}: lines were removed from the end",
+                        verdict.last_hash
+                    ),
+                });
+            }
+        }
+    }
+    match format {
+        super::Format::Json => {
+            super::out(&(serde_json::to_string_pretty(&verdict).unwrap_or_default() + "\n"));
+        }
+        super::Format::Text => {
+            let mut s = String::new();
+            for t in &verdict.torn {
+                s.push_str(&format!(
+                    "warning: line {t} is an incomplete write (torn); it is not part of the chain\n"
+                ));
+            }
+            match &verdict.problem {
+                Some(p) => s.push_str(&format!("{}: {} ({})\n", file.display(), p.message, p.kind)),
+                None => s.push_str(&format!(
+                    "{}: ok, {} entries, last hash {}\n",
+                    file.display(),
+                    verdict.verified,
+                    verdict.last_hash
+                )),
+            }
+            super::out(&s);
+        }
+    }
+    if verdict.problem.is_some() {
+        EXIT_POLICY
+    } else {
+        EXIT_OK
+    }
+}

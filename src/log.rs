@@ -1,0 +1,283 @@
+//! The tamper-evident decision log (SPEC §10): one JSON line per decision, each carrying the
+//! SHA-256 of the previous line and its own, so a changed, removed or inserted line breaks the
+//! chain at the first place it happened. A torn last line (a crash mid-write) is reported and
+//! never chained onto.
+
+use crate::decision::Decision;
+use crate::load::hex;
+use crate::record::Candidate;
+use serde::Serialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::Path;
+
+/// `prev` of the first line.
+pub const GENESIS: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One log line, in the order its fields are written (and hashed).
+#[derive(Clone, Debug, Serialize)]
+struct Line<'a> {
+    seq: u64,
+    engine: &'a str,
+    as_of: String,
+    policy_hash: &'a str,
+    record_sha256: String,
+    decision: &'a Decision,
+    prev: &'a str,
+}
+
+/// The engine version written in every line.
+pub fn engine() -> String {
+    format!("credo {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// `sha256:` + hex of the previous hash, a newline, and the line's canonical content.
+fn chain_hash(prev: &str, content: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    h.update(b"\n");
+    h.update(content.as_bytes());
+    format!("sha256:{}", hex(&h.finalize()))
+}
+
+/// The SHA-256 of a candidate record's canonical JSON (the same whatever format it came in).
+pub fn record_sha256(c: &Candidate) -> String {
+    let creds: Vec<Value> = c
+        .credentials
+        .iter()
+        .map(|h| {
+            json!({"id": h.id, "issuer": h.issuer, "title": h.title, "achievement": h.achievement,
+                   "issued": h.issued.map(|d| d.to_string()), "expires": h.expires.map(|d| d.to_string()),
+                   "verified": h.verified})
+        })
+        .collect();
+    let v = json!({
+        "id": c.id,
+        "applied": c.applied,
+        "attributes": c.attributes,
+        "protected": c.protected,
+        "credentials": creds,
+        "artifacts": c.artifacts.iter().map(|a| json!({"title": a.title, "skills": a.skills, "date": a.date.map(|d| d.to_string()), "reviewed": a.reviewed})).collect::<Vec<_>>(),
+        "labs": c.labs.iter().map(|l| json!({"title": l.title, "skills": l.skills, "completed": l.completed.map(|d| d.to_string()), "hours": l.hours})).collect::<Vec<_>>(),
+        "work_samples": c.work_samples,
+        "experience": c.experience,
+        "education": c.education.iter().map(|e| json!({"level": e.level, "field": e.field, "completed": e.completed})).collect::<Vec<_>>(),
+    });
+    let mut h = Sha256::new();
+    h.update(v.to_string().as_bytes());
+    format!("sha256:{}", hex(&h.finalize()))
+}
+
+/// An open log, ready to append.
+pub struct Appender {
+    file: std::fs::File,
+    prev: String,
+    seq: u64,
+    /// Whether a torn last line was found (and terminated) when opening.
+    pub torn: bool,
+}
+
+impl Appender {
+    /// Opens (or creates) a log for appending, chaining onto its last complete, valid line.
+    pub fn open(path: &Path) -> std::io::Result<Appender> {
+        let existing = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        let mut prev = GENESIS.to_owned();
+        let mut seq = 0;
+        let text = String::from_utf8_lossy(&existing);
+        let torn = !existing.is_empty() && !existing.ends_with(b"\n");
+        for (i, line) in text.split_terminator('\n').enumerate() {
+            let last_and_torn = torn && i == text.split_terminator('\n').count() - 1;
+            if last_and_torn {
+                break;
+            }
+            if let Ok(v) = serde_json::from_str::<Value>(line) {
+                if let (Some(h), Some(s)) = (
+                    v.get("hash").and_then(Value::as_str),
+                    v.get("seq").and_then(Value::as_u64),
+                ) {
+                    prev = h.to_owned();
+                    seq = s;
+                }
+            }
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        if torn {
+            // End the torn line so that the next entry starts on a line of its own; the chain
+            // continues from the last complete line, and `log verify` reports the torn one.
+            file.write_all(b"\n")?;
+        }
+        Ok(Appender {
+            file,
+            prev,
+            seq,
+            torn,
+        })
+    }
+
+    /// Appends one decision.
+    pub fn append(
+        &mut self,
+        d: &Decision,
+        cand: &Candidate,
+        policy_hash: &str,
+    ) -> std::io::Result<()> {
+        self.seq += 1;
+        let engine = engine();
+        let line = Line {
+            seq: self.seq,
+            engine: &engine,
+            as_of: d.as_of.to_string(),
+            policy_hash,
+            record_sha256: record_sha256(cand),
+            decision: d,
+            prev: &self.prev,
+        };
+        let content = serde_json::to_string(&line).map_err(std::io::Error::other)?;
+        let hash = chain_hash(&self.prev, &content);
+        // `content` is a JSON object: add the hash as its last field.
+        let mut full = content;
+        full.pop();
+        full.push_str(&format!(",\"hash\":\"{hash}\"}}\n"));
+        self.file.write_all(full.as_bytes())?;
+        self.prev = hash;
+        Ok(())
+    }
+
+    /// Flushes to disk.
+    pub fn finish(self) -> std::io::Result<()> {
+        self.file.sync_all()
+    }
+}
+
+/// What `log verify` found.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Verdict {
+    /// Complete lines that verified.
+    pub verified: u64,
+    /// The hash of the last verified line (compare with an anchored copy to detect truncation).
+    pub last_hash: String,
+    /// The first problem, if any.
+    pub problem: Option<Problem>,
+    /// Torn (incomplete) lines skipped: 1-based line numbers.
+    pub torn: Vec<usize>,
+}
+
+/// The first place the chain breaks.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Problem {
+    /// 1-based line number in the file.
+    pub line: usize,
+    /// `changed`, `removed`, `inserted` or `unreadable`.
+    pub kind: &'static str,
+    /// In words.
+    pub message: String,
+}
+
+/// Verifies a whole log.
+pub fn verify(bytes: &[u8]) -> Verdict {
+    let text = String::from_utf8_lossy(bytes);
+    let ends_clean = bytes.is_empty() || bytes.ends_with(b"\n");
+    let lines: Vec<&str> = text.split_terminator('\n').collect();
+    let mut hashes: Vec<String> = vec![GENESIS.to_owned()];
+    let mut verdict = Verdict {
+        verified: 0,
+        last_hash: GENESIS.to_owned(),
+        problem: None,
+        torn: Vec::new(),
+    };
+    let mut expected_seq = 1;
+    for (i, line) in lines.iter().enumerate() {
+        let n = i + 1;
+        let last = i + 1 == lines.len();
+        let parsed = serde_json::from_str::<Value>(line)
+            .ok()
+            .filter(Value::is_object);
+        let Some(mut v) = parsed else {
+            // An incomplete write: the last line without a newline, or a line that a later
+            // append terminated (it does not parse and the next line chains past it).
+            let next_chains_past = lines
+                .get(i + 1)
+                .and_then(|l| serde_json::from_str::<Value>(l).ok())
+                .and_then(|v| v.get("prev").and_then(Value::as_str).map(str::to_owned))
+                .is_some_and(|p| Some(&p) == hashes.last());
+            if (last && !ends_clean) || next_chains_past {
+                verdict.torn.push(n);
+                continue;
+            }
+            verdict.problem = Some(Problem {
+                line: n,
+                kind: "unreadable",
+                message: format!("line {n} is not a log entry: it was changed or damaged"),
+            });
+            return verdict;
+        };
+        let stored = v
+            .as_object_mut()
+            .and_then(|o| o.remove("hash"))
+            .and_then(|h| h.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let prev = v
+            .get("prev")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        let expected_prev = hashes.last().cloned().unwrap_or_default();
+        let seq = v.get("seq").and_then(Value::as_u64).unwrap_or(0);
+        if prev != expected_prev {
+            let (kind, message) = if seq > expected_seq {
+                (
+                    "removed",
+                    format!(
+                        "line {n} has sequence number {seq} where {expected_seq} was expected: {} entr{} before it were removed",
+                        seq - expected_seq,
+                        if seq - expected_seq == 1 { "y" } else { "ies" }
+                    ),
+                )
+            } else {
+                (
+                    "inserted",
+                    format!(
+                        "line {n} does not follow the line before it: it was inserted or moved"
+                    ),
+                )
+            };
+            verdict.problem = Some(Problem {
+                line: n,
+                kind,
+                message,
+            });
+            return verdict;
+        }
+        let content = v.to_string();
+        let recomputed = chain_hash(&prev, &content);
+        if recomputed != stored {
+            verdict.problem = Some(Problem {
+                line: n,
+                kind: "changed",
+                message: format!("line {n} was changed after it was written (its hash does not match its content)"),
+            });
+            return verdict;
+        }
+        if seq != expected_seq {
+            verdict.problem = Some(Problem {
+                line: n,
+                kind: "changed",
+                message: format!("line {n} has sequence number {seq}, expected {expected_seq}"),
+            });
+            return verdict;
+        }
+        expected_seq += 1;
+        hashes.push(stored.clone());
+        verdict.verified += 1;
+        verdict.last_hash = stored;
+    }
+    verdict
+}
