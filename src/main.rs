@@ -1,5 +1,7 @@
 //! The `credo` command line: parses arguments, dispatches to a subcommand, sets the exit code.
 
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod cli;
 
 use clap::Parser;
