@@ -147,3 +147,56 @@ fn policy_hash_is_independent_of_the_checkout_location() {
         "the file name is part of the hash"
     );
 }
+
+fn rank(o: credo::policy::Outcome) -> u8 {
+    use credo::policy::Outcome::*;
+    match o {
+        Ineligible => 0,
+        Decline => 1,
+        Review => 2,
+        Advance => 3,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// For policies whose decide rules the analysis finds monotone (every shipped one), adding a
+    /// valid credential to a record never makes any role's outcome worse.
+    #[test]
+    fn adding_a_valid_credential_never_worsens_an_outcome(
+        which in 0usize..3,
+        record in 0usize..10,
+        cred in 0usize..64,
+        days_ago in 0i64..700,
+    ) {
+        let names = ["acme-cyber", "data-analytics", "everup-admission"];
+        let loaded = credo::load_policy(std::path::Path::new(&format!("policies/{}.credo", names[which]))).unwrap();
+        prop_assert!(!loaded.diags.iter().any(|d| d.code == "credo::analysis::non-monotone"));
+        let p = loaded.policy.unwrap();
+        let text = std::fs::read_to_string(format!("policies/{}.records.yaml", names[which])).unwrap();
+        let entries = read_records(&text, "r.yaml", Format::Yaml, &p);
+        let base = entries[record % entries.len()].result.as_ref().unwrap().clone();
+        let as_of = jiff::civil::date(2026, 11, 25);
+        let catalogue = &p.credentials[cred % p.credentials.len()];
+        let mut more = base.clone();
+        more.credentials.push(credo::record::HeldCredential {
+            id: Some(catalogue.id.clone()),
+            issued: Some(as_of.checked_sub(jiff::Span::new().days(days_ago)).unwrap()),
+            verified: true,
+            ..Default::default()
+        });
+        for r in 0..p.roles.len() {
+            let before = credo::eval::evaluate(&p, &base, r, as_of);
+            let after = credo::eval::evaluate(&p, &more, r, as_of);
+            prop_assert!(
+                rank(after.outcome) >= rank(before.outcome),
+                "{} for {}: {:?} became {:?} after adding {}",
+                base.id, p.roles[r].id, before.outcome, after.outcome, catalogue.id
+            );
+            for (a, b) in before.skills.iter().zip(&after.skills) {
+                prop_assert!(!a.met || b.met, "{} lost skill {}", base.id, a.skill);
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! Record text (YAML, JSON or JSONL, chosen by the first byte) → candidates or record errors.
+#![no_main]
+
+use credo::record::{read_records, Format};
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+fn policy() -> &'static credo::policy::Policy {
+    static P: OnceLock<credo::policy::Policy> = OnceLock::new();
+    P.get_or_init(|| {
+        credo::compile_str("acme.credo", include_str!("../../policies/acme-cyber.credo"))
+            .policy
+            .expect("the shipped policy checks")
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&first, rest)) = data.split_first() else { return };
+    let format = match first % 3 {
+        0 => Format::Yaml,
+        1 => Format::Json,
+        _ => Format::Jsonl,
+    };
+    let text = String::from_utf8_lossy(rest);
+    let entries = read_records(&text, "fuzz", format, policy());
+    if format == Format::Jsonl {
+        let lines = text.split('\n').filter(|l| !l.trim().is_empty()).count();
+        assert_eq!(entries.len(), lines, "every JSONL line is accounted for");
+    }
+});
