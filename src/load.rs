@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 /// Largest policy file read, in bytes.
 pub const MAX_POLICY_FILE: u64 = 8 * 1024 * 1024;
+/// Most items in one list of a policy (`skills [...]`, `issuers [...]`, `in [...]`).
+pub const MAX_LIST_ITEMS: usize = 10_000;
 /// Deepest nesting of brackets and parentheses in a policy.
 pub const MAX_NESTING: usize = 64;
 

@@ -138,7 +138,7 @@ impl Lower {
             }
             Rule::not_in | Rule::in_list => {
                 let negated = next.as_rule() == Rule::not_in;
-                let list = next
+                let list: Vec<Operand> = next
                     .into_inner()
                     .find(|p| p.as_rule() == Rule::list)
                     .map(|l| {
@@ -153,6 +153,20 @@ impl Lower {
                             .collect()
                     })
                     .unwrap_or_default();
+                if list.len() > crate::load::MAX_LIST_ITEMS {
+                    self.diags.push(
+                        crate::diag::Diag::error(
+                            "credo::limit::list",
+                            span,
+                            format!(
+                                "this list has {} items, more than the limit of {}",
+                                list.len(),
+                                crate::load::MAX_LIST_ITEMS
+                            ),
+                        )
+                        .help("compare with fewer values"),
+                    );
+                }
                 Spanned::new(ExprKind::In { lhs, negated, list }, span)
             }
             r => unreachable!("{r:?}"),

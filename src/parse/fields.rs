@@ -125,7 +125,24 @@ impl Lower {
                         !matches!(p.as_rule(), Rule::lbracket | Rule::rbracket | Rule::comma)
                     })
                     .map(|p| self.value(p))
-                    .collect();
+                    .collect::<Vec<_>>();
+                if items.len() > crate::load::MAX_LIST_ITEMS {
+                    self.diags.push(
+                        Diag::error(
+                            "credo::limit::list",
+                            span,
+                            format!(
+                                "this list has {} items, more than the limit of {}",
+                                items.len(),
+                                crate::load::MAX_LIST_ITEMS
+                            ),
+                        )
+                        .help(
+                            "split the declaration, or keep lists to the items a reviewer can read",
+                        ),
+                    );
+                    return FieldValue::Bad(span);
+                }
                 FieldValue::List(items, span)
             }
             r => unreachable!("{r:?}"),
