@@ -26,6 +26,7 @@
 //! | canonical formatting | [`fmt`] |
 //! | policy unit tests and coverage | [`suite`] |
 //! | decision changes between two policy versions | [`diff`] |
+//! | the tamper-evident decision log | [`log`] |
 //! | decide-table analysis (unreachable rules, monotonicity) | [`check::analysis`] |
 //! | deterministic benchmark data | [`synth`] |
 //!
