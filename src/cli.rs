@@ -103,6 +103,19 @@ pub fn print_diags(diags: &[Diag], sources: &SourceMap, format: ErrorFormat) {
     }
 }
 
+/// The evaluation date and the checked policy of an evaluating command, or its exit code.
+pub fn as_of_and_policy(
+    as_of: Option<&str>,
+    policy: &std::path::Path,
+    format: ErrorFormat,
+) -> Result<(jiff::civil::Date, credo::policy::Policy), u8> {
+    let date = eval::as_of(as_of).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_USAGE
+    })?;
+    Ok((date, load_checked(policy, format, false)?))
+}
+
 /// Loads and checks a policy for a command that needs a usable policy; prints diagnostics and
 /// returns the exit code on failure.
 pub fn load_checked(

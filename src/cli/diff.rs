@@ -30,15 +30,8 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> u8 {
-    let as_of = match super::eval::as_of(a.as_of.as_deref()) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let old = match load_checked(&a.old, a.error_format, false) {
-        Ok(p) => p,
+    let (as_of, old) = match super::as_of_and_policy(a.as_of.as_deref(), &a.old, a.error_format) {
+        Ok(x) => x,
         Err(code) => return code,
     };
     let new = match load_checked(&a.new, a.error_format, false) {

@@ -1,6 +1,6 @@
 //! `credo eval POLICY RECORDS [--role R] [--as-of DATE] [--format text|json|jsonl] [--explain]`
 
-use super::{load_checked, ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
+use super::{ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::record::{read_records, Entry, Format, RecordError};
 use credo::render::{json_line, text, Item};
 use std::io::{Read, Write};
@@ -72,17 +72,11 @@ pub fn as_of(arg: Option<&str>) -> Result<jiff::civil::Date, String> {
 }
 
 pub fn run(a: Args) -> u8 {
-    let as_of = match as_of(a.as_of.as_deref()) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let policy = match load_checked(&a.policy, a.error_format, false) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    let (as_of, policy) =
+        match super::as_of_and_policy(a.as_of.as_deref(), &a.policy, a.error_format) {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
     if let Some(r) = &a.role {
         if !policy.role_index.contains_key(r) {
             let names: Vec<&str> = policy.roles.iter().map(|r| r.id.as_str()).collect();

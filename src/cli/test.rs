@@ -1,6 +1,6 @@
 //! `credo test POLICY SUITE.yaml… [--as-of DATE] [--coverage] [--format text|json]`
 
-use super::{load_checked, ErrorFormat, EXIT_OK, EXIT_POLICY, EXIT_USAGE};
+use super::{ErrorFormat, EXIT_OK, EXIT_POLICY, EXIT_USAGE};
 use credo::suite::{self, CaseResult, RoleCoverage};
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -28,17 +28,11 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> u8 {
-    let as_of = match super::eval::as_of(a.as_of.as_deref()) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let policy = match load_checked(&a.policy, a.error_format, false) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    let (as_of, policy) =
+        match super::as_of_and_policy(a.as_of.as_deref(), &a.policy, a.error_format) {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
     let mut results: Vec<(PathBuf, Vec<CaseResult>)> = Vec::new();
     for path in &a.suites {
         match suite::read_suite(path, &policy) {

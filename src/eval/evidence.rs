@@ -458,13 +458,7 @@ impl<'a> Prepared<'a> {
                 text,
             } => {
                 let (holds, detail) = self.compare(*field, *op, value, scope, skill);
-                if let Some(t) = trace {
-                    t.push(TermTrace {
-                        term: text.to_string(),
-                        holds,
-                        detail,
-                    });
-                }
+                push_term(trace, text, holds, detail);
                 holds
             }
             Cond::In {
@@ -484,25 +478,15 @@ impl<'a> Prepared<'a> {
                     detail.get_or_insert(d);
                 }
                 let holds = known && (any != *negated);
-                if let (Some(t), Some(detail)) = (trace, detail) {
-                    t.push(TermTrace {
-                        term: text.to_string(),
-                        holds,
-                        detail,
-                    });
+                if let Some(detail) = detail {
+                    push_term(trace, text, holds, detail);
                 }
                 holds
             }
             Cond::Test { field, text } => {
                 let (holds, detail) =
                     self.compare(*field, CmpOp::Eq, &Value::Bool(true), scope, skill);
-                if let Some(t) = trace {
-                    t.push(TermTrace {
-                        term: text.to_string(),
-                        holds,
-                        detail,
-                    });
-                }
+                push_term(trace, text, holds, detail);
                 holds
             }
             Cond::CmpFields {
@@ -517,13 +501,7 @@ impl<'a> Prepared<'a> {
                     (Some(l), Some(r)) => compare_values(&l, &r).is_some_and(|o| op.test(o)),
                     _ => false,
                 };
-                if let Some(t) = trace {
-                    t.push(TermTrace {
-                        term: text.to_string(),
-                        holds,
-                        detail,
-                    });
-                }
+                push_term(trace, text, holds, detail);
                 holds
             }
             Cond::Invalid => false,
@@ -645,6 +623,17 @@ impl<'a> Prepared<'a> {
                 (holds, Detail::Value { value: v })
             }
         }
+    }
+}
+
+/// Records a term's result in the trace, when tracing.
+fn push_term(trace: Option<&mut Vec<TermTrace>>, text: &str, holds: bool, detail: Detail) {
+    if let Some(t) = trace {
+        t.push(TermTrace {
+            term: text.to_owned(),
+            holds,
+            detail,
+        });
     }
 }
 
