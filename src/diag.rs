@@ -3,8 +3,12 @@
 //! A diagnostic is data (code, severity, message, labelled spans, help); the stages build them
 //! with [`Diag::error`] / [`Diag::warning`] and never format for a terminal themselves.
 
+use crate::source::SourceFile;
 use crate::source::{Location, SourceMap, Span};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
 use serde::Serialize;
 
 /// How bad a diagnostic is.
@@ -155,9 +159,16 @@ pub fn render(d: &Diag, sources: &SourceMap, color: bool) -> String {
     if !help.is_empty() {
         md = md.with_help(help);
     }
-    let report = miette::Report::new(md).with_source_code(
-        NamedSource::new(file.name.clone(), file.text.as_str().to_owned()).with_language("credo"),
-    );
+    // Only the lines around the labels go to miette, which scans its source from the start for
+    // every span: a policy with thousands of errors would otherwise render in quadratic time.
+    let (lo, hi) = d
+        .labels
+        .iter()
+        .filter(|l| l.span.file == primary_file)
+        .fold((usize::MAX, 0), |(lo, hi), l| {
+            (lo.min(l.span.start as usize), hi.max(l.span.end as usize))
+        });
+    let report = miette::Report::new(md).with_source_code(Window::new(file, lo.min(hi), hi));
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -169,6 +180,64 @@ pub fn render(d: &Diag, sources: &SourceMap, color: bool) -> String {
         out = format!("{}: {}\n", d.code, d.message);
     }
     out
+}
+
+/// A few lines of a source file around some spans, answering miette with absolute offsets and
+/// real line numbers.
+struct Window {
+    name: String,
+    text: String,
+    /// Byte offset of `text` in the file.
+    offset: usize,
+    /// 0-based line of `text`'s first line.
+    line: usize,
+}
+
+/// Lines of context kept around the spans.
+const CONTEXT: usize = 4;
+
+impl Window {
+    fn new(file: &SourceFile, lo: usize, hi: usize) -> Window {
+        let full = file.text.as_str();
+        let (first_line, _) = file.line_col(lo);
+        let (last_line, _) = file.line_col(hi);
+        let start_line = first_line.saturating_sub(1 + CONTEXT);
+        let start = file.line_start(start_line);
+        let end = file.line_start(last_line + CONTEXT).min(full.len());
+        let start = (0..=start)
+            .rev()
+            .find(|i| full.is_char_boundary(*i))
+            .unwrap_or(0);
+        let end = (end..=full.len())
+            .find(|i| full.is_char_boundary(*i))
+            .unwrap_or(full.len());
+        Window {
+            name: file.name.clone(),
+            text: full.get(start..end).unwrap_or("").to_owned(),
+            offset: start,
+            line: start_line,
+        }
+    }
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let local = SourceSpan::new(span.offset().saturating_sub(self.offset).into(), span.len());
+        let c = self.text.as_bytes().read_span(&local, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            c.data(),
+            SourceSpan::new((c.span().offset() + self.offset).into(), c.span().len()),
+            c.line() + self.line,
+            c.column(),
+            c.line_count(),
+        )))
+    }
 }
 
 /// The machine-readable form of a diagnostic (`--error-format json`).

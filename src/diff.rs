@@ -4,7 +4,7 @@
 use crate::ast::ReqKind;
 use crate::decision::{Decision, PolicyRef};
 use crate::policy::{Outcome, Policy};
-use crate::record::{read_records, Format, RecordError};
+use crate::record::{read_records_bytes, Format, RecordError};
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -83,7 +83,7 @@ pub struct DeclChange {
 pub fn diff(
     old: &Policy,
     new: &Policy,
-    records: &[(String, String)],
+    records: &[(String, Vec<u8>)],
     role: Option<&str>,
     as_of: Date,
 ) -> DiffReport {
@@ -100,8 +100,8 @@ pub fn diff(
     };
     for (name, text) in records {
         let format = Format::from_path(name);
-        let a = read_records(text, name, format, old);
-        let b = read_records(text, name, format, new);
+        let a = read_records_bytes(text, name, format, old);
+        let b = read_records_bytes(text, name, format, new);
         for (ea, eb) in a.into_iter().zip(b) {
             let (ca, cb) = match (ea.result, eb.result) {
                 (Ok(ca), Ok(cb)) => (ca, cb),

@@ -124,7 +124,11 @@ struct Out<'a> {
 }
 
 fn pad(s: &str, width: usize) -> String {
-    format!("{s:<width$}")
+    let n = s.chars().count();
+    let mut out = String::with_capacity(width.max(n));
+    out.push_str(s);
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(n)));
+    out
 }
 
 impl Out<'_> {

@@ -173,8 +173,61 @@ impl Format {
     }
 }
 
+/// Reads every record of a file's bytes: text that is not UTF-8 is a record error at its line
+/// (for JSONL, only the lines concerned), never a lost batch.
+pub fn read_records_bytes(bytes: &[u8], file: &str, format: Format, policy: &Policy) -> Vec<Entry> {
+    let error = |line: usize, error: String| Entry {
+        file: file.to_owned(),
+        line,
+        result: Err(RecordError {
+            record: None,
+            file: file.to_owned(),
+            line,
+            error,
+        }),
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return vec![error(1, "the file is UTF-16 text; save it as UTF-8".into())];
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if format == Format::Jsonl {
+        let mut entries: Vec<Entry> = bytes
+            .split(|b| *b == b'\n')
+            .enumerate()
+            .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
+            .map(|(i, line)| match std::str::from_utf8(line) {
+                Ok(text) => read_json_line(text, file, i + 1, policy),
+                Err(e) => error(
+                    i + 1,
+                    format!(
+                        "line is not UTF-8 text (invalid byte at column {})",
+                        e.valid_up_to() + 1
+                    ),
+                ),
+            })
+            .collect();
+        mark_duplicates(&mut entries);
+        return entries;
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => read_records(text, file, format, policy),
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            vec![error(
+                line,
+                format!("the file is not UTF-8 text (invalid byte on line {line})"),
+            )]
+        }
+    }
+}
+
 /// Reads every record of a text. Duplicate ids after the first are record errors.
 pub fn read_records(text: &str, file: &str, format: Format, policy: &Policy) -> Vec<Entry> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut entries = match format {
         Format::Jsonl => text
             .split('\n')

@@ -84,6 +84,14 @@ impl SourceFile {
         (line + 1, col + 1)
     }
 
+    /// Byte offset where a 0-based line starts (the end of the text past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
     /// The text of a span (empty if the span is not on char boundaries).
     pub fn slice(&self, span: Span) -> &str {
         self.text

@@ -1,7 +1,7 @@
 //! `credo eval POLICY RECORDS [--role R] [--as-of DATE] [--format text|json|jsonl] [--explain]`
 
 use super::{ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
-use credo::record::{read_records, Entry, Format, RecordError};
+use credo::record::{read_records_bytes, Entry, Format, RecordError};
 use credo::render::{json_line, text, Item};
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -130,7 +130,7 @@ pub fn run(a: Args) -> u8 {
             Some(InputFormat::Jsonl) => Format::Jsonl,
             None => Format::from_path(path),
         };
-        for entry in read_records(&text, &name, format, &policy) {
+        for entry in read_records_bytes(&text, &name, format, &policy) {
             let cand = entry.result.as_ref().ok().cloned();
             for item in items(&policy, entry, a.role.as_deref(), as_of) {
                 if let (Some(log), Item::Decision(d), Some(c)) = (log.as_mut(), &item, &cand) {
@@ -209,14 +209,11 @@ pub fn items(
     }
 }
 
-pub fn read_input(path: &str) -> std::io::Result<(String, String)> {
+pub fn read_input(path: &str) -> std::io::Result<(Vec<u8>, String)> {
     if path == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s)?;
-        return Ok((s, "-".into()));
+        let mut b = Vec::new();
+        std::io::stdin().read_to_end(&mut b)?;
+        return Ok((b, "-".into()));
     }
-    let bytes = std::fs::read(path)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))?;
-    Ok((text, path.to_owned()))
+    Ok((std::fs::read(path)?, path.to_owned()))
 }

@@ -648,10 +648,14 @@ fn compare_values(a: &Value, b: &Value) -> Option<Ordering> {
 }
 
 /// `age OP D` ⇔ `as_of OP date + D`, with calendar arithmetic; false when the date is missing.
+/// A `date + D` past the last representable day is later than any `as_of`.
 fn age_holds(date: Option<Date>, d: Duration, op: CmpOp, as_of: Date) -> bool {
-    match date.and_then(|date| d.add_to(date)) {
-        Some(threshold) => op.test(as_of.cmp(&threshold)),
+    match date {
         None => false,
+        Some(date) => match d.add_to(date) {
+            Some(threshold) => op.test(as_of.cmp(&threshold)),
+            None => op.test(Ordering::Less),
+        },
     }
 }
 

@@ -250,8 +250,10 @@ fn build(v: &Value, policy: &Policy) -> Res<Candidate> {
     check_fields(m, RECORD_FIELDS, "the record")?;
     let id = match m.get("id") {
         None | Some(Value::Null) => return Err("the record has no `id`".into()),
-        Some(v) => id_string(v)
-            .ok_or_else(|| format!("`id` must be a non-empty string, found {}", kind(v)))?,
+        Some(v) => id_string(v).ok_or_else(|| match v {
+            Value::String(_) => "`id` is empty".to_owned(),
+            other => format!("`id` must be a non-empty string, found {}", kind(other)),
+        })?,
     };
     let mut c = Candidate {
         id,
