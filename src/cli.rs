@@ -92,7 +92,13 @@ pub fn print_diags(diags: &[Diag], sources: &SourceMap, format: ErrorFormat) {
     let color = format == ErrorFormat::Human
         && std::io::IsTerminal::is_terminal(&std::io::stderr())
         && std::env::var_os("NO_COLOR").is_none();
-    for d in diags {
+    // People get the first hundred; tools get them all.
+    let limit = if format == ErrorFormat::Human {
+        100
+    } else {
+        usize::MAX
+    };
+    for d in diags.iter().take(limit) {
         let text = match format {
             ErrorFormat::Human => credo::diag::render(d, sources, color),
             ErrorFormat::Json => {
@@ -100,6 +106,13 @@ pub fn print_diags(diags: &[Diag], sources: &SourceMap, format: ErrorFormat) {
             }
         };
         let _ = err.write_all(text.as_bytes());
+    }
+    if diags.len() > limit {
+        let _ = writeln!(
+            err,
+            "… and {} more diagnostics (use `--error-format json` to see them all)",
+            diags.len() - limit
+        );
     }
 }
 

@@ -811,7 +811,39 @@ fn too_deep(file: FileId, text: &str) -> Option<Diag> {
     let mut in_string = false;
     let mut in_comment = false;
     let mut escaped = false;
+    // `not not not …` recurses in the parser like brackets do.
+    let mut nots = 0usize;
+    let bytes = text.as_bytes();
     for (i, b) in text.bytes().enumerate() {
+        if !in_string && !in_comment {
+            let word_start = b.is_ascii_alphabetic() && (i == 0 || !is_ident_byte(bytes[i - 1]));
+            if word_start {
+                let end = (i..bytes.len())
+                    .find(|j| !is_ident_byte(bytes[*j]))
+                    .unwrap_or(bytes.len());
+                if &bytes[i..end] == b"not" {
+                    nots += 1;
+                    if nots > crate::load::MAX_NESTING {
+                        return Some(
+                            Diag::error(
+                                "credo::limit::nesting",
+                                Span::new(file, i, end),
+                                format!(
+                                    "`not` is repeated more than {} times in a row",
+                                    crate::load::MAX_NESTING
+                                ),
+                            )
+                            .label("too deep")
+                            .help("two `not`s cancel out: simplify the condition"),
+                        );
+                    }
+                } else {
+                    nots = 0;
+                }
+            } else if !(b.is_ascii_whitespace() || b == b'(' || is_ident_byte(b)) {
+                nots = 0;
+            }
+        }
         match b {
             b'\n' => {
                 in_comment = false;
@@ -836,7 +868,10 @@ fn too_deep(file: FileId, text: &str) -> Option<Diag> {
                             ),
                         )
                         .label("too deep")
-                        .help("split the condition into simpler accept lines"),
+                        .help(format!(
+                            "nest brackets, braces and parentheses at most {} levels deep; split deep conditions into several accept lines",
+                            crate::load::MAX_NESTING
+                        )),
                     );
                 }
             }
@@ -845,6 +880,10 @@ fn too_deep(file: FileId, text: &str) -> Option<Diag> {
         }
     }
     None
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// A `YYYY-MM-DD` date that is a real day.

@@ -58,8 +58,15 @@ impl SourceFile {
         text: impl Into<String>,
     ) -> Self {
         let text: String = text.into();
+        // Lines end at `\n`, `\r\n` or a lone `\r`, as miette counts them.
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let bytes = text.as_bytes();
+        for (i, b) in bytes.iter().enumerate() {
+            let ends = *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            if ends {
+                line_starts.push(i + 1);
+            }
+        }
         SourceFile {
             name: name.into(),
             rel_name: rel_name.into(),

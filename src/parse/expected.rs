@@ -134,6 +134,35 @@ pub(crate) fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>
             "add the closing `\"` on the same line; a string cannot run past the end of its line",
         );
     }
+    if let Some(c) = rest
+        .chars()
+        .next()
+        .filter(|c| !c.is_ascii() || c.is_ascii_control())
+    {
+        let name = match c {
+            '\u{200B}' => " (zero width space)",
+            '\u{00A0}' => " (no-break space)",
+            '\u{2028}' => " (line separator)",
+            '\u{FEFF}' => " (byte order mark)",
+            '\0' => " (NUL)",
+            '\r' => " (carriage return)",
+            '\u{0400}'..='\u{04FF}' => " (a Cyrillic letter that may look like a Latin one)",
+            '\u{0370}'..='\u{03FF}' => " (a Greek letter that may look like a Latin one)",
+            _ => "",
+        };
+        let shown = if c.is_control() || c.is_whitespace() || name.contains("zero") {
+            String::new()
+        } else {
+            format!("`{c}` ")
+        };
+        return Diag::error(
+            "credo::syntax::character",
+            Span::new(file, pos, pos + c.len_utf8()),
+            format!("unexpected character {shown}U+{:04X}{name}", c as u32),
+        )
+        .label("here")
+        .help("outside strings and comments a policy is written in ASCII: names are letters, digits and `_`; retype or remove this character");
+    }
     let found = if rest.is_empty() {
         "the end of the file".to_owned()
     } else {
@@ -175,6 +204,17 @@ pub(crate) fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>
             }
         }
         ErrorVariant::CustomError { message } => (message, None),
+    };
+    let word: &str = rest
+        .split(|c: char| c.is_whitespace() || "{}[](),".contains(c))
+        .next()
+        .unwrap_or("");
+    let help = match word.chars().find(|c| !c.is_ascii()) {
+        Some(c) => Some(format!(
+            "`{word}` contains the non-ASCII character `{c}` (U+{:04X}); names and keywords are written in ASCII",
+            c as u32
+        )),
+        None => help,
     };
     Diag::error("credo::syntax", span, message)
         .label("here")

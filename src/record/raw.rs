@@ -63,10 +63,31 @@ pub(super) fn read_document(text: &str, file: &str, policy: &Policy) -> Vec<Entr
             vec![whole_file_error(
                 file,
                 line,
-                format!("cannot read records: {first}"),
+                format!("cannot read records: {}", plain_yaml_error(first)),
             )]
         }
     }
+}
+
+/// serde-saphyr's messages in a policy author's terms (they mention its own API otherwise).
+fn plain_yaml_error(msg: &str) -> String {
+    if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return format!("the key `{key}` is given twice in one mapping");
+    }
+    if msg.starts_with("multiple YAML documents") {
+        return "the file holds several YAML documents (`---`); put the records in one list (`- id: …`)".into();
+    }
+    if msg.starts_with("budget breached") {
+        return format!(
+            "the document is too large or nests aliases too deeply (limits: depth 64, 1,000 aliases; {msg})"
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("non-finite float ") {
+        let value = rest.split(' ').next().unwrap_or(rest);
+        return format!("{value} is not a finite number");
+    }
+    msg.to_owned()
 }
 
 fn whole_file_error(file: &str, line: usize, error: String) -> Entry {
