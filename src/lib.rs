@@ -56,6 +56,7 @@
 #![warn(missing_docs)]
 
 pub mod ast;
+pub mod audit;
 pub mod check;
 pub mod decision;
 pub mod diag;
