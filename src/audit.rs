@@ -296,8 +296,10 @@ fn flags(roles: &[RoleAudit]) -> Vec<Flag> {
             }
         }
     }
+    // Compared as printed in JSON (6 significant digits), so rounding noise cannot reorder
+    // equal p-values.
     out.sort_by(|a, b| {
-        let p = |f: &Flag| f.fisher_p.unwrap_or(f64::INFINITY);
+        let p = |f: &Flag| f.fisher_p.map_or(f64::INFINITY, groups::round_sig);
         p(a).total_cmp(&p(b))
     });
     out

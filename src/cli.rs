@@ -1,5 +1,6 @@
 //! Subcommands, one file each. Exit codes follow SPEC §8.
 
+mod audit;
 mod check;
 mod eval;
 
@@ -31,6 +32,8 @@ enum Command {
     Check(check::Args),
     /// Evaluate candidate records against a policy and print decisions.
     Eval(eval::Args),
+    /// Audit adverse impact per role and protected attribute, and catalogue usage.
+    Audit(audit::Args),
 }
 
 /// How diagnostics are printed.
@@ -48,6 +51,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(a) => check::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Audit(a) => audit::run(a),
     }
 }
 
