@@ -100,7 +100,7 @@ pub fn fisher_exact(table: [[u64; 2]; 2]) -> f64 {
     for x in lo..=hi {
         let lp = ln_p(x);
         if lp <= cutoff {
-            sum += (lp).exp();
+            sum += lp.exp();
         }
     }
     sum.clamp(0.0, 1.0)
