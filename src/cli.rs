@@ -1,5 +1,6 @@
 //! Subcommands, one file each. Exit codes follow SPEC §8.
 
+mod audit;
 mod check;
 mod diff;
 mod eval;
@@ -43,6 +44,8 @@ enum Command {
     Fmt(fmt::Args),
     /// Verify a tamper-evident decision log written by `eval --log`.
     Log(log::Args),
+    /// Audit adverse impact per role and protected attribute, and catalogue usage.
+    Audit(audit::Args),
 }
 
 /// Report formats.
@@ -74,6 +77,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Diff(a) => diff::run(a),
         Command::Fmt(a) => fmt::run(a),
         Command::Log(a) => log::run(a),
+        Command::Audit(a) => audit::run(a),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::ast::ReqKind;
 use crate::decision::*;
 use crate::policy::{Outcome, Policy, Role};
 use crate::record::Candidate;
+pub(crate) use evidence::match_credential;
 use evidence::{cmp_unknown_last, Prepared, Scope};
 use jiff::civil::Date;
 

@@ -11,6 +11,7 @@
 //!  source text ──parse──▶ AST (spans) ──check──▶ diagnostics (errors, warnings)
 //!                                      └─compile─▶ Policy (resolved ids, indexes)
 //!  records ──record──▶ Candidate ──eval(Policy, as_of)──▶ Decision + trace ──render──▶ text / JSON
+//!  many decisions + protected values ──audit──▶ Report ──render──▶ text / JSON / HTML
 //! ```
 //!
 //! | stage | module |
@@ -22,13 +23,14 @@
 //! | diagnostics (miette rendering, JSON) | [`diag`] |
 //! | candidate records (YAML / JSON / JSONL, Open Badges 3.0) | [`record`] |
 //! | evaluation and the decision data | [`eval`], [`decision`] |
-//! | text / `--explain` / JSON rendering | [`render`] |
+//! | adverse impact per role and protected attribute, catalogue usage (`credo audit`) | [`audit`] |
+//! | text / `--explain` / JSON rendering; audit reports as text and self-contained HTML | [`render`] |
 //! | canonical formatting | [`fmt`] |
 //! | policy unit tests and coverage | [`suite`] |
 //! | decision changes between two policy versions | [`diff`] |
 //! | the tamper-evident decision log | [`log`] |
 //! | decide-table analysis (unreachable rules, monotonicity) | [`check::analysis`] |
-//! | deterministic benchmark data | [`synth`] |
+//! | deterministic synthetic policies and records (benchmarks, the audit sample) | [`synth`] |
 //!
 //! ## Example
 //!
@@ -66,6 +68,7 @@
 )]
 
 pub mod ast;
+pub mod audit;
 pub mod check;
 pub mod decision;
 pub mod diag;

@@ -1,5 +1,8 @@
-//! Rendering decisions for people (text, `--explain` trees) and tools (JSON, JSONL).
+//! Rendering decisions for people (text, `--explain` trees) and tools (JSON, JSONL), and audit
+//! reports as text and self-contained HTML.
 
+pub mod audit;
+pub mod html;
 pub mod text;
 
 use crate::decision::Decision;

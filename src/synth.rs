@@ -1,6 +1,10 @@
 //! Synthetic, deterministic policies and records for benchmarks and load tests (the reference
-//! scenario of the scale issue): same seed, same text.
+//! scenario of the scale issue) and the audit sample with known group differences: same seed,
+//! same text.
 
+mod audit;
+
+pub use audit::{audit_sample, RECORDS as AUDIT_SAMPLE_RECORDS, SEED as AUDIT_SAMPLE_SEED};
 use std::fmt::Write;
 
 /// A small deterministic generator (SplitMix64): benchmarks need repeatability, not quality.

@@ -3,6 +3,12 @@
 //! ```sh
 //! cargo run --release --bin credo-bench -- gen --dir /tmp/bench --records 1000000
 //! ```
+//!
+//! `credo-bench audit-sample` writes the shipped audit sample (see `credo::synth::audit_sample`):
+//!
+//! ```sh
+//! cargo run --bin credo-bench -- audit-sample > policies/audit-sample.records.jsonl
+//! ```
 
 use clap::{Parser, Subcommand};
 use credo::synth::{self, Rng, Shape};
@@ -33,15 +39,29 @@ enum Command {
         #[arg(long)]
         large: bool,
     },
+    /// Print the audit sample for `policies/acme-cyber.credo` (JSONL) to standard output.
+    AuditSample {
+        /// Number of records.
+        #[arg(long, default_value_t = synth::AUDIT_SAMPLE_RECORDS)]
+        records: usize,
+        /// Seed.
+        #[arg(long, default_value_t = synth::AUDIT_SAMPLE_SEED)]
+        seed: u64,
+    },
 }
 
 fn main() -> std::io::Result<()> {
-    let Command::Gen {
-        dir,
-        records,
-        seed,
-        large,
-    } = Cli::parse().command;
+    let (dir, records, seed, large) = match Cli::parse().command {
+        Command::Gen {
+            dir,
+            records,
+            seed,
+            large,
+        } => (dir, records, seed, large),
+        Command::AuditSample { records, seed } => {
+            return std::io::stdout().write_all(synth::audit_sample(records, seed).as_bytes());
+        }
+    };
     let shape = if large {
         Shape::LARGE
     } else {

@@ -78,15 +78,8 @@ pub fn run(a: Args) -> u8 {
             Err(code) => return code,
         };
     if let Some(r) = &a.role {
-        if !policy.role_index.contains_key(r) {
-            let names: Vec<&str> = policy.roles.iter().map(|r| r.id.as_str()).collect();
-            let hint = credo::diag::did_you_mean(r, names.iter().copied())
-                .map(|h| format!("{h} "))
-                .unwrap_or_default();
-            eprintln!(
-                "error: --role `{r}` is not a role of this policy; {hint}(roles: {})",
-                names.join(", ")
-            );
+        if let Err(e) = check_role(&policy, r) {
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     }
@@ -184,6 +177,21 @@ pub fn run(a: Args) -> u8 {
     }
 }
 
+/// `--role R` must name a role of the policy.
+pub fn check_role(policy: &credo::policy::Policy, r: &str) -> Result<(), String> {
+    if policy.role_index.contains_key(r) {
+        return Ok(());
+    }
+    let names: Vec<&str> = policy.roles.iter().map(|r| r.id.as_str()).collect();
+    let hint = credo::diag::did_you_mean(r, names.iter().copied())
+        .map(|h| format!("{h} "))
+        .unwrap_or_default();
+    Err(format!(
+        "--role `{r}` is not a role of this policy; {hint}(roles: {})",
+        names.join(", ")
+    ))
+}
+
 /// The decisions of one entry, or its error.
 pub fn items(
     policy: &credo::policy::Policy,
@@ -209,6 +217,7 @@ pub fn items(
     }
 }
 
+/// Reads a records file, or standard input for `-`; returns the bytes and the name to report.
 pub fn read_input(path: &str) -> std::io::Result<(Vec<u8>, String)> {
     if path == "-" {
         let mut b = Vec::new();

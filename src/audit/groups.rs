@@ -1,0 +1,242 @@
+//! One table of an audit: the categories of one protected attribute (or of an intersection)
+//! within one role, with selection rates, impact ratios, tests, shortfall and scoring rates.
+
+use super::{known, stats, Row, Settings, MIN_SHARE_DENOMINATOR, UNKNOWN};
+use serde::Serialize;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// How a category takes part in the comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The highest selection rate among compared categories: the denominator of every ratio.
+    Reference,
+    /// Compared with the reference (and flagged when its ratio is below the threshold).
+    Compared,
+    /// Below 2% of the role's records: listed with its count and rate, never compared.
+    Excluded,
+    /// Records without a value: counted and listed, never compared.
+    Unknown,
+}
+
+/// The scoring rate (NYC LL144): the share of a category whose `coverage` is above the role's
+/// median coverage, and its ratio to the highest compared category's share.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scoring {
+    /// Decisions with coverage strictly above the median.
+    pub above_median: u64,
+    /// `above_median / n`.
+    #[serde(serialize_with = "sig_opt")]
+    pub rate: Option<f64>,
+    /// Ratio to the highest compared category's scoring rate (compared categories only; none
+    /// when no compared category scores above the median).
+    #[serde(serialize_with = "sig_opt")]
+    pub ratio: Option<f64>,
+}
+
+/// One category's row.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Category {
+    /// The value (`female`; `female / hispanic_or_latino` for an intersection; `unknown`).
+    pub category: String,
+    /// Its part in the comparison.
+    pub status: Status,
+    /// `n_g`: the category's decisions for the role.
+    pub n: u64,
+    /// `s_g`: those with a selected outcome.
+    pub selected: u64,
+    /// `n_g / N`, the category's share of the role's decisions.
+    #[serde(serialize_with = "sig")]
+    pub share: f64,
+    /// `SR_g = s_g / n_g`.
+    #[serde(serialize_with = "sig_opt")]
+    pub rate: Option<f64>,
+    /// `IR_g = SR_g / SR_reference` (reference and compared categories).
+    #[serde(serialize_with = "sig_opt")]
+    pub impact_ratio: Option<f64>,
+    /// `IR_g` is below the threshold.
+    pub flagged: bool,
+    /// Two-proportion Z of this category against the reference (compared categories).
+    #[serde(serialize_with = "sig_opt")]
+    pub z: Option<f64>,
+    /// Two-sided Fisher exact p-value of the same 2x2 table.
+    #[serde(serialize_with = "sig_opt")]
+    pub fisher_p: Option<f64>,
+    /// `n_g · SR_all − s_g`: selections short of the role's overall rate (negative = above it).
+    #[serde(serialize_with = "sig_opt")]
+    pub shortfall: Option<f64>,
+    /// Scoring rate on `coverage`.
+    pub scoring: Scoring,
+}
+
+/// The categories of one attribute (or intersection) within one role.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Grouping {
+    /// The attribute, or the two attributes of an intersection.
+    pub attributes: Vec<String>,
+    /// The reference category, when some category could be compared.
+    pub reference: Option<String>,
+    /// Categories by name, `unknown` last.
+    pub categories: Vec<Category>,
+    /// Flagged categories, by name.
+    pub flagged: Vec<String>,
+}
+
+/// What every table of a role shares.
+pub(super) struct Context<'a> {
+    pub(super) rows: &'a [Row],
+    pub(super) settings: &'a Settings,
+    pub(super) rate_all: f64,
+    pub(super) median: f64,
+}
+
+#[derive(Default)]
+struct Tally {
+    n: u64,
+    selected: u64,
+    above: u64,
+}
+
+impl Context<'_> {
+    /// The table for one attribute, or for the intersection of several.
+    pub(super) fn grouping(&self, attributes: &[String]) -> Grouping {
+        let total = self.rows.len() as u64;
+        let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+        let mut unknown = Tally::default();
+        for row in self.rows {
+            let values: Option<Vec<&str>> = attributes
+                .iter()
+                .map(|a| {
+                    row.protected
+                        .get(a)
+                        .map(String::as_str)
+                        .filter(|v| known(v))
+                })
+                .collect();
+            let t = match values {
+                Some(v) => tallies.entry(v.join(" / ")).or_default(),
+                None => &mut unknown,
+            };
+            t.n += 1;
+            if self.settings.selected.contains(&row.outcome) {
+                t.selected += 1;
+            }
+            if row.coverage > self.median {
+                t.above += 1;
+            }
+        }
+
+        let compared = |t: &Tally| t.n * MIN_SHARE_DENOMINATOR >= total;
+        // The reference: highest rate, then the larger group, then the first name.
+        let reference = tallies
+            .iter()
+            .filter(|(_, t)| compared(t))
+            .max_by(|(na, a), (nb, b)| {
+                cmp_rate(a.selected, a.n, b.selected, b.n)
+                    .then(a.n.cmp(&b.n))
+                    .then(nb.cmp(na))
+            })
+            .map(|(name, t)| (name.clone(), t.selected, t.n));
+        let best_scoring = tallies
+            .values()
+            .filter(|t| compared(t))
+            .max_by(|a, b| cmp_rate(a.above, a.n, b.above, b.n))
+            .map(|t| (t.above, t.n));
+
+        let mut categories = Vec::new();
+        for (name, t) in &tallies {
+            let status = match &reference {
+                Some((r, ..)) if r == name => Status::Reference,
+                _ if compared(t) => Status::Compared,
+                _ => Status::Excluded,
+            };
+            let mut c = self.category(name.clone(), status, t, total);
+            if matches!(status, Status::Reference | Status::Compared) {
+                if let Some((_, s_ref, n_ref)) = reference {
+                    c.impact_ratio = stats::impact_ratio(t.selected, t.n, s_ref, n_ref);
+                    c.flagged = c
+                        .impact_ratio
+                        .is_some_and(|ir| ir < self.settings.threshold);
+                    if status == Status::Compared {
+                        c.z = stats::two_proportion_z(t.selected, t.n, s_ref, n_ref);
+                        c.fisher_p = Some(stats::fisher_exact([
+                            [t.selected, t.n - t.selected],
+                            [s_ref, n_ref - s_ref],
+                        ]));
+                    }
+                }
+                if let Some((a_best, n_best)) = best_scoring {
+                    c.scoring.ratio = stats::impact_ratio(t.above, t.n, a_best, n_best);
+                }
+            }
+            categories.push(c);
+        }
+        if unknown.n > 0 {
+            let mut c = self.category(UNKNOWN.into(), Status::Unknown, &unknown, total);
+            c.shortfall = None;
+            categories.push(c);
+        }
+        Grouping {
+            attributes: attributes.to_vec(),
+            reference: reference.map(|(name, ..)| name),
+            flagged: categories
+                .iter()
+                .filter(|c| c.flagged)
+                .map(|c| c.category.clone())
+                .collect(),
+            categories,
+        }
+    }
+
+    /// A row with its counts and rates; comparisons are filled in by the caller.
+    fn category(&self, category: String, status: Status, t: &Tally, total: u64) -> Category {
+        Category {
+            category,
+            status,
+            n: t.n,
+            selected: t.selected,
+            share: t.n as f64 / total.max(1) as f64,
+            rate: stats::rate(t.selected, t.n),
+            impact_ratio: None,
+            flagged: false,
+            z: None,
+            fisher_p: None,
+            shortfall: Some(t.n as f64 * self.rate_all - t.selected as f64),
+            scoring: Scoring {
+                above_median: t.above,
+                rate: stats::rate(t.above, t.n),
+                ratio: None,
+            },
+        }
+    }
+}
+
+/// Compares `s1/n1` with `s2/n2` exactly (cross-multiplied); empty groups rank lowest.
+fn cmp_rate(s1: u64, n1: u64, s2: u64, n2: u64) -> Ordering {
+    match (n1, n2) {
+        (0, 0) => Ordering::Equal,
+        (0, _) => Ordering::Less,
+        (_, 0) => Ordering::Greater,
+        _ => (u128::from(s1) * u128::from(n2)).cmp(&(u128::from(s2) * u128::from(n1))),
+    }
+}
+
+/// A float rounded to 6 significant digits, so JSON does not carry rounding noise.
+pub(crate) fn round_sig(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return if x == 0.0 { 0.0 } else { x };
+    }
+    format!("{x:.5e}").parse().unwrap_or(x)
+}
+
+pub(crate) fn sig<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(round_sig(*v))
+}
+
+pub(crate) fn sig_opt<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) => s.serialize_f64(round_sig(*x)),
+        None => s.serialize_none(),
+    }
+}

@@ -1,0 +1,282 @@
+//! An audit report as text for a compliance reviewer: settings, flags first, then one table per
+//! role and attribute, catalogue usage, record errors and notes. Floats have fixed precision.
+
+use crate::audit::{Category, Flag, Grouping, Report, RoleAudit, Status};
+use std::fmt::Write;
+
+/// The whole report.
+pub fn report(r: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "credo audit · {} {} ({}) · as of {}",
+        r.policy.name, r.policy.version, r.policy.hash, r.as_of
+    );
+    let st = &r.settings;
+    let selected: Vec<&str> = st.selected.iter().map(|o| o.as_str()).collect();
+    let _ = writeln!(
+        s,
+        "  threshold   {:.2} ({})",
+        st.threshold,
+        if st.from_policy {
+            "the policy's adverse_impact"
+        } else {
+            "default: the policy has no adverse_impact"
+        }
+    );
+    let _ = writeln!(s, "  selected    {}", selected.join(", "));
+    let _ = writeln!(
+        s,
+        "  attributes  {}{}",
+        if st.attributes.is_empty() {
+            "(none)".to_owned()
+        } else {
+            st.attributes.join(", ")
+        },
+        st.intersection
+            .as_ref()
+            .map(|[a, b]| format!(" · intersection {a} × {b}"))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(
+        s,
+        "  excluded    categories under {}% of a role's decisions are listed, not compared",
+        fmt_fixed(st.min_share * 100.0, 0)
+    );
+    let t = &r.totals;
+    let _ = writeln!(
+        s,
+        "  records     {} read · {} decision{} · {} record error{}",
+        t.records,
+        t.decisions,
+        plural(t.decisions),
+        t.errors,
+        plural(t.errors)
+    );
+
+    let _ = writeln!(
+        s,
+        "\nflags: {} categor{} below {:.2} (smallest Fisher p first)",
+        r.flags.len(),
+        if r.flags.len() == 1 { "y" } else { "ies" },
+        st.threshold
+    );
+    for f in &r.flags {
+        let _ = writeln!(s, "  ! {}", flag_line(f));
+    }
+
+    for role in &r.roles {
+        role_section(&mut s, role);
+    }
+    usage_section(&mut s, r);
+    if !r.record_errors.is_empty() {
+        let _ = writeln!(s, "\nrecord errors ({})", r.record_errors.len());
+        for e in &r.record_errors {
+            let _ = writeln!(s, "  {}", super::text::error_line(e));
+        }
+    }
+    if !r.notes.is_empty() {
+        let _ = writeln!(s, "\nnotes");
+        for n in &r.notes {
+            let _ = writeln!(s, "  - {n}");
+        }
+    }
+    s
+}
+
+/// `soc_analyst · sex · female: impact ratio 0.512 (26.3% vs 51.4% for male), Fisher p 0.0012`
+fn flag_line(f: &Flag) -> String {
+    format!(
+        "{} · {} · {}: impact ratio {} ({} vs {} for {}), Fisher p {}",
+        f.role,
+        f.attributes.join(" × "),
+        f.category,
+        opt(f.impact_ratio, |v| fmt_fixed(v, 3)),
+        opt(f.rate, pct),
+        opt(f.reference_rate, pct),
+        f.reference,
+        opt(f.fisher_p, fmt_p)
+    )
+}
+
+fn role_section(s: &mut String, role: &RoleAudit) {
+    let _ = writeln!(s, "\n── role {} \"{}\" ──", role.role, role.title);
+    if role.decisions == 0 {
+        let _ = writeln!(s, "  no decisions");
+        return;
+    }
+    let outcomes: Vec<String> = role
+        .outcomes
+        .iter()
+        .rev()
+        .map(|(o, n)| format!("{} {n}", o.as_str()))
+        .collect();
+    let _ = writeln!(
+        s,
+        "  {} decision{} · {} selected ({}) · {} · median coverage {}",
+        role.decisions,
+        plural(role.decisions),
+        role.selected,
+        opt(role.rate, pct),
+        outcomes.join(", "),
+        opt(role.median_coverage, pct)
+    );
+    for g in &role.groupings {
+        table(s, g);
+    }
+}
+
+const HEADERS: [&str; 10] = [
+    "n",
+    "selected",
+    "rate",
+    "ratio",
+    "z",
+    "fisher p",
+    "shortfall",
+    "scoring",
+    "s.ratio",
+    "",
+];
+
+fn table(s: &mut String, g: &Grouping) {
+    let label = |c: &Category| match c.status {
+        Status::Reference => format!("{} (reference)", c.category),
+        Status::Excluded => format!("{} (excluded)", c.category),
+        Status::Compared | Status::Unknown => c.category.clone(),
+    };
+    let title = g.attributes.join(" × ");
+    let width = g
+        .categories
+        .iter()
+        .map(|c| label(c).chars().count())
+        .chain([title.chars().count()])
+        .max()
+        .unwrap_or(0);
+    let _ = write!(s, "\n  {title:<width$}");
+    for (h, w) in HEADERS.iter().zip(WIDTHS) {
+        let _ = write!(s, " {h:>w$}");
+    }
+    s.truncate(s.trim_end().len());
+    s.push('\n');
+    for c in &g.categories {
+        let cells = [
+            c.n.to_string(),
+            c.selected.to_string(),
+            opt(c.rate, pct),
+            opt(c.impact_ratio, |v| fmt_fixed(v, 3)),
+            opt(c.z, |v| fmt_fixed(v, 2)),
+            opt(c.fisher_p, fmt_p),
+            opt(c.shortfall, |v| fmt_fixed(v, 1)),
+            opt(c.scoring.rate, pct),
+            opt(c.scoring.ratio, |v| fmt_fixed(v, 3)),
+            if c.flagged {
+                "! below".into()
+            } else {
+                String::new()
+            },
+        ];
+        let _ = write!(s, "  {:<width$}", label(c));
+        for (cell, w) in cells.iter().zip(WIDTHS) {
+            let _ = write!(s, " {cell:>w$}");
+        }
+        s.truncate(s.trim_end().len());
+        s.push('\n');
+    }
+}
+
+const WIDTHS: [usize; 10] = [6, 8, 7, 6, 7, 9, 9, 7, 7, 7];
+
+fn usage_section(s: &mut String, r: &Report) {
+    let u = &r.usage;
+    let _ = writeln!(s, "\n── catalogue usage ──");
+    let width = u
+        .credentials
+        .iter()
+        .map(|c| c.credential.chars().count())
+        .chain(["credential".len()])
+        .max()
+        .unwrap_or(0);
+    let _ = writeln!(
+        s,
+        "  {:<width$}  {:>6}  {:>7}",
+        "credential", "held", "carried"
+    );
+    for c in &u.credentials {
+        let _ = writeln!(
+            s,
+            "  {:<width$}  {:>6}  {:>7}",
+            c.credential, c.held, c.carried
+        );
+    }
+    if u.unused.is_empty() {
+        let _ = writeln!(s, "  every catalogue credential carried a decision");
+    } else {
+        let _ = writeln!(s, "  carried no decision: {}", u.unused.join(", "));
+    }
+    let _ = writeln!(s, "\n  accept lines (decisions each line met the skill in)");
+    let names: Vec<String> = u
+        .lines
+        .iter()
+        .map(|l| format!("{} · {} #{}", l.role, l.skill, l.line))
+        .collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    for (l, name) in u.lines.iter().zip(&names) {
+        let _ = writeln!(
+            s,
+            "  {name:<width$}  {:>6}  {}   {}",
+            l.carried, l.text, l.at
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n  unrecognised credentials (records that brought them)"
+    );
+    if u.unrecognised.is_empty() {
+        let _ = writeln!(s, "  none");
+    }
+    for c in &u.unrecognised {
+        let from = c
+            .issuer
+            .as_ref()
+            .map(|i| format!(" from {i}"))
+            .unwrap_or_default();
+        let _ = writeln!(s, "  {:>6}  \"{}\"{from}", c.records, c.title);
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn opt(v: Option<f64>, f: impl Fn(f64) -> String) -> String {
+    v.map(f).unwrap_or_else(|| "—".into())
+}
+
+/// A percentage with one decimal (`26.3%`).
+pub fn pct(v: f64) -> String {
+    format!("{}%", fmt_fixed(v * 100.0, 1))
+}
+
+/// Fixed precision without a negative zero (`-0.0` prints as `0.0`).
+pub fn fmt_fixed(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_owned()
+    } else {
+        s
+    }
+}
+
+/// A p-value with 4 decimals, `<0.0001` below that.
+pub fn fmt_p(p: f64) -> String {
+    if p < 0.0001 {
+        "<0.0001".into()
+    } else {
+        fmt_fixed(p, 4)
+    }
+}
