@@ -1,6 +1,8 @@
-//! Rendering decisions for people (text, `--explain` trees) and tools (JSON, JSONL).
+//! Rendering decisions for people (text, `--explain` trees) and tools (JSON, JSONL), and
+//! conditions in plain language ([`words`]).
 
 pub mod text;
+pub mod words;
 
 use crate::decision::Decision;
 use crate::record::RecordError;

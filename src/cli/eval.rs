@@ -122,7 +122,9 @@ pub fn run(a: Args) -> u8 {
                     Item::Error(_) => errors += 1,
                 }
                 let rendered = match (a.format, &item) {
-                    (OutFormat::Text, Item::Decision(d)) if a.explain => text::explain(d),
+                    (OutFormat::Text, Item::Decision(d)) if a.explain => {
+                        text::explain_in_words(d, &policy)
+                    }
                     (OutFormat::Text, Item::Decision(d)) => text::summary(d) + "\n",
                     (OutFormat::Text, Item::Error(e)) => text::error_line(e) + "\n",
                     (OutFormat::Jsonl, item) => json_line(item) + "\n",
