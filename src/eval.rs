@@ -364,6 +364,21 @@ pub(crate) fn catalogue_accepting(
     found
 }
 
+/// Whether catalogue credential `cat`, issued on `issued` and verified, would be accepted for
+/// `skill` under `filter` on `as_of` (SPEC §4 steps 2–7): screening kits ask it of credentials
+/// that count only when issued before a retirement date.
+pub(crate) fn accepted_if_issued(
+    policy: &Policy,
+    cat: usize,
+    issued: Date,
+    skill: Option<usize>,
+    filter: Option<&crate::policy::Cond>,
+    as_of: Date,
+) -> bool {
+    let nobody = Candidate::default();
+    Prepared::new(policy, &nobody, as_of).accepts_held(cat, issued, skill, filter)
+}
+
 /// Ranks catalogue credentials: stacks into from a credential the candidate holds, then cost
 /// (unknown last), then hours (unknown last), then id.
 pub(crate) fn rank_credentials(prep: &Prepared<'_>, list: &mut [usize]) {

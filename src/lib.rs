@@ -63,6 +63,7 @@ pub mod eval;
 pub mod load;
 pub mod parse;
 pub mod policy;
+pub mod posting;
 pub mod record;
 pub mod render;
 pub mod source;

@@ -81,16 +81,8 @@ pub fn run(a: Args) -> u8 {
         Err(code) => return code,
     };
     if let Some(r) = &a.role {
-        if !policy.role_index.contains_key(r) {
-            let names: Vec<&str> = policy.roles.iter().map(|r| r.id.as_str()).collect();
-            let hint = credo::diag::did_you_mean(r, names.iter().copied())
-                .map(|h| format!("{h} "))
-                .unwrap_or_default();
-            eprintln!(
-                "error: --role `{r}` is not a role of this policy; {hint}(roles: {})",
-                names.join(", ")
-            );
-            return EXIT_USAGE;
+        if let Err(code) = super::role_index(&policy, r, "--role") {
+            return code;
         }
     }
     let stdout = std::io::stdout();

@@ -7,10 +7,16 @@
 //! sample scored 70+". Credential terms also name the catalogue credentials that satisfy them,
 //! as the evaluator itself decides it ([`crate::eval`]: a fresh, verified credential).
 
-use crate::ast::{CmpOp, Duration, ItemKind};
-use crate::policy::{Cond, DecideRule, Field, Policy, Value, DEGREE_LEVELS};
+mod filters;
+mod phrases;
+
+pub use phrases::{and_list, duration, humanize, or_list};
+
+use crate::ast::{CmpOp, ItemKind};
+use crate::policy::{Cond, DecideRule, Field, Policy, Value};
 use crate::render::text::fmt_num;
 use jiff::civil::Date;
+use phrases::{article, degree, on_date, quantity, with_adjs};
 
 /// Puts conditions of one policy into words.
 #[derive(Clone, Copy, Debug)]
@@ -30,13 +36,8 @@ pub struct CredentialTerm {
     pub credentials: Vec<usize>,
     /// Whether the words already name the one credential (`where id == …`).
     pub named: bool,
-}
-
-/// A word or phrase that narrows a noun: before it ("verified") or after it ("from CompTIA").
-enum Mod {
-    Adj(String),
-    /// The phrase, and whether it reads better after a comma ("…, issued in the last 3 years").
-    Post(String, bool),
+    /// The term's `where`, if any.
+    pub filter: Option<Cond>,
 }
 
 impl<'p> Words<'p> {
@@ -103,6 +104,7 @@ impl<'p> Words<'p> {
             needed,
             credentials: crate::eval::catalogue_accepting(self.policy, skill, filter, self.as_of),
             named: needed == 1 && named_credential(filter).is_some(),
+            filter: filter.cloned(),
         };
         if !out.contains(&term) {
             out.push(term);
@@ -226,190 +228,6 @@ impl<'p> Words<'p> {
             None => (Vec::new(), String::new()),
         };
         format!("{n} {}{posts}", with_adjs(&adjs, noun))
-    }
-
-    /// The words a `where` adds to its noun: adjectives, and the rest as one trailing phrase.
-    fn mods(&self, f: &Cond, kind: ItemKind, n: u32) -> (Vec<String>, String) {
-        let parts: Vec<&Cond> = match f {
-            Cond::And(v) => v.iter().collect(),
-            other => vec![other],
-        };
-        let mut adjs = Vec::new();
-        let mut posts = String::new();
-        for p in parts {
-            match self.leaf(p, kind, n) {
-                Some(Mod::Adj(a)) => adjs.push(a),
-                Some(Mod::Post(s, comma)) => {
-                    posts.push_str(if comma && !posts.is_empty() {
-                        ", "
-                    } else {
-                        " "
-                    });
-                    posts.push_str(&s);
-                }
-                None => {
-                    posts.push(' ');
-                    posts.push_str(&self.filter_expr(p, kind, n, false));
-                }
-            }
-        }
-        (adjs, posts)
-    }
-
-    /// A `where` part that is not a simple narrowing, as one phrase after the noun.
-    fn filter_expr(&self, f: &Cond, kind: ItemKind, n: u32, nested: bool) -> String {
-        let group = |parts: Vec<String>, sep: &str| {
-            let s = parts.join(sep);
-            if nested {
-                format!("({s})")
-            } else {
-                s
-            }
-        };
-        match f {
-            Cond::And(v) => group(
-                v.iter()
-                    .map(|x| self.filter_expr(x, kind, n, true))
-                    .collect(),
-                " and ",
-            ),
-            Cond::Or(v) => group(
-                v.iter()
-                    .map(|x| self.filter_expr(x, kind, n, true))
-                    .collect(),
-                " or ",
-            ),
-            Cond::Not(x) => format!("not {}", self.filter_expr(x, kind, n, true)),
-            leaf => match self.leaf(leaf, kind, n) {
-                Some(Mod::Adj(a)) => format!("that is {a}"),
-                Some(Mod::Post(s, _)) => s,
-                None => self.expr(leaf, None, nested),
-            },
-        }
-    }
-
-    /// One comparison inside a `where`, as a narrowing of the counted noun.
-    /// `n` is how many items are counted ("each" when more than one).
-    fn leaf(&self, f: &Cond, kind: ItemKind, n: u32) -> Option<Mod> {
-        let p = self.policy;
-        let (field, op, value) = match f {
-            Cond::Cmp {
-                field, op, value, ..
-            } => (*field, *op, value),
-            Cond::Test { field, .. } => (*field, CmpOp::Eq, &Value::Bool(true)),
-            Cond::In {
-                field,
-                negated,
-                values,
-                ..
-            } => return self.leaf_in(*field, *negated, values),
-            _ => return None,
-        };
-        let post = |s: String| Some(Mod::Post(s, false));
-        let after_comma = |s: String| Some(Mod::Post(s, true));
-        match (field, value) {
-            (Field::CredTier, Value::Index(i)) => post(format!(
-                "from a provider rated {}",
-                ranked(&p.tiers, *i, op)
-            )),
-            (Field::CredAssessment, Value::Index(i)) => after_comma(format!(
-                "assessed by {}",
-                or_list(&humanized(&p.assessments, |a| op.test(a.cmp(i))))
-            )),
-            (Field::CredProvider, Value::Index(i)) => {
-                let name = &p.providers[*i].name;
-                post(match op {
-                    CmpOp::Ne => format!("not from {name}"),
-                    _ => format!("from {name}"),
-                })
-            }
-            (Field::CredId, Value::Index(i)) => post(match op {
-                CmpOp::Ne => format!("other than {}", self.credential(*i)),
-                _ => format!("that is {}", self.credential(*i)),
-            }),
-            (Field::CredHours, Value::Num(n)) => post(format!(
-                "with {} of study",
-                quantity(op, *n, "hour", "hours")
-            )),
-            (Field::LabHours, Value::Num(h)) => after_comma(format!(
-                "lasting {}{}",
-                quantity(op, *h, "hour", "hours"),
-                if n > 1 { " each" } else { "" }
-            )),
-            (Field::CredCost, Value::Num(n)) => after_comma(match op {
-                CmpOp::Eq | CmpOp::Le if *n == 0.0 => "at no cost".to_owned(),
-                CmpOp::Ne if *n == 0.0 => "that is not free".to_owned(),
-                _ => format!("costing {}", quantity(op, *n, "", ""))
-                    .trim_end()
-                    .to_owned(),
-            }),
-            (Field::CredIssued, Value::Date(d)) => {
-                after_comma(format!("issued {}", on_date(op, *d)))
-            }
-            (Field::CredAge, Value::Dur(d)) => after_comma(age("issued", op, *d)),
-            (Field::ItemAge, Value::Dur(d)) => {
-                let verb = if kind == ItemKind::Artifacts {
-                    "dated"
-                } else {
-                    "completed"
-                };
-                match (op, kind) {
-                    (CmpOp::Le, ItemKind::Artifacts) => post(format!("from {}", last(*d))),
-                    (CmpOp::Le, _) => post(format!("in {}", last(*d))),
-                    _ => after_comma(age(verb, op, *d)),
-                }
-            }
-            (Field::CredVerified | Field::ArtifactReviewed, Value::Bool(b)) => {
-                let yes = *b == (op == CmpOp::Eq);
-                let word = if field == Field::CredVerified {
-                    "verified"
-                } else {
-                    "reviewed"
-                };
-                Some(Mod::Adj(if yes {
-                    word.to_owned()
-                } else {
-                    format!("un{word}")
-                }))
-            }
-            _ => None,
-        }
-    }
-
-    fn leaf_in(&self, field: Field, negated: bool, values: &[Value]) -> Option<Mod> {
-        let p = self.policy;
-        let idx: Vec<usize> = values
-            .iter()
-            .filter_map(|v| match v {
-                Value::Index(i) => Some(*i),
-                _ => None,
-            })
-            .collect();
-        let phrase = match field {
-            Field::CredProvider => {
-                let names: Vec<String> = idx.iter().map(|i| p.providers[*i].name.clone()).collect();
-                let not = if negated { "not " } else { "" };
-                format!("{not}from {}", or_list(&names))
-            }
-            Field::CredTier => {
-                let names = humanized(&p.tiers, |t| idx.contains(&t) != negated);
-                format!("from a provider rated {}", or_list(&names))
-            }
-            Field::CredAssessment => {
-                let names = humanized(&p.assessments, |a| idx.contains(&a) != negated);
-                return Some(Mod::Post(format!("assessed by {}", or_list(&names)), true));
-            }
-            Field::CredId => {
-                let names: Vec<String> = idx.iter().map(|i| self.credential(*i)).collect();
-                if negated {
-                    format!("other than {}", or_list(&names))
-                } else {
-                    format!("that is {}", or_list(&names))
-                }
-            }
-            _ => return None,
-        };
-        Some(Mod::Post(phrase, false))
     }
 
     /// An accept-, eligible- or decide-level comparison with a constant.
@@ -563,163 +381,5 @@ fn named_credential(filter: Option<&Cond>) -> Option<usize> {
             ..
         }) => Some(*i),
         _ => None,
-    }
-}
-
-fn degree(level: Option<(CmpOp, u8)>) -> String {
-    let name = |l: usize| match DEGREE_LEVELS.get(l).copied() {
-        Some("associate") => "an associate degree".to_owned(),
-        Some("doctorate") => "a doctorate".to_owned(),
-        Some(other) => format!("a {other}'s degree"),
-        None => "a degree".to_owned(),
-    };
-    let Some((op, l)) = level else {
-        return "a completed degree".into();
-    };
-    let l = usize::from(l);
-    let top = DEGREE_LEVELS.len() - 1;
-    match op {
-        CmpOp::Eq => name(l),
-        CmpOp::Ne => format!("a degree other than {}", name(l)),
-        CmpOp::Ge if l == top => name(l),
-        CmpOp::Ge => format!("{} or higher", name(l)),
-        CmpOp::Gt if l < top => format!("{} or higher", name(l + 1)),
-        CmpOp::Gt => "a degree above a doctorate".into(),
-        CmpOp::Le if l == 0 => name(l),
-        CmpOp::Le => format!("{} or lower", name(l)),
-        CmpOp::Lt if l > 0 => format!("{} or lower", name(l - 1)),
-        CmpOp::Lt => "a degree below an associate degree".into(),
-    }
-}
-
-/// A tier or other ordered name compared with `op`: "recognized or higher".
-fn ranked(names: &[String], i: usize, op: CmpOp) -> String {
-    let name = |k: usize| humanize(names.get(k).map(String::as_str).unwrap_or("?"));
-    let last = names.len().saturating_sub(1);
-    match op {
-        CmpOp::Eq => name(i),
-        CmpOp::Ne => format!("other than {}", name(i)),
-        CmpOp::Ge if i >= last => name(i),
-        CmpOp::Ge => format!("{} or higher", name(i)),
-        CmpOp::Gt if i < last => ranked(names, i + 1, CmpOp::Ge),
-        CmpOp::Gt => format!("above {}", name(i)),
-        CmpOp::Le if i == 0 => name(i),
-        CmpOp::Le => format!("{} or lower", name(i)),
-        CmpOp::Lt if i > 0 => ranked(names, i - 1, CmpOp::Le),
-        CmpOp::Lt => format!("below {}", name(i)),
-    }
-}
-
-/// The names (humanized) whose index passes `keep`.
-fn humanized(names: &[String], keep: impl Fn(usize) -> bool) -> Vec<String> {
-    names
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| keep(*i))
-        .map(|(_, n)| humanize(n))
-        .collect()
-}
-
-/// "at least 60 hours", "more than 1 hour", "exactly 30 credits".
-fn quantity(op: CmpOp, n: f64, one: &str, many: &str) -> String {
-    let unit = if n == 1.0 { one } else { many };
-    let n = fmt_num(n);
-    let q = match op {
-        CmpOp::Ge => format!("at least {n}"),
-        CmpOp::Gt => format!("more than {n}"),
-        CmpOp::Le => format!("at most {n}"),
-        CmpOp::Lt => format!("fewer than {n}"),
-        CmpOp::Eq => format!("exactly {n}"),
-        CmpOp::Ne => format!("other than {n}"),
-    };
-    if unit.is_empty() {
-        q
-    } else {
-        format!("{q} {unit}")
-    }
-}
-
-/// "issued in the last 3 years", "dated more than 6 months ago".
-fn age(verb: &str, op: CmpOp, d: Duration) -> String {
-    let d_words = duration(d);
-    match op {
-        CmpOp::Le => format!("{verb} in {}", last(d)),
-        CmpOp::Lt => format!("{verb} less than {d_words} ago"),
-        CmpOp::Ge => format!("{verb} at least {d_words} ago"),
-        CmpOp::Gt => format!("{verb} more than {d_words} ago"),
-        CmpOp::Eq => format!("{verb} exactly {d_words} ago"),
-        CmpOp::Ne => format!("not {verb} exactly {d_words} ago"),
-    }
-}
-
-fn on_date(op: CmpOp, d: Date) -> String {
-    match op {
-        CmpOp::Eq => format!("on {d}"),
-        CmpOp::Ne => format!("on a day other than {d}"),
-        CmpOp::Ge => format!("on or after {d}"),
-        CmpOp::Gt => format!("after {d}"),
-        CmpOp::Le => format!("on or before {d}"),
-        CmpOp::Lt => format!("before {d}"),
-    }
-}
-
-/// "3 years", "1 month", "90 days".
-pub fn duration(d: Duration) -> String {
-    let (n, one, many) = match d {
-        Duration::Days(n) => (n, "day", "days"),
-        Duration::Weeks(n) => (n, "week", "weeks"),
-        Duration::Months(n) => (n, "month", "months"),
-        Duration::Years(n) => (n, "year", "years"),
-    };
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// "the last 2 years", "the last year".
-fn last(d: Duration) -> String {
-    match d {
-        Duration::Days(1) => "the last day".into(),
-        Duration::Weeks(1) => "the last week".into(),
-        Duration::Months(1) => "the last month".into(),
-        Duration::Years(1) => "the last year".into(),
-        other => format!("the last {}", duration(other)),
-    }
-}
-
-/// An identifier as words: `proctored_exam` → "proctored exam".
-pub fn humanize(id: &str) -> String {
-    id.replace('_', " ")
-}
-
-/// "a" or "an" for the words that follow.
-fn article(next: &str) -> &'static str {
-    match next.chars().next() {
-        Some(c) if "aeiouAEIOU".contains(c) => "an",
-        _ => "a",
-    }
-}
-
-fn with_adjs(adjs: &[String], noun: &str) -> String {
-    if adjs.is_empty() {
-        noun.to_owned()
-    } else {
-        format!("{} {noun}", adjs.join(", "))
-    }
-}
-
-/// "A", "A or B", "A, B or C".
-pub fn or_list(items: &[String]) -> String {
-    join_list(items, "or")
-}
-
-/// "A", "A and B", "A, B and C".
-pub fn and_list(items: &[String]) -> String {
-    join_list(items, "and")
-}
-
-fn join_list(items: &[String], word: &str) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} {word} {last}", init.join(", ")),
     }
 }
