@@ -194,6 +194,11 @@ fn way(s: &mut String, p: &Posting<'_>, words: &Words<'_>, skill: usize, n: usiz
         code(&format!("accept {}", w.src.text)),
         w.src.at
     );
+    match w.cond {
+        Cond::And(_) => s.push_str("This way needs every one of its parts.\n\n"),
+        Cond::Or(_) => s.push_str("Any one of its parts is enough.\n\n"),
+        _ => {}
+    }
     for term in &w.credentials {
         credential_table(s, p, skill, term, w);
     }

@@ -45,7 +45,7 @@ pub(crate) fn blocks(p: &Posting<'_>) -> Vec<Block> {
         intro.push(Inline::Text(" ".into()));
     }
     intro.push(Inline::Text(
-        "We hire for skills. For each skill below, any one of the ways listed is enough.".into(),
+        "What counts is what you can show: for each skill below, any one of the ways listed is enough.".into(),
     ));
     out.push(Block::Para(intro));
 

@@ -100,7 +100,7 @@ impl<'p> Words<'p> {
             _ => return,
         };
         let term = CredentialTerm {
-            words: self.credentials_term(needed, filter, skill),
+            words: self.credentials_term(Count::AtLeast(needed), filter, skill),
             needed,
             credentials: crate::eval::catalogue_accepting(self.policy, skill, filter, self.as_of),
             named: needed == 1 && named_credential(filter).is_some(),
@@ -129,19 +129,33 @@ impl<'p> Words<'p> {
                 v.iter().map(|x| self.expr(x, skill, true)).collect(),
                 " or ",
             ),
-            Cond::Not(x) => format!("not {}", self.expr(x, skill, true)),
+            Cond::Not(x) => match x.as_ref() {
+                Cond::AnyCredential { filter, .. } => {
+                    self.credentials_term(Count::FewerThan(1), filter.as_deref(), skill)
+                }
+                Cond::AtLeast {
+                    n,
+                    kind: ItemKind::Credentials,
+                    filter,
+                    ..
+                } => self.credentials_term(Count::FewerThan(*n), filter.as_deref(), skill),
+                Cond::AtLeast {
+                    n, kind, filter, ..
+                } => self.items_term(Count::FewerThan(*n), *kind, filter.as_deref()),
+                other => format!("not {}", self.expr(other, skill, true)),
+            },
             Cond::AnyCredential { filter, .. } => {
-                self.credentials_term(1, filter.as_deref(), skill)
+                self.credentials_term(Count::AtLeast(1), filter.as_deref(), skill)
             }
             Cond::AtLeast {
                 n,
                 kind: ItemKind::Credentials,
                 filter,
                 ..
-            } => self.credentials_term(*n, filter.as_deref(), skill),
+            } => self.credentials_term(Count::AtLeast(*n), filter.as_deref(), skill),
             Cond::AtLeast {
                 n, kind, filter, ..
-            } => self.items_term(*n, *kind, filter.as_deref()),
+            } => self.items_term(Count::AtLeast(*n), *kind, filter.as_deref()),
             Cond::Degree { level, .. } => degree(*level),
             Cond::Met(s) => format!("{} is met", self.skill(*s)),
             Cond::Cmp {
@@ -182,52 +196,70 @@ impl<'p> Words<'p> {
         }
     }
 
-    /// `any credential [where …]` / `at least N credentials [where …]`.
-    fn credentials_term(&self, n: u32, filter: Option<&Cond>, skill: Option<usize>) -> String {
+    /// `any credential [where …]` / `at least N credentials [where …]`, or (under `not`)
+    /// fewer than that.
+    fn credentials_term(
+        &self,
+        count: Count,
+        filter: Option<&Cond>,
+        skill: Option<usize>,
+    ) -> String {
+        let n = count.n();
         if let (1, Some(c)) = (n, named_credential(filter)) {
-            return self.credential(c);
+            return match count {
+                Count::AtLeast(_) => self.credential(c),
+                Count::FewerThan(_) => format!("no {}", self.credential(c)),
+            };
         }
-        let Some(f) = filter else {
-            let what = if skill.is_some() {
-                " for this skill"
-            } else {
-                ""
-            };
-            return if n == 1 {
-                format!("any credential we list{what}")
-            } else {
-                format!("{n} different credentials we list{what}")
-            };
-        };
-        let (adjs, posts) = self.mods(f, ItemKind::Credentials, n);
         let noun = if n == 1 {
-            "credential".to_owned()
+            "credential"
         } else {
-            "different credentials".to_owned()
+            "different credentials"
         };
-        let head = with_adjs(&adjs, &noun);
-        let head = if n == 1 {
-            format!("{} {head}", article(&head))
-        } else {
-            format!("{n} {head}")
+        let (head, posts) = match filter {
+            None => {
+                let what = if skill.is_some() {
+                    " for this skill"
+                } else {
+                    ""
+                };
+                (format!("{noun} we list"), what.to_owned())
+            }
+            Some(f) => {
+                let (adjs, posts) = self.mods(f, ItemKind::Credentials, n);
+                (with_adjs(&adjs, noun), posts)
+            }
+        };
+        let head = match count {
+            Count::AtLeast(1) if filter.is_none() => format!("any {head}"),
+            Count::AtLeast(1) => format!("{} {head}", article(&head)),
+            Count::AtLeast(n) => format!("{n} {head}"),
+            Count::FewerThan(1) => format!("no {head}"),
+            Count::FewerThan(n) => format!("fewer than {n} {head}"),
         };
         head + &posts
     }
 
-    /// `at least N artifacts|labs [where …]`.
-    fn items_term(&self, n: u32, kind: ItemKind, filter: Option<&Cond>) -> String {
-        let noun = match (kind, n) {
-            (ItemKind::Artifacts, 1) => "portfolio piece",
-            (ItemKind::Artifacts, _) => "portfolio pieces",
-            (ItemKind::Labs, 1) => "hands-on lab",
-            (ItemKind::Labs, _) => "hands-on labs",
+    /// `at least N artifacts|labs [where …]`, or (under `not`) fewer than that.
+    fn items_term(&self, count: Count, kind: ItemKind, filter: Option<&Cond>) -> String {
+        let one = matches!(count, Count::AtLeast(1));
+        let noun = match (kind, one) {
+            (ItemKind::Artifacts, true) => "portfolio piece",
+            (ItemKind::Artifacts, false) => "portfolio pieces",
+            (ItemKind::Labs, true) => "hands-on lab",
+            (ItemKind::Labs, false) => "hands-on labs",
             (ItemKind::Credentials, _) => "credentials",
         };
         let (adjs, posts) = match filter {
-            Some(f) => self.mods(f, kind, n),
+            Some(f) => self.mods(f, kind, if one { 1 } else { 2 }),
             None => (Vec::new(), String::new()),
         };
-        format!("{n} {}{posts}", with_adjs(&adjs, noun))
+        let count = match count {
+            Count::AtLeast(n) => n.to_string(),
+            Count::FewerThan(1) => "no".to_owned(),
+            Count::FewerThan(n) => format!("fewer than {n}"),
+        };
+        format!("{count} {}{posts}", with_adjs(&adjs, noun))
     }
 
     /// An accept-, eligible- or decide-level comparison with a constant.
@@ -367,6 +399,21 @@ impl<'p> Words<'p> {
             Field::PreferredTotal => "the number of preferred skills".into(),
             Field::Coverage => "the share of required skills met".into(),
             other => other.name().into(),
+        }
+    }
+}
+
+/// How many of something a term asks for: at least N, or (under `not`) fewer than N.
+#[derive(Clone, Copy)]
+enum Count {
+    AtLeast(u32),
+    FewerThan(u32),
+}
+
+impl Count {
+    fn n(self) -> u32 {
+        match self {
+            Count::AtLeast(n) | Count::FewerThan(n) => n,
         }
     }
 }

@@ -27,6 +27,8 @@ impl Words<'_> {
             match self.leaf(p, kind, n) {
                 Some(Mod::Adj(a)) => adjs.push(a),
                 Some(Mod::Post(s, comma)) => {
+                    // A second "from …" after the first reads as one phrase without a comma.
+                    let comma = comma || s.starts_with("from ") || s.starts_with("not from ");
                     posts.push_str(if comma && !posts.is_empty() {
                         ", "
                     } else {
@@ -115,8 +117,8 @@ impl Words<'_> {
                 })
             }
             (Field::CredId, Value::Index(i)) => post(match op {
-                CmpOp::Ne => format!("other than {}", self.credential(*i)),
-                _ => format!("that is {}", self.credential(*i)),
+                CmpOp::Ne => format!("other than {}", self.quoted_title(*i)),
+                _ => format!("that is {}", self.quoted_title(*i)),
             }),
             (Field::CredHours, Value::Num(n)) => post(format!(
                 "with {} of study",
@@ -192,7 +194,7 @@ impl Words<'_> {
                 return Some(Mod::Post(format!("assessed by {}", or_list(&names)), true));
             }
             Field::CredId => {
-                let names: Vec<String> = idx.iter().map(|i| self.credential(*i)).collect();
+                let names: Vec<String> = idx.iter().map(|i| self.quoted_title(*i)).collect();
                 if negated {
                     format!("other than {}", or_list(&names))
                 } else {
@@ -202,5 +204,10 @@ impl Words<'_> {
             _ => return None,
         };
         Some(Mod::Post(phrase, false))
+    }
+
+    /// A catalogue credential's title in quotes, for `where id …`: “Cert A”.
+    fn quoted_title(&self, c: usize) -> String {
+        format!("\u{201c}{}\u{201d}", self.policy.credentials[c].title)
     }
 }
