@@ -11,7 +11,12 @@
 //!  source text ──parse──▶ AST (spans) ──check──▶ diagnostics (errors, warnings)
 //!                                      └─compile─▶ Policy (resolved ids, indexes)
 //!  records ──record──▶ Candidate ──eval(Policy, as_of)──▶ Decision + trace ──render──▶ text / JSON
+//!  Policy + role ──posting::build(as_of)──▶ Posting ──▶ Markdown / HTML / JSON-LD, screening kit
 //! ```
+//!
+//! Conditions are put into plain words in one place ([`render::words`]): the `--explain` tree,
+//! job postings and screening kits all use it, so what a posting advertises and what a reviewer
+//! checks are the accept lines themselves.
 //!
 //! | stage | module |
 //! |---|---|
@@ -22,7 +27,8 @@
 //! | diagnostics (miette rendering, JSON) | [`diag`] |
 //! | candidate records (YAML / JSON / JSONL, Open Badges 3.0) | [`record`] |
 //! | evaluation and the decision data | [`eval`], [`decision`] |
-//! | text / `--explain` / JSON rendering | [`render`] |
+//! | text / `--explain` / JSON rendering; conditions in plain words | [`render`], [`render::words`] |
+//! | job postings (Markdown, HTML, schema.org JSON-LD) and screening kits for a role | [`posting`] |
 //!
 //! ## Example
 //!
