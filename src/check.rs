@@ -7,6 +7,8 @@ mod exprs;
 mod guardrails;
 mod lints;
 
+pub(crate) use guardrails::possible_with;
+
 use crate::ast::*;
 use crate::diag::{did_you_mean, Diag};
 use crate::policy::{self, Cond, Outcome, Policy, SourceRef};

@@ -5,7 +5,9 @@ mod check;
 mod diff;
 mod eval;
 mod fmt;
+mod kit;
 mod log;
+mod posting;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -46,6 +48,10 @@ enum Command {
     Log(log::Args),
     /// Audit adverse impact per role and protected attribute, and catalogue usage.
     Audit(audit::Args),
+    /// Generate a role's job-posting section (what we look for) from the policy.
+    Posting(posting::Args),
+    /// Print a reviewer's screening checklist for a role, from the same policy.
+    Kit(kit::Args),
 }
 
 /// Report formats.
@@ -78,6 +84,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Fmt(a) => fmt::run(a),
         Command::Log(a) => log::run(a),
         Command::Audit(a) => audit::run(a),
+        Command::Posting(a) => posting::run(a),
+        Command::Kit(a) => kit::run(a),
     }
 }
 
@@ -153,4 +161,21 @@ pub fn load_checked(
         Some(p) if !(deny_warnings && warnings) => Ok(p),
         _ => Err(EXIT_POLICY),
     }
+}
+
+/// The index of a role named on the command line; prints a usage error with a "did you mean"
+/// and the list of roles when there is no such role.
+pub fn role_index(policy: &credo::policy::Policy, name: &str, label: &str) -> Result<usize, u8> {
+    if let Some(&i) = policy.role_index.get(name) {
+        return Ok(i);
+    }
+    let names: Vec<&str> = policy.roles.iter().map(|r| r.id.as_str()).collect();
+    let hint = credo::diag::did_you_mean(name, names.iter().copied())
+        .map(|h| format!("{h} "))
+        .unwrap_or_default();
+    eprintln!(
+        "error: {label} `{name}` is not a role of this policy; {hint}(roles: {})",
+        names.join(", ")
+    );
+    Err(EXIT_USAGE)
 }

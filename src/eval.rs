@@ -347,6 +347,39 @@ fn next_steps(prep: &Prepared<'_>, r: &Role, skills: &[SkillResult]) -> Vec<Next
     out
 }
 
+/// The catalogue credentials that, held fresh (issued on `as_of`) and verified, the evaluator
+/// would accept for `skill` under `filter` (SPEC §4 steps 2–7, as next steps ask it), ranked
+/// by cost (unknown last), then hours, then id. Job postings name them.
+pub(crate) fn catalogue_accepting(
+    policy: &Policy,
+    skill: Option<usize>,
+    filter: Option<&crate::policy::Cond>,
+    as_of: Date,
+) -> Vec<usize> {
+    let nobody = Candidate::default();
+    let prep = Prepared::new(policy, &nobody, as_of);
+    let mut found: Vec<usize> = (0..policy.credentials.len())
+        .filter(|&c| prep.accepts_held(c, as_of, skill, filter))
+        .collect();
+    rank_credentials(&prep, &mut found);
+    found
+}
+
+/// Whether catalogue credential `cat`, issued on `issued` and verified, would be accepted for
+/// `skill` under `filter` on `as_of` (SPEC §4 steps 2–7): screening kits ask it of credentials
+/// that count only when issued before a retirement date.
+pub(crate) fn accepted_if_issued(
+    policy: &Policy,
+    cat: usize,
+    issued: Date,
+    skill: Option<usize>,
+    filter: Option<&crate::policy::Cond>,
+    as_of: Date,
+) -> bool {
+    let nobody = Candidate::default();
+    Prepared::new(policy, &nobody, as_of).accepts_held(cat, issued, skill, filter)
+}
+
 /// Ranks catalogue credentials: stacks into from a credential the candidate holds, then cost
 /// (unknown last), then hours (unknown last), then id.
 pub(crate) fn rank_credentials(prep: &Prepared<'_>, list: &mut [usize]) {

@@ -12,7 +12,12 @@
 //!                                      └─compile─▶ Policy (resolved ids, indexes)
 //!  records ──record──▶ Candidate ──eval(Policy, as_of)──▶ Decision + trace ──render──▶ text / JSON
 //!  many decisions + protected values ──audit──▶ Report ──render──▶ text / JSON / HTML
+//!  Policy + role ──posting::build(as_of)──▶ Posting ──▶ Markdown / HTML / JSON-LD, screening kit
 //! ```
+//!
+//! Conditions are put into plain words in one place ([`render::words`]): the `--explain` tree,
+//! job postings and screening kits all use it, so what a posting advertises and what a reviewer
+//! checks are the accept lines themselves.
 //!
 //! | stage | module |
 //! |---|---|
@@ -24,13 +29,14 @@
 //! | candidate records (YAML / JSON / JSONL, Open Badges 3.0) | [`record`] |
 //! | evaluation and the decision data | [`eval`], [`decision`] |
 //! | adverse impact per role and protected attribute, catalogue usage (`credo audit`) | [`audit`] |
-//! | text / `--explain` / JSON rendering; audit reports as text and self-contained HTML | [`render`] |
+//! | text / `--explain` / JSON rendering; audit reports as text and self-contained HTML; conditions in plain words | [`render`], [`render::words`] |
 //! | canonical formatting | [`fmt`] |
 //! | policy unit tests and coverage | [`suite`] |
 //! | decision changes between two policy versions | [`diff`] |
 //! | the tamper-evident decision log | [`log`] |
 //! | decide-table analysis (unreachable rules, monotonicity) | [`check::analysis`] |
 //! | deterministic synthetic policies and records (benchmarks, the audit sample) | [`synth`] |
+//! | job postings (Markdown, HTML, schema.org JSON-LD) and screening kits for a role | [`posting`] |
 //!
 //! ## Example
 //!
@@ -79,6 +85,7 @@ pub mod load;
 pub mod log;
 pub mod parse;
 pub mod policy;
+pub mod posting;
 pub mod record;
 pub mod render;
 pub mod source;

@@ -1,9 +1,10 @@
-//! Rendering decisions for people (text, `--explain` trees) and tools (JSON, JSONL), and audit
-//! reports as text and self-contained HTML.
+//! Rendering decisions for people (text, `--explain` trees) and tools (JSON, JSONL), audit
+//! reports as text and self-contained HTML, and conditions in plain language ([`words`]).
 
 pub mod audit;
 pub mod html;
 pub mod text;
+pub mod words;
 
 use crate::decision::Decision;
 use crate::record::RecordError;

@@ -417,41 +417,48 @@ struct FreeCred<'a> {
     tier: usize,
 }
 
-/// (can be true, can be false) of a condition under a mode. Atoms are treated as independent,
-/// which over-approximates: good enough to find lines that can never hold.
+/// (can be true, can be false) of a condition under a mode.
 fn possible(c: &Cond, mode: &Mode<'_>) -> (bool, bool) {
+    possible_with(c, &|leaf| match (leaf, mode) {
+        (Cond::Degree { .. }, Mode::NoDegree) => Some((false, true)),
+        (Cond::AnyCredential { filter, .. }, Mode::FreeOnly(free)) => {
+            Some((count_free(free, filter.as_deref()) >= 1, true))
+        }
+        (
+            Cond::AtLeast {
+                n,
+                kind: ItemKind::Credentials,
+                filter,
+                ..
+            },
+            Mode::FreeOnly(free),
+        ) => Some((count_free(free, filter.as_deref()) >= *n as usize, true)),
+        _ => None,
+    })
+}
+
+/// (can be true, can be false) of a condition, given what each leaf can be (`leaf` answers
+/// `None` for "either way"). Atoms are treated as independent, which over-approximates: good
+/// enough to find lines that can never hold. Job postings ask it too ("without a degree?").
+pub(crate) fn possible_with(
+    c: &Cond,
+    leaf: &dyn Fn(&Cond) -> Option<(bool, bool)>,
+) -> (bool, bool) {
     match c {
         Cond::And(v) => v.iter().fold((true, false), |(t, f), x| {
-            let (xt, xf) = possible(x, mode);
+            let (xt, xf) = possible_with(x, leaf);
             (t && xt, f || xf)
         }),
         Cond::Or(v) => v.iter().fold((false, true), |(t, f), x| {
-            let (xt, xf) = possible(x, mode);
+            let (xt, xf) = possible_with(x, leaf);
             (t || xt, f && xf)
         }),
         Cond::Not(x) => {
-            let (t, f) = possible(x, mode);
+            let (t, f) = possible_with(x, leaf);
             (f, t)
         }
-        Cond::Degree { .. } => match mode {
-            Mode::NoDegree => (false, true),
-            Mode::FreeOnly(_) => (true, true),
-        },
-        Cond::AnyCredential { filter, .. } => match mode {
-            Mode::NoDegree => (true, true),
-            Mode::FreeOnly(free) => (count_free(free, filter.as_deref()) >= 1, true),
-        },
-        Cond::AtLeast {
-            n,
-            kind: ItemKind::Credentials,
-            filter,
-            ..
-        } => match mode {
-            Mode::NoDegree => (true, true),
-            Mode::FreeOnly(free) => (count_free(free, filter.as_deref()) >= *n as usize, true),
-        },
         Cond::Invalid => (false, false),
-        _ => (true, true),
+        other => leaf(other).unwrap_or((true, true)),
     }
 }
 

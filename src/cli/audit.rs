@@ -58,9 +58,8 @@ pub fn run(a: Args) -> u8 {
         Err(code) => return code,
     };
     if let Some(r) = &a.role {
-        if let Err(e) = super::eval::check_role(&policy, r) {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
+        if let Err(code) = super::role_index(&policy, r, "--role") {
+            return code;
         }
     }
     let mut auditor = Auditor::new(&policy, as_of, a.role.as_deref());

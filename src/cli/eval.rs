@@ -78,9 +78,8 @@ pub fn run(a: Args) -> u8 {
             Err(code) => return code,
         };
     if let Some(r) = &a.role {
-        if let Err(e) = check_role(&policy, r) {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
+        if let Err(code) = super::role_index(&policy, r, "--role") {
+            return code;
         }
     }
     let mut log = match &a.log {
@@ -137,7 +136,9 @@ pub fn run(a: Args) -> u8 {
                     Item::Error(_) => errors += 1,
                 }
                 let rendered = match (a.format, &item) {
-                    (OutFormat::Text, Item::Decision(d)) if a.explain => text::explain(d),
+                    (OutFormat::Text, Item::Decision(d)) if a.explain => {
+                        text::explain_in_words(d, &policy)
+                    }
                     (OutFormat::Text, Item::Decision(d)) => text::summary(d) + "\n",
                     (OutFormat::Text, Item::Error(e)) => text::error_line(e) + "\n",
                     (OutFormat::Jsonl, item) => json_line(item) + "\n",
@@ -175,21 +176,6 @@ pub fn run(a: Args) -> u8 {
     } else {
         EXIT_OK
     }
-}
-
-/// `--role R` must name a role of the policy.
-pub fn check_role(policy: &credo::policy::Policy, r: &str) -> Result<(), String> {
-    if policy.role_index.contains_key(r) {
-        return Ok(());
-    }
-    let names: Vec<&str> = policy.roles.iter().map(|r| r.id.as_str()).collect();
-    let hint = credo::diag::did_you_mean(r, names.iter().copied())
-        .map(|h| format!("{h} "))
-        .unwrap_or_default();
-    Err(format!(
-        "--role `{r}` is not a role of this policy; {hint}(roles: {})",
-        names.join(", ")
-    ))
 }
 
 /// The decisions of one entry, or its error.

@@ -269,19 +269,29 @@ impl<'a> Prepared<'a> {
         holds
     }
 
+    /// Whether catalogue credential `cat`, issued on `issued` and verified, would pass steps
+    /// 2–7 for `skill` under `filter`: the question next steps and job postings ask.
+    pub(crate) fn accepts_held(
+        &self,
+        cat: usize,
+        issued: Date,
+        skill: Option<usize>,
+        filter: Option<&Cond>,
+    ) -> bool {
+        let held = HeldCredential {
+            id: Some(self.policy.credentials[cat].id.clone()),
+            issued: Some(issued),
+            verified: true,
+            ..Default::default()
+        };
+        self.accept(&held, cat, skill, filter).is_ok()
+    }
+
     /// Catalogue credentials that would pass this term's checks if held fresh and verified.
     fn suggest(&self, skill: Option<usize>, filter: Option<&Cond>, have: &[usize]) -> Vec<String> {
         let mut out: Vec<usize> = (0..self.policy.credentials.len())
             .filter(|c| !have.contains(c))
-            .filter(|&c| {
-                let fresh = HeldCredential {
-                    id: Some(self.policy.credentials[c].id.clone()),
-                    issued: Some(self.as_of),
-                    verified: true,
-                    ..Default::default()
-                };
-                self.accept(&fresh, c, skill, filter).is_ok()
-            })
+            .filter(|&c| self.accepts_held(c, self.as_of, skill, filter))
             .collect();
         super::rank_credentials(self, &mut out);
         out.truncate(3);

@@ -3,8 +3,9 @@
 
 use crate::ast::{ItemKind, ReqKind};
 use crate::decision::*;
-use crate::policy::Outcome;
+use crate::policy::{Outcome, Policy, Role};
 use crate::record::{AttrValue, RecordError};
+use crate::render::words::Words;
 use std::fmt::Write;
 
 /// `c-1042  soc_analyst  review (proposed decline)  [✓ network_security, ✗ incident_response]`
@@ -39,6 +40,62 @@ fn outcome_word(o: Outcome) -> String {
 
 /// The full explanation tree of a decision.
 pub fn explain(d: &Decision) -> String {
+    explain_with(d, None)
+}
+
+/// The explanation tree with each policy line also put in plain words (the same words job
+/// postings use), read from the policy the decision was made with.
+pub fn explain_in_words(d: &Decision, policy: &Policy) -> String {
+    explain_with(d, Some(policy))
+}
+
+/// Plain words for the lines of one decision's role.
+struct LineWords<'p> {
+    words: Words<'p>,
+    role: &'p Role,
+    policy: &'p Policy,
+}
+
+impl LineWords<'_> {
+    /// Accept line `line` (1-based) of the decision's `i`-th skill.
+    fn accept(&self, i: usize, skill: &str, line: usize) -> Option<String> {
+        let req = self.role.requirements.get(i)?;
+        if self.policy.skills[req.skill].id != skill {
+            return None;
+        }
+        let l = req.lines.get(line.checked_sub(1)?)?;
+        Some(self.words.cond(&l.cond, Some(req.skill)))
+    }
+
+    fn eligible(&self) -> Option<String> {
+        let (cond, _) = self.role.eligible.as_ref()?;
+        Some(self.words.cond(cond, None))
+    }
+
+    fn rule(&self, r: &RuleRef) -> Option<String> {
+        let rule = self
+            .role
+            .decide
+            .iter()
+            .find(|x| x.src.text == r.text && x.src.at.to_string() == r.at)?;
+        Some(self.words.rule(rule))
+    }
+}
+
+fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
+    let lw = policy.and_then(|p| {
+        let role = &p.roles[*p.role_index.get(&d.role)?];
+        Some(LineWords {
+            words: Words::new(p, d.as_of),
+            role,
+            policy: p,
+        })
+    });
+    let in_words = |s: &mut String, indent: &str, w: Option<String>| {
+        if let Some(w) = w {
+            let _ = writeln!(s, "{indent}in words: {w}");
+        }
+    };
     let mut s = String::new();
     let _ = write!(
         s,
@@ -67,6 +124,11 @@ pub fn explain(d: &Decision) -> String {
         },
         d.rule.at
     );
+    in_words(
+        &mut s,
+        "           ",
+        lw.as_ref().and_then(|w| w.rule(&d.rule)),
+    );
     let c = &d.counts;
     let _ = writeln!(
         s,
@@ -79,11 +141,13 @@ pub fn explain(d: &Decision) -> String {
     );
     if let Some(e) = &d.eligible {
         let _ = writeln!(s, "  {} eligible when {}   {}", mark(e.holds), e.text, e.at);
+        in_words(&mut s, "      ", lw.as_ref().and_then(LineWords::eligible));
         for t in &e.terms {
             term(&mut s, t, "      ");
         }
     }
-    for k in &d.skills {
+    for (i, k) in d.skills.iter().enumerate() {
+        let line_words = |line: usize| lw.as_ref().and_then(|w| w.accept(i, &k.skill, line));
         let kind = match k.kind {
             ReqKind::Required => "required",
             ReqKind::Preferred => "preferred",
@@ -99,6 +163,7 @@ pub fn explain(d: &Decision) -> String {
                     v.text,
                     v.at
                 );
+                in_words(&mut s, "      ", line_words(v.line));
             }
             None => {
                 let _ = writeln!(s, "  {} {} ({kind}) not met", mark(false), k.skill);
@@ -122,6 +187,7 @@ pub fn explain(d: &Decision) -> String {
                 line.text,
                 line.at
             );
+            in_words(&mut s, "          ", line_words(line.line));
             for t in &line.terms {
                 term(&mut s, t, "          ");
             }

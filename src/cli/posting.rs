@@ -1,0 +1,65 @@
+//! `credo posting POLICY ROLE [--format md|html|jsonld] [--as-of DATE]`
+
+use super::{load_checked, role_index, ErrorFormat, EXIT_OK, EXIT_USAGE};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Output formats of `posting`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum PostingFormat {
+    /// Markdown, ready to paste into an applicant-tracking system.
+    #[default]
+    Md,
+    /// A self-contained HTML page (with the JSON-LD embedded).
+    Html,
+    /// A schema.org `JobPosting` fragment.
+    Jsonld,
+}
+
+/// Generate a role's "what we look for" section from the policy.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A `.credo` file or a directory of them.
+    policy: PathBuf,
+    /// The role id.
+    role: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: PostingFormat,
+    /// The day the catalogue is read as of (retired credentials are not named); defaults to
+    /// today (UTC).
+    #[arg(long)]
+    as_of: Option<String>,
+    /// How to print policy diagnostics.
+    #[arg(long, value_enum, default_value_t)]
+    error_format: ErrorFormat,
+}
+
+pub fn run(a: Args) -> u8 {
+    let as_of = match super::eval::as_of(a.as_of.as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let policy = match load_checked(&a.policy, a.error_format, false) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let role = match role_index(&policy, &a.role, "role") {
+        Ok(r) => &policy.roles[r],
+        Err(code) => return code,
+    };
+    let posting = credo::posting::build(&policy, role, as_of);
+    let text = match a.format {
+        PostingFormat::Md => credo::posting::markdown(&posting),
+        PostingFormat::Html => credo::posting::html(&posting),
+        PostingFormat::Jsonld => {
+            let v = credo::posting::jsonld(&posting);
+            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+        }
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    EXIT_OK
+}
