@@ -401,6 +401,16 @@ fn attributes(m: &Map<String, Value>, policy: &Policy, c: &mut Candidate) -> Res
 }
 
 fn credential(v: &Value) -> Res<HeldCredential> {
+    let cred = credential_fields(v)?;
+    if let (Some(i), Some(e)) = (cred.issued, cred.expires) {
+        if e < i {
+            return Err(format!("it expires ({e}) before it was issued ({i})"));
+        }
+    }
+    Ok(cred)
+}
+
+fn credential_fields(v: &Value) -> Res<HeldCredential> {
     let o = object(v, "a credential")?;
     if o.contains_key("type") || o.contains_key("credentialSubject") {
         return open_badge(o);
@@ -428,11 +438,6 @@ fn credential(v: &Value) -> Res<HeldCredential> {
         expires: date(o, "expires", what)?,
         verified: boolean(o, "verified", what)?,
     };
-    if let (Some(i), Some(e)) = (cred.issued, cred.expires) {
-        if e < i {
-            return Err(format!("`expires` {e} is before `issued` {i}"));
-        }
-    }
     if cred.id.is_none()
         && cred.achievement.is_none()
         && (cred.issuer.is_none() || cred.title.is_none())
