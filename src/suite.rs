@@ -97,11 +97,18 @@ pub fn read_suite(path: &Path, policy: &Policy) -> Result<Suite, String> {
         )
     })?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let m = v
-        .as_object()
-        .ok_or_else(|| format!("`{}`: a suite is a mapping with `cases`", path.display()))?;
+    // A suite is a mapping with `cases` (or `tests`), or just the list of cases.
+    let wrapped;
+    let m = match &v {
+        Value::Array(_) => {
+            wrapped = serde_json::json!({ "cases": v });
+            wrapped.as_object()
+        }
+        other => other.as_object(),
+    }
+    .ok_or_else(|| format!("`{}`: a suite is a mapping with `cases`", path.display()))?;
     for k in m.keys() {
-        if !["description", "policy", "as_of", "cases"].contains(&k.as_str()) {
+        if !["description", "name", "policy", "as_of", "cases", "tests"].contains(&k.as_str()) {
             return Err(format!(
                 "`{}`: unknown field `{k}` in the suite",
                 path.display()
@@ -112,6 +119,7 @@ pub fn read_suite(path: &Path, policy: &Policy) -> Result<Suite, String> {
     let mut cases = Vec::new();
     for (i, c) in m
         .get("cases")
+        .or_else(|| m.get("tests"))
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -171,8 +179,11 @@ fn case(c: &Value, dir: &Path, policy: &Policy) -> Result<Case, String> {
             "record_file",
             "record_id",
             "expect",
+            "expected",
+            "description",
         ]
         .contains(&k.as_str())
+            && !EXPECTATIONS.contains(&k.as_str())
         {
             return Err(format!("unknown field `{k}` in a case"));
         }
@@ -182,7 +193,12 @@ fn case(c: &Value, dir: &Path, policy: &Policy) -> Result<Case, String> {
         .and_then(Value::as_str)
         .unwrap_or("(unnamed)")
         .to_owned();
-    let records: Vec<Entry> = match (m.get("record"), m.get("records"), m.get("record_file")) {
+    // `record: path/to/file.yaml` reads a record file, like `record_file`.
+    let (record, record_file) = match m.get("record") {
+        Some(Value::String(f)) => (None, Some(Value::String(f.clone()))),
+        other => (other, m.get("record_file").cloned()),
+    };
+    let records: Vec<Entry> = match (record, m.get("records"), record_file.as_ref()) {
         (Some(r), None, None) => inline(std::slice::from_ref(r), policy),
         (None, Some(Value::Array(rs)), None) => inline(rs, policy),
         (None, None, Some(Value::String(f))) => {
@@ -218,9 +234,18 @@ fn case(c: &Value, dir: &Path, policy: &Policy) -> Result<Case, String> {
             ))
         }
     };
-    let expect = match m.get("expect") {
+    // Expectations under `expect` (or `expected`), or written in the case itself.
+    let inline_expect: serde_json::Map<String, Value> = m
+        .iter()
+        .filter(|(k, _)| EXPECTATIONS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let expect = match m.get("expect").or_else(|| m.get("expected")) {
         Some(Value::Array(a)) => a.iter().map(expectation).collect::<Result<Vec<_>, _>>()?,
         Some(one) => vec![expectation(one)?; records.len().max(1)],
+        None if !inline_expect.is_empty() => {
+            vec![expectation(&Value::Object(inline_expect))?; records.len().max(1)]
+        }
         None => return Err(format!("case `{name}` has no `expect`")),
     };
     if expect.len() != records.len() {
@@ -243,6 +268,18 @@ fn inline(records: &[Value], policy: &Policy) -> Vec<Entry> {
     let json = serde_json::to_string_pretty(records).unwrap_or_default();
     read_records(&json, "(inline)", Format::Json, policy)
 }
+
+/// What a case may expect.
+const EXPECTATIONS: &[&str] = &[
+    "outcome",
+    "proposed",
+    "met",
+    "unmet",
+    "via_line",
+    "notes_contain",
+    "next_steps",
+    "error",
+];
 
 fn expectation(v: &Value) -> Result<Expect, String> {
     let m = v.as_object().ok_or("`expect` is a mapping")?;

@@ -76,3 +76,24 @@ fn a_malformed_suite_is_a_usage_error() {
         .contains("`outcome` must be advance, review, decline or ineligible"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn suites_may_be_a_bare_list_with_expectations_in_the_case() {
+    let dir = std::env::temp_dir().join(format!("credo-test-alt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let suite = dir.join("alt.yaml");
+    std::fs::write(
+        &suite,
+        "- name: expectations written in the case\n  record: { id: a, credentials: [ { id: security_plus, issued: 2025-03-14 } ] }\n  role: soc_analyst\n  as_of: 2026-11-25\n  outcome: advance\n  met: [network_security]\n- name: `expected` instead of `expect`\n  record: { id: b }\n  role: soc_analyst\n  as_of: 2026-11-25\n  expected: { outcome: review, proposed: decline }\n",
+    )
+    .unwrap();
+    let o = credo(&["test", "policies/acme-cyber.credo", suite.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("2 passed, 0 failed"));
+    std::fs::remove_dir_all(&dir).ok();
+}
