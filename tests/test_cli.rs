@@ -84,7 +84,7 @@ fn suites_may_be_a_bare_list_with_expectations_in_the_case() {
     let suite = dir.join("alt.yaml");
     std::fs::write(
         &suite,
-        "- name: expectations written in the case\n  record: { id: a, credentials: [ { id: security_plus, issued: 2025-03-14 } ] }\n  role: soc_analyst\n  as_of: 2026-11-25\n  outcome: advance\n  met: [network_security]\n- name: `expected` instead of `expect`\n  record: { id: b }\n  role: soc_analyst\n  as_of: 2026-11-25\n  expected: { outcome: review, proposed: decline }\n",
+        "- name: expectations written in the case\n  record: { id: a, credentials: [ { id: security_plus, issued: 2025-03-14 } ] }\n  role: soc_analyst\n  as_of: 2026-11-25\n  outcome: advance\n  met: [network_security]\n- name: expected instead of expect\n  record: { id: b }\n  role: soc_analyst\n  as_of: 2026-11-25\n  expected: { outcome: review, proposed: decline }\n",
     )
     .unwrap();
     let o = credo(&["test", "policies/acme-cyber.credo", suite.to_str().unwrap()]);
