@@ -1,13 +1,20 @@
 //! Evaluation: a compiled [`Policy`], one [`Candidate`], one role and an explicit `as_of` give a
 //! [`Decision`] that explains itself (SPEC §5). Never reads the clock.
 
+mod calendar;
 mod evidence;
+mod facts;
+mod fast;
+mod index;
 
 use crate::ast::ReqKind;
 use crate::decision::*;
 use crate::policy::{Outcome, Policy, Role};
 use crate::record::Candidate;
 use evidence::{cmp_unknown_last, Prepared, Scope};
+pub use facts::Facts;
+pub use fast::{decide_fast, decide_into, Summary};
+pub use index::Index;
 use jiff::civil::Date;
 
 /// Which roles a record is evaluated for: its `applied` roles, else `--role`, else every role.
@@ -98,12 +105,7 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
         })
         .collect();
 
-    let met: Vec<(usize, bool)> = r
-        .requirements
-        .iter()
-        .zip(&skills)
-        .map(|(req, s)| (req.skill, s.met))
-        .collect();
+    let met: Vec<bool> = skills.iter().map(|s| s.met).collect();
     let counts = counts_for(r, &met);
     let mut guardrails = Vec::new();
     let (mut outcome, rule) = match &eligible {
@@ -115,7 +117,7 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
                 default: false,
             },
         ),
-        _ => decide(&prep, r, &met, &counts),
+        _ => decide(&prep, role, &met, &counts),
     };
     let mut proposed = None;
     if outcome == Outcome::Decline && policy.guardrails.no_auto_decline {
@@ -138,7 +140,7 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
     let mut waived: Vec<String> = Vec::new();
     let mut hours_saved = 0.0;
     for m in &r.onboarding {
-        if met.iter().any(|(s, ok)| *s == m.waived_by && *ok) {
+        if (r.requirements.iter().zip(&met)).any(|(q, ok)| q.skill == m.waived_by && *ok) {
             waived.push(m.id.clone());
             hours_saved += m.hours;
         }
@@ -151,9 +153,9 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
                 continue;
             }
             let mut alt = met.clone();
-            alt[i].1 = true;
+            alt[i] = true;
             let alt_counts = counts_for(r, &alt);
-            let (rules, _) = decide(&prep, r, &alt, &alt_counts);
+            let (rules, _) = decide(&prep, role, &alt, &alt_counts);
             let (o, proposed_if_met) =
                 if rules == Outcome::Decline && policy.guardrails.no_auto_decline {
                     (Outcome::Review, Some(Outcome::Decline))
@@ -206,7 +208,8 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
     }
 }
 
-fn counts_for(r: &Role, met: &[(usize, bool)]) -> Counts {
+/// The decide counters of a role, given whether each requirement is met.
+pub(crate) fn counts_for(r: &Role, met: &[bool]) -> Counts {
     let mut c = Counts {
         required_met: 0,
         required_missing: 0,
@@ -215,7 +218,7 @@ fn counts_for(r: &Role, met: &[(usize, bool)]) -> Counts {
         preferred_total: 0,
         coverage: 1.0,
     };
-    for (req, (_, m)) in r.requirements.iter().zip(met) {
+    for (req, m) in r.requirements.iter().zip(met) {
         match req.kind {
             ReqKind::Required => {
                 c.required_total += 1;
@@ -239,39 +242,52 @@ fn counts_for(r: &Role, met: &[(usize, bool)]) -> Counts {
     c
 }
 
-/// The first decide rule that holds.
-fn decide(
-    prep: &Prepared<'_>,
-    r: &Role,
-    met: &[(usize, bool)],
+/// The index of the first decide rule that holds (`None`: no rule held, which the checker
+/// rules out).
+pub(crate) fn first_rule(
+    facts: &Facts<'_>,
+    role: usize,
+    met: &[bool],
     counts: &Counts,
-) -> (Outcome, RuleRef) {
-    let scope = Scope::Decide { met, counts };
-    for rule in &r.decide {
-        let holds = rule
-            .cond
+) -> Option<usize> {
+    let r = &facts.policy.roles[role];
+    let scope = Scope::Decide {
+        skills: &facts.policy.index.role_skills[role],
+        met,
+        counts,
+    };
+    r.decide.iter().position(|rule| {
+        rule.cond
             .as_ref()
-            .is_none_or(|c| prep.eval(c, &scope, None));
-        if holds {
-            return (
+            .is_none_or(|c| facts.holds(c, &scope, None))
+    })
+}
+
+/// The first decide rule that holds.
+fn decide(prep: &Prepared<'_>, role: usize, met: &[bool], counts: &Counts) -> (Outcome, RuleRef) {
+    let r = &prep.policy.roles[role];
+    match first_rule(&prep.facts, role, met, counts) {
+        Some(i) => {
+            let rule = &r.decide[i];
+            (
                 rule.outcome,
                 RuleRef {
                     text: rule.src.text.clone(),
                     at: rule.src.at.to_string(),
                     default: rule.default,
                 },
-            );
+            )
         }
+        // The checker guarantees an `otherwise`; fail closed to a human if it is ever missing.
+        None => (
+            Outcome::Review,
+            RuleRef {
+                text: "no decide rule held".into(),
+                at: r.at.to_string(),
+                default: true,
+            },
+        ),
     }
-    // The checker guarantees an `otherwise`; fail closed to a human if it is ever missing.
-    (
-        Outcome::Review,
-        RuleRef {
-            text: "no decide rule held".into(),
-            at: r.at.to_string(),
-            default: true,
-        },
-    )
 }
 
 /// The evidence a holding line used, as short strings.
@@ -310,26 +326,13 @@ fn next_steps(prep: &Prepared<'_>, r: &Role, skills: &[SkillResult]) -> Vec<Next
             if s.met || req.kind != kind {
                 continue;
             }
-            let mut found: Vec<usize> = Vec::new();
-            for (c, cred) in policy.credentials.iter().enumerate() {
-                if !cred.skills.contains(&req.skill) {
-                    continue;
-                }
-                let what_if = Prepared {
-                    policy,
-                    cand: prep.cand,
-                    as_of: prep.as_of,
-                    matched: prep.matched.clone(),
-                    extra: Some(c),
-                };
-                let helps = req
-                    .lines
-                    .iter()
-                    .any(|l| what_if.eval(&l.cond, &Scope::Evidence(Some(req.skill)), None));
-                if helps {
-                    found.push(c);
-                }
-            }
+            let scope = Scope::Evidence(Some(req.skill));
+            let mut found: Vec<usize> = (policy.index.skill_creds[req.skill].iter())
+                .filter(|&&c| {
+                    (req.lines.iter()).any(|l| prep.facts.holds(&l.cond, &scope, Some(c)))
+                })
+                .map(|&c| c as usize)
+                .collect();
             rank_credentials(prep, &mut found);
             found.truncate(3);
             if !found.is_empty() {
@@ -351,12 +354,10 @@ fn next_steps(prep: &Prepared<'_>, r: &Role, skills: &[SkillResult]) -> Vec<Next
 pub(crate) fn rank_credentials(prep: &Prepared<'_>, list: &mut [usize]) {
     let policy = prep.policy;
     // Credentials the candidate holds at `as_of` (issued on or before it).
-    let held: Vec<usize> = prep
-        .matched
-        .iter()
-        .zip(&prep.cand.credentials)
-        .filter(|(_, h)| h.issued.is_some_and(|d| d <= prep.as_of))
-        .filter_map(|(m, _)| *m)
+    let f = &prep.facts;
+    let held: Vec<usize> = (f.held.iter())
+        .filter(|h| h.issued.is_some_and(|d| d <= f.today))
+        .filter_map(|h| h.catalogue())
         .collect();
     let stacks = |c: usize| {
         held.iter()
@@ -374,8 +375,8 @@ pub(crate) fn rank_credentials(prep: &Prepared<'_>, list: &mut [usize]) {
 
 fn notes(prep: &Prepared<'_>) -> Vec<String> {
     let mut notes = Vec::new();
-    for (h, m) in prep.cand.credentials.iter().zip(&prep.matched) {
-        if m.is_some() {
+    for (h, m) in prep.cand.credentials.iter().zip(&prep.facts.held) {
+        if m.catalogue().is_some() {
             continue;
         }
         let name = h
@@ -411,7 +412,7 @@ fn notes(prep: &Prepared<'_>) -> Vec<String> {
         .chain(prep.cand.work_samples.iter().map(|(s, _)| s))
         .chain(prep.cand.experience.iter().map(|(s, _)| s));
     for t in tags {
-        if !policy.skill_index.contains_key(t) && !unknown_tags.contains(&t.as_str()) {
+        if !policy.index.skill.contains_key(t.as_str()) && !unknown_tags.contains(&t.as_str()) {
             unknown_tags.push(t);
         }
     }

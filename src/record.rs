@@ -2,6 +2,7 @@
 //! read becomes a [`RecordError`] in its place; the rest of the batch goes on.
 
 mod raw;
+mod typed;
 
 use crate::ast::AttrType;
 use crate::policy::Policy;
@@ -198,20 +199,34 @@ pub fn read_json_line(line: &str, file: &str, line_no: usize, policy: &Policy) -
             error: format!("line is longer than the limit of {MAX_LINE} bytes"),
         })
     } else {
-        match serde_json::from_str::<serde_json::Value>(line.trim_end_matches('\r')) {
-            Ok(v) => raw::candidate(&v, file, line_no, policy),
-            Err(e) => Err(RecordError {
-                record: None,
-                file: file.to_owned(),
-                line: line_no,
-                error: format!("invalid JSON: {e}"),
-            }),
+        let line = line.trim_end_matches('\r');
+        match typed::candidate(line, policy) {
+            Some(c) => Ok(c),
+            None => read_json_value(line, file, line_no, policy),
         }
     };
     Entry {
         file: file.to_owned(),
         line: line_no,
         result,
+    }
+}
+
+/// Reads one JSON record through a `serde_json::Value`, checking every field in turn.
+fn read_json_value(
+    line: &str,
+    file: &str,
+    line_no: usize,
+    policy: &Policy,
+) -> Result<Candidate, RecordError> {
+    match serde_json::from_str::<serde_json::Value>(line) {
+        Ok(v) => raw::candidate(&v, file, line_no, policy),
+        Err(e) => Err(RecordError {
+            record: None,
+            file: file.to_owned(),
+            line: line_no,
+            error: format!("invalid JSON: {e}"),
+        }),
     }
 }
 
@@ -245,3 +260,6 @@ pub(crate) fn typed_attr(ty: AttrType, v: &serde_json::Value) -> Option<AttrValu
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,7 @@
 //! Evidence: matching a candidate's credentials to the catalogue, accepting them (SPEC §4,
 //! steps 1–7), and evaluating conditions with an optional trace of every term.
 
+use super::facts::Facts;
 use crate::ast::{CmpOp, Duration, ItemKind};
 use crate::decision::{Detail, ExpiryBy, Reason, Refusal, TermTrace};
 use crate::policy::{Cond, Field, Policy, Value, DEGREE_LEVELS};
@@ -8,44 +9,24 @@ use crate::record::{AttrValue, Candidate, HeldCredential};
 use jiff::civil::Date;
 use std::cmp::Ordering;
 
-/// What a condition may read besides the candidate: the skill of an accept line, or the
-/// results of the role's skills in a decide rule.
-pub(crate) enum Scope<'s> {
-    /// Evidence restricted to one skill (`accept`), or over all skills (`eligible when`).
-    Evidence(Option<usize>),
-    /// A decide rule: per-skill results and the counters.
-    Decide {
-        /// (skill index, met) for every skill of the role.
-        met: &'s [(usize, bool)],
-        /// The counters.
-        counts: &'s crate::decision::Counts,
-    },
-}
+pub(crate) use super::facts::Scope;
 
-/// One candidate prepared for evaluation: credentials matched once.
+/// One candidate prepared for evaluation: credentials matched once (see [`Facts`]).
 pub(crate) struct Prepared<'a> {
     pub(crate) policy: &'a Policy,
     pub(crate) cand: &'a Candidate,
     pub(crate) as_of: Date,
-    /// Catalogue index per held credential (`None` = not in the catalogue).
-    pub(crate) matched: Vec<Option<usize>>,
-    /// Fresh hypothetical credentials added for "what if" questions (catalogue index).
-    pub(crate) extra: Option<usize>,
+    /// The candidate compiled for fast checks (matching, what-if questions).
+    pub(crate) facts: Facts<'a>,
 }
 
 impl<'a> Prepared<'a> {
     pub(crate) fn new(policy: &'a Policy, cand: &'a Candidate, as_of: Date) -> Self {
-        let matched = cand
-            .credentials
-            .iter()
-            .map(|h| match_credential(policy, h))
-            .collect();
         Prepared {
             policy,
             cand,
             as_of,
-            matched,
-            extra: None,
+            facts: Facts::new(policy, cand, as_of),
         }
     }
 
@@ -183,28 +164,9 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// Every credential the candidate holds, plus the hypothetical one, as (held, catalogue).
-    fn held(
-        &self,
-    ) -> impl Iterator<Item = (std::borrow::Cow<'_, HeldCredential>, Option<usize>)> + '_ {
-        let real = self
-            .cand
-            .credentials
-            .iter()
-            .zip(&self.matched)
-            .map(|(h, m)| (std::borrow::Cow::Borrowed(h), *m));
-        let extra = self.extra.map(|cat| {
-            (
-                std::borrow::Cow::Owned(HeldCredential {
-                    id: Some(self.policy.credentials[cat].id.clone()),
-                    issued: Some(self.as_of),
-                    verified: true,
-                    ..Default::default()
-                }),
-                Some(cat),
-            )
-        });
-        real.chain(extra)
+    /// Every credential the candidate holds, with its catalogue index.
+    fn held(&self) -> impl Iterator<Item = (&HeldCredential, Option<usize>)> + '_ {
+        (self.cand.credentials.iter()).zip(self.facts.held.iter().map(|h| h.catalogue()))
     }
 
     fn credentials(
@@ -219,7 +181,7 @@ impl<'a> Prepared<'a> {
         let mut refused = Vec::new();
         for (held, m) in self.held() {
             let result = match m {
-                Some(cat) => self.accept(&held, cat, skill, filter).map(|_| cat),
+                Some(cat) => self.accept(held, cat, skill, filter).map(|_| cat),
                 None => Err(Reason::NotInCatalogue),
             };
             match result {
@@ -271,17 +233,16 @@ impl<'a> Prepared<'a> {
 
     /// Catalogue credentials that would pass this term's checks if held fresh and verified.
     fn suggest(&self, skill: Option<usize>, filter: Option<&Cond>, have: &[usize]) -> Vec<String> {
-        let mut out: Vec<usize> = (0..self.policy.credentials.len())
-            .filter(|c| !have.contains(c))
-            .filter(|&c| {
-                let fresh = HeldCredential {
-                    id: Some(self.policy.credentials[c].id.clone()),
-                    issued: Some(self.as_of),
-                    verified: true,
-                    ..Default::default()
-                };
-                self.accept(&fresh, c, skill, filter).is_ok()
-            })
+        let f = &self.facts;
+        let all = 0..self.policy.credentials.len() as u32;
+        let listing: Box<dyn Iterator<Item = u32>> = match skill {
+            Some(s) => Box::new(self.policy.index.skill_creds[s].iter().copied()),
+            None => Box::new(all),
+        };
+        let mut out: Vec<usize> = listing
+            .filter(|&c| !have.contains(&(c as usize)))
+            .filter(|&c| f.accepts(&f.fresh(c), skill, filter))
+            .map(|c| c as usize)
             .collect();
         super::rank_credentials(self, &mut out);
         out.truncate(3);
@@ -448,7 +409,9 @@ impl<'a> Prepared<'a> {
                 holds
             }
             Cond::Met(s) => match scope {
-                Scope::Decide { met, .. } => met.iter().any(|(k, m)| k == s && *m),
+                Scope::Decide { skills, met, .. } => {
+                    skills.iter().zip(met.iter()).any(|(k, m)| k == s && *m)
+                }
                 Scope::Evidence(_) => false,
             },
             Cond::Cmp {
@@ -702,27 +665,6 @@ fn first_failing(f: &Cond, cmp: &dyn Fn(Field, CmpOp, &Value) -> bool) -> String
             .join(" or "),
         Cond::Not(x) => format!("not {}", first_failing(x, cmp)),
         _ => String::new(),
-    }
-}
-
-/// Step 1: catalogue id, else Open Badges achievement, else issuer + title/alias (case-insensitive).
-pub(crate) fn match_credential(policy: &Policy, h: &HeldCredential) -> Option<usize> {
-    if let Some(i) = h.id.as_ref().and_then(|id| policy.credential_index.get(id)) {
-        return Some(*i);
-    }
-    if let Some(i) = h
-        .achievement
-        .as_ref()
-        .and_then(|a| policy.by_achievement.get(a))
-    {
-        return Some(*i);
-    }
-    match (&h.issuer, &h.title) {
-        (Some(issuer), Some(title)) => policy
-            .by_issuer_title
-            .get(&(issuer.clone(), title.to_lowercase()))
-            .copied(),
-        _ => None,
     }
 }
 
