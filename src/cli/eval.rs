@@ -1,10 +1,14 @@
 //! `credo eval POLICY RECORDS [--role R] [--as-of DATE] [--format text|json|jsonl] [--explain]`
 
+mod stream;
+
 use super::{load_checked, ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::record::{read_records, Entry, Format, RecordError};
-use credo::render::{json_line, text, Item};
-use std::io::{Read, Write};
+use credo::render::Item;
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
+use std::sync::mpsc::sync_channel;
+use stream::{Batch, Rendered};
 
 /// Output formats of `eval`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -38,6 +42,9 @@ pub struct Args {
     /// Explain every decision (text: a tree per decision).
     #[arg(long)]
     explain: bool,
+    /// Threads that decide records (default: every core). The output is the same for any N.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
     /// Format of records on standard input.
     #[arg(long, value_enum)]
     input_format: Option<InputFormat>,
@@ -93,55 +100,42 @@ pub fn run(a: Args) -> u8 {
             return EXIT_USAGE;
         }
     }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut decisions = 0usize;
-    let mut errors = 0usize;
-    let mut first_json = true;
-    if a.format == OutFormat::Json {
-        let _ = out.write_all(b"[");
-    }
-    for path in &a.records {
-        let (text, name) = match read_input(path) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: cannot read `{path}`: {e}");
-                return EXIT_USAGE;
-            }
-        };
-        let format = match a.input_format {
-            Some(InputFormat::Yaml) => Format::Yaml,
-            Some(InputFormat::Json) => Format::Json,
-            Some(InputFormat::Jsonl) => Format::Jsonl,
-            None => Format::from_path(path),
-        };
-        for entry in read_records(&text, &name, format, &policy) {
-            for item in items(&policy, entry, a.role.as_deref(), as_of) {
-                match &item {
-                    Item::Decision(_) => decisions += 1,
-                    Item::Error(_) => errors += 1,
-                }
-                let rendered = match (a.format, &item) {
-                    (OutFormat::Text, Item::Decision(d)) if a.explain => text::explain(d),
-                    (OutFormat::Text, Item::Decision(d)) => text::summary(d) + "\n",
-                    (OutFormat::Text, Item::Error(e)) => text::error_line(e) + "\n",
-                    (OutFormat::Jsonl, item) => json_line(item) + "\n",
-                    (OutFormat::Json, item) => {
-                        let sep = if first_json { "\n" } else { ",\n" };
-                        first_json = false;
-                        format!("{sep}{}", json_line(item))
-                    }
-                };
-                if out.write_all(rendered.as_bytes()).is_err() {
-                    return EXIT_OK;
-                }
-            }
+    let jobs = a.jobs.map(usize::from).unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: cannot start {jobs} threads: {e}");
+            return EXIT_USAGE;
         }
+    };
+    let batch = Batch {
+        policy: &policy,
+        role: a.role.as_deref(),
+        as_of,
+        format: a.format,
+        explain: a.explain,
+    };
+    let progress = progress_bar(&a.records);
+    let (tx, rx) = sync_channel::<Rendered>(2);
+    let (written, failure) = std::thread::scope(|s| {
+        let writer = s.spawn(|| stream::write_all(rx, a.format, &progress));
+        let failure = feed(&a, &batch, &pool, tx, &progress);
+        (writer.join(), failure)
+    });
+    progress.finish_and_clear();
+    let Ok(written) = written else {
+        eprintln!("error: the output writer stopped");
+        return EXIT_USAGE;
+    };
+    if let Some(code) = failure {
+        return code;
     }
-    if a.format == OutFormat::Json {
-        let _ = out.write_all(if first_json { b"]\n" } else { b"\n]\n" });
+    if written.closed {
+        return EXIT_OK;
     }
-    let _ = out.flush();
+    let (decisions, errors) = (written.decisions, written.errors);
     if a.format == OutFormat::Text {
         eprintln!(
             "{decisions} decision{}, {errors} record error{} (as of {as_of})",
@@ -154,6 +148,89 @@ pub fn run(a: Args) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// Reads every input in turn and sends its rendered chunks to the writer; `Some(code)` when an
+/// input could not be read.
+fn feed(
+    a: &Args,
+    batch: &Batch<'_>,
+    pool: &rayon::ThreadPool,
+    tx: std::sync::mpsc::SyncSender<Rendered>,
+    progress: &indicatif::ProgressBar,
+) -> Option<u8> {
+    for path in &a.records {
+        let format = match a.input_format {
+            Some(InputFormat::Yaml) => Format::Yaml,
+            Some(InputFormat::Json) => Format::Json,
+            Some(InputFormat::Jsonl) => Format::Jsonl,
+            None => Format::from_path(path),
+        };
+        if format == Format::Jsonl {
+            let input: Box<dyn std::io::BufRead + Send> = if path == "-" {
+                Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()))
+            } else {
+                match std::fs::File::open(path) {
+                    Ok(f) => Box::new(std::io::BufReader::with_capacity(1 << 20, f)),
+                    Err(e) => {
+                        eprintln!("error: cannot read `{path}`: {e}");
+                        return Some(EXIT_USAGE);
+                    }
+                }
+            };
+            if let Err(e) = batch.jsonl(input, path, pool, &tx, progress) {
+                eprintln!("error: cannot read `{path}`: {e}");
+                return Some(EXIT_USAGE);
+            }
+            continue;
+        }
+        let (text, name) = match read_input(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read `{path}`: {e}");
+                return Some(EXIT_USAGE);
+            }
+        };
+        progress.inc(text.len() as u64);
+        let mut entries = read_records(&text, &name, format, batch.policy).into_iter();
+        drop(text);
+        loop {
+            let chunk: Vec<Entry> = entries.by_ref().take(256).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            if tx.send(pool.install(|| batch.render(chunk))).is_err() {
+                return None;
+            }
+        }
+    }
+    None
+}
+
+/// A progress bar on stderr when it is a terminal (hidden otherwise): bytes of input read.
+fn progress_bar(paths: &[String]) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let total: Option<u64> = paths
+        .iter()
+        .map(|p| {
+            (p != "-")
+                .then(|| std::fs::metadata(p).ok().map(|m| m.len()))
+                .flatten()
+        })
+        .sum();
+    let bar = match total {
+        Some(t) => indicatif::ProgressBar::new(t),
+        None => indicatif::ProgressBar::no_length(),
+    };
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}) {msg}",
+    );
+    if let Ok(style) = style {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// The decisions of one entry, or its error.
