@@ -11,7 +11,7 @@ use crate::ast::ReqKind;
 use crate::decision::*;
 use crate::policy::{Outcome, Policy, Role};
 use crate::record::Candidate;
-use evidence::{cmp_unknown_last, Prepared, Scope};
+use evidence::{Prepared, Scope};
 pub use facts::Facts;
 pub use fast::{decide_fast, decide_into, Summary};
 pub use index::Index;
@@ -66,10 +66,9 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
         }
     });
 
-    let skills: Vec<SkillResult> = r
-        .requirements
-        .iter()
-        .map(|req| {
+    let skills: Vec<SkillResult> = (r.requirements.iter())
+        .zip(&policy.index.line_at[role])
+        .map(|(req, line_at)| {
             let mut tried = Vec::new();
             let mut via = None;
             for (i, line) in req.lines.iter().enumerate() {
@@ -83,14 +82,14 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
                     via = Some(Via {
                         line: i + 1,
                         text: line.src.text.clone(),
-                        at: line.src.at.to_string(),
+                        at: line_at[i].clone(),
                         evidence: evidence_of(&terms),
                     });
                 }
                 tried.push(LineTrace {
                     line: i + 1,
                     text: line.src.text.clone(),
-                    at: line.src.at.to_string(),
+                    at: line_at[i].clone(),
                     holds,
                     terms,
                 });
@@ -178,7 +177,7 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
         hours_saved = 0.0;
         Vec::new()
     } else {
-        next_steps(&prep, r, &skills)
+        next_steps(&prep, role, &skills)
     };
     let notes = notes(&prep);
 
@@ -273,7 +272,7 @@ fn decide(prep: &Prepared<'_>, role: usize, met: &[bool], counts: &Counts) -> (O
                 rule.outcome,
                 RuleRef {
                     text: rule.src.text.clone(),
-                    at: rule.src.at.to_string(),
+                    at: prep.policy.index.rule_at[role][i].clone(),
                     default: rule.default,
                 },
             )
@@ -318,18 +317,22 @@ fn evidence_of(terms: &[TermTrace]) -> Vec<String> {
 
 /// SPEC §5 step 7: for each unmet skill (required first), up to 3 catalogue credentials that
 /// list it and would meet one of its accept lines if held fresh and verified.
-fn next_steps(prep: &Prepared<'_>, r: &Role, skills: &[SkillResult]) -> Vec<NextStep> {
+fn next_steps(prep: &Prepared<'_>, role: usize, skills: &[SkillResult]) -> Vec<NextStep> {
+    let r = &prep.policy.roles[role];
     let policy = prep.policy;
     let mut out = Vec::new();
     for kind in [ReqKind::Required, ReqKind::Preferred] {
-        for (req, s) in r.requirements.iter().zip(skills) {
+        for (q, (req, s)) in r.requirements.iter().zip(skills).enumerate() {
             if s.met || req.kind != kind {
                 continue;
             }
             let scope = Scope::Evidence(Some(req.skill));
+            // The skill is unmet: a line without a credential term stays false.
+            let lines = &policy.index.credential_lines[role][q];
             let mut found: Vec<usize> = (policy.index.skill_creds[req.skill].iter())
+                .filter(|_| !lines.is_empty())
                 .filter(|&&c| {
-                    (req.lines.iter()).any(|l| prep.facts.holds(&l.cond, &scope, Some(c)))
+                    (lines.iter()).any(|&l| prep.facts.holds(&req.lines[l].cond, &scope, Some(c)))
                 })
                 .map(|&c| c as usize)
                 .collect();
@@ -353,24 +356,11 @@ fn next_steps(prep: &Prepared<'_>, r: &Role, skills: &[SkillResult]) -> Vec<Next
 /// (unknown last), then hours (unknown last), then id.
 pub(crate) fn rank_credentials(prep: &Prepared<'_>, list: &mut [usize]) {
     let policy = prep.policy;
-    // Credentials the candidate holds at `as_of` (issued on or before it).
     let f = &prep.facts;
-    let held: Vec<usize> = (f.held.iter())
-        .filter(|h| h.issued.is_some_and(|d| d <= f.today))
-        .filter_map(|h| h.catalogue())
-        .collect();
-    let stacks = |c: usize| {
-        held.iter()
-            .any(|h| policy.credentials[*h].stacks_into.contains(&c))
-    };
-    list.sort_by(|&a, &b| {
-        let (ca, cb) = (&policy.credentials[a], &policy.credentials[b]);
-        stacks(b)
-            .cmp(&stacks(a))
-            .then_with(|| cmp_unknown_last(ca.cost, cb.cost))
-            .then_with(|| cmp_unknown_last(ca.hours, cb.hours))
-            .then_with(|| ca.id.cmp(&cb.id))
-    });
+    // Stacks into from a credential the candidate holds at `as_of` (issued on or before it).
+    let stacks = |c: usize| f.stacks_into.contains(&c);
+    // The rank by cost, hours and id is the same for every candidate: computed once.
+    list.sort_unstable_by_key(|&c| (!stacks(c), policy.index.rank[c]));
 }
 
 fn notes(prep: &Prepared<'_>) -> Vec<String> {

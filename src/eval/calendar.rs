@@ -20,6 +20,12 @@ pub(crate) fn day(d: Date) -> Day {
     ) as Day
 }
 
+/// The date of a day number (`None` outside jiff's range).
+pub(crate) fn date(day: Day) -> Option<Date> {
+    let (y, m, d) = civil_from_days(i64::from(day));
+    Date::new(i16::try_from(y).ok()?, m as i8, d as i8).ok()
+}
+
 /// `day + dur` with calendar arithmetic (months clamp to the month's end); `None` when the
 /// result is outside jiff's range, as [`Duration::add_to`].
 pub(crate) fn add(day: Day, dur: Duration) -> Option<Day> {
@@ -85,6 +91,14 @@ mod tests {
         assert_eq!(i64::from(day(Date::MIN)), MIN_DAY);
         assert_eq!(i64::from(day(Date::MAX)), MAX_DAY);
         assert_eq!(day(jiff::civil::date(1970, 1, 1)), 0);
+        for d in [
+            Date::MIN,
+            Date::MAX,
+            jiff::civil::date(2024, 2, 29),
+            jiff::civil::date(-1, 12, 31),
+        ] {
+            assert_eq!(date(day(d)), Some(d));
+        }
     }
 
     #[test]

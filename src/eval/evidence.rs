@@ -1,6 +1,7 @@
 //! Evidence: matching a candidate's credentials to the catalogue, accepting them (SPEC §4,
 //! steps 1–7), and evaluating conditions with an optional trace of every term.
 
+use super::calendar;
 use super::facts::Facts;
 use crate::ast::{CmpOp, Duration, ItemKind};
 use crate::decision::{Detail, ExpiryBy, Reason, Refusal, TermTrace};
@@ -51,18 +52,24 @@ impl<'a> Prepared<'a> {
         if issued > self.as_of {
             return Err(Reason::IssuedAfterAsOf { issued });
         }
-        let by_validity = c.valid_for.and_then(|v| {
-            v.add_to(issued)
-                .map(|d| (d, ExpiryBy::ValidFor(v.to_string())))
-        });
-        let by_record = held.expires.map(|d| (d, ExpiryBy::Record));
+        // Dates as day numbers; the reason's strings are only made for a refusal.
+        let by_validity = (c.valid_for)
+            .and_then(|v| calendar::add(calendar::day(issued), v).map(|d| (d, Some(v))));
+        let by_record = held.expires.map(|d| (calendar::day(d), None));
         let expiry = match (by_record, by_validity) {
             (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
             (a, b) => a.or(b),
         };
-        if let Some((expiry, by)) = expiry {
-            if self.as_of > expiry {
-                return Err(Reason::Expired { expiry, issued, by });
+        if let Some((expiry, v)) = expiry {
+            if self.facts.today > expiry {
+                return Err(Reason::Expired {
+                    expiry: calendar::date(expiry).ok_or(Reason::NoIssueDate)?,
+                    issued,
+                    by: match v {
+                        Some(v) => ExpiryBy::ValidFor(v.to_string()),
+                        None => ExpiryBy::Record,
+                    },
+                });
             }
         }
         let provider = &p.providers[c.provider];
@@ -178,7 +185,10 @@ impl<'a> Prepared<'a> {
         trace: Option<&mut Vec<TermTrace>>,
     ) -> bool {
         let mut accepted: Vec<usize> = Vec::new();
-        let mut refused = Vec::new();
+        let mut refused: Vec<Refusal> = Vec::new();
+        // The catalogue index of each refusal: equal refusals have equal indexes, so most
+        // comparisons stop there.
+        let mut refused_cat: Vec<Option<usize>> = Vec::new();
         for (held, m) in self.held() {
             let result = match m {
                 Some(cat) => self.accept(held, cat, skill, filter).map(|_| cat),
@@ -199,8 +209,11 @@ impl<'a> Prepared<'a> {
                             },
                             reason,
                         };
-                        if !refused.contains(&r) {
+                        let seen =
+                            (refused.iter().zip(&refused_cat)).any(|(x, c)| *c == m && *x == r);
+                        if !seen {
                             refused.push(r);
+                            refused_cat.push(m);
                         }
                     }
                 }

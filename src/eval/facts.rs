@@ -66,6 +66,8 @@ pub struct Facts<'c> {
     degrees: u8,
     /// Policy attribute index → the record's value.
     attrs: Vec<Option<&'c AttrValue>>,
+    /// Catalogue credentials that a credential held at `as_of` stacks into.
+    pub(crate) stacks_into: Vec<usize>,
 }
 
 impl<'c> Facts<'c> {
@@ -73,7 +75,7 @@ impl<'c> Facts<'c> {
     pub fn new(policy: &'c Policy, cand: &'c Candidate, as_of: Date) -> Facts<'c> {
         let ix = &policy.index;
         let today = calendar::day(as_of);
-        let held = cand
+        let held: Vec<Held> = cand
             .credentials
             .iter()
             .map(|h| {
@@ -112,7 +114,17 @@ impl<'c> Facts<'c> {
             .filter_map(|e| e.level.as_deref())
             .filter_map(super::evidence::degree_level)
             .fold(0u8, |m, l| m | (1 << l));
+        let mut stacks_into = Vec::new();
+        for h in held
+            .iter()
+            .filter(|h: &&Held| h.issued.is_some_and(|d| d <= today))
+        {
+            if let Some(c) = h.catalogue() {
+                stacks_into.extend_from_slice(&policy.credentials[c].stacks_into);
+            }
+        }
         Facts {
+            stacks_into,
             policy,
             today,
             held,
@@ -223,7 +235,7 @@ impl<'c> Facts<'c> {
         let mut more: Vec<u32> = Vec::new();
         let mut count = 0u32;
         let fresh = extra.map(|cat| self.fresh(cat));
-        for h in self.held.iter().chain(fresh.as_ref()) {
+        for h in self.held.iter().chain(fresh.as_ref()).filter(|h| h.base) {
             if !self.accepts(h, skill, filter) {
                 continue;
             }
@@ -249,17 +261,20 @@ impl<'c> Facts<'c> {
 
     /// A catalogue credential held fresh (issued `as_of`) and verified.
     pub(crate) fn fresh(&self, cat: u32) -> Held {
-        let mut h = Held {
+        // Issued today it cannot have expired (`today + valid_for` is today or later, or out of
+        // range, which means no expiry); what remains of steps 3–6 is retirement and tier.
+        let base = (self.policy.index.creds.get(cat as usize))
+            .is_some_and(|c| c.retired.is_none_or(|r| self.today < r) && c.tier_ok);
+        Held {
             cat,
             issued: Some(self.today),
             verified: true,
-            base: false,
-        };
-        h.base = base_ok(self.policy, &h, None, self.today);
-        h
+            base,
+        }
     }
 
     /// Acceptance of a held credential for a skill with a `where` (SPEC §4 steps 1–7).
+    #[inline]
     pub(crate) fn accepts(&self, h: &Held, skill: Option<usize>, filter: Option<&Cond>) -> bool {
         h.base
             && skill.is_none_or(|s| {

@@ -3,8 +3,9 @@
 //! so that deciding compares small integers only.
 
 use super::calendar::{self, Day};
-use crate::ast::Duration;
-use crate::policy::Policy;
+use super::evidence::cmp_unknown_last;
+use crate::ast::{Duration, ItemKind};
+use crate::policy::{Cond, Policy};
 use rustc_hash::FxHashMap;
 
 /// Lookups and per-credential facts of one policy (independent of `as_of`).
@@ -24,6 +25,15 @@ pub struct Index {
     pub(crate) skill_creds: Vec<Vec<u32>>,
     /// Per role: the skill of each requirement, in order.
     pub(crate) role_skills: Vec<Vec<usize>>,
+    /// Per role: `file:line:col` of each requirement's accept lines, written once.
+    pub(crate) line_at: Vec<Vec<Vec<String>>>,
+    /// Per role: for each requirement, the accept lines with a credential term (the only ones
+    /// a hypothetical credential can change).
+    pub(crate) credential_lines: Vec<Vec<Vec<usize>>>,
+    /// Per credential: its place when ranked by cost, then hours (unknown last), then id.
+    pub(crate) rank: Vec<u32>,
+    /// Per role: `file:line:col` of each decide rule.
+    pub(crate) rule_at: Vec<Vec<String>>,
 }
 
 /// What acceptance needs to know about a catalogue credential.
@@ -80,6 +90,40 @@ impl Index {
         ix.role_skills = (p.roles.iter())
             .map(|r| r.requirements.iter().map(|q| q.skill).collect())
             .collect();
+        ix.line_at = (p.roles.iter())
+            .map(|r| {
+                (r.requirements.iter())
+                    .map(|q| q.lines.iter().map(|l| l.src.at.to_string()).collect())
+                    .collect()
+            })
+            .collect();
+        ix.credential_lines = (p.roles.iter())
+            .map(|r| {
+                (r.requirements.iter())
+                    .map(|q| {
+                        (q.lines.iter().enumerate())
+                            .filter(|(_, l)| mentions_credentials(&l.cond))
+                            .map(|(i, _)| i)
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        ix.rule_at = (p.roles.iter())
+            .map(|r| r.decide.iter().map(|d| d.src.at.to_string()).collect())
+            .collect();
+        let mut order: Vec<usize> = (0..p.credentials.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (ca, cb) = (&p.credentials[a], &p.credentials[b]);
+            cmp_unknown_last(ca.cost, cb.cost)
+                .then_with(|| cmp_unknown_last(ca.hours, cb.hours))
+                .then_with(|| ca.id.cmp(&cb.id))
+                .then_with(|| a.cmp(&b))
+        });
+        ix.rank = vec![0; order.len()];
+        for (place, c) in order.into_iter().enumerate() {
+            ix.rank[c] = place as u32;
+        }
         for (i, s) in p.skills.iter().enumerate() {
             ix.skill.insert(s.id.clone(), i as u32);
         }
@@ -108,5 +152,16 @@ impl Index {
         } else {
             titles.get(&title.to_lowercase()).copied()
         }
+    }
+}
+
+/// Whether a condition has a credential term (`any credential`, `at least N credentials`).
+fn mentions_credentials(c: &Cond) -> bool {
+    match c {
+        Cond::And(v) | Cond::Or(v) => v.iter().any(mentions_credentials),
+        Cond::Not(x) => mentions_credentials(x),
+        Cond::AnyCredential { .. } => true,
+        Cond::AtLeast { kind, .. } => *kind == ItemKind::Credentials,
+        _ => false,
     }
 }

@@ -27,9 +27,9 @@ pub struct Batch<'p> {
     pub explain: bool,
 }
 
-/// A rendered chunk and what it counts.
+/// A rendered chunk (one buffer per record, in input order) and what it counts.
 pub struct Rendered {
-    bytes: Vec<u8>,
+    parts: Vec<Vec<u8>>,
     decisions: usize,
     errors: usize,
 }
@@ -46,7 +46,7 @@ impl Batch<'_> {
         let parts: Vec<(Vec<u8>, usize, usize)> = entries
             .into_par_iter()
             .map(|e| {
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(8 << 10);
                 let (mut decisions, mut errors) = (0, 0);
                 for item in items(self.policy, e, self.role, self.as_of) {
                     match &item {
@@ -59,12 +59,12 @@ impl Batch<'_> {
             })
             .collect();
         let mut r = Rendered {
-            bytes: Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum()),
+            parts: Vec::with_capacity(parts.len()),
             decisions: 0,
             errors: 0,
         };
         for (bytes, d, e) in parts {
-            r.bytes.extend_from_slice(&bytes);
+            r.parts.push(bytes);
             r.decisions += d;
             r.errors += e;
         }
@@ -87,12 +87,12 @@ impl Batch<'_> {
                 out.push(b'\n');
             }
             (OutFormat::Jsonl, item) => {
-                out.extend_from_slice(json_line(item).as_bytes());
+                json_into(item, out);
                 out.push(b'\n');
             }
             (OutFormat::Json, item) => {
                 out.extend_from_slice(b",\n");
-                out.extend_from_slice(json_line(item).as_bytes());
+                json_into(item, out);
             }
         }
     }
@@ -143,6 +143,15 @@ impl Batch<'_> {
                 }),
             },
         }
+    }
+}
+
+/// An item as compact JSON, serialised in place (what [`json_line`] gives).
+fn json_into(item: &Item, out: &mut Vec<u8>) {
+    let start = out.len();
+    if serde_json::to_writer(&mut *out, item).is_err() {
+        out.truncate(start);
+        out.extend_from_slice(json_line(item).as_bytes());
     }
 }
 
@@ -254,18 +263,17 @@ pub fn write_all(rx: Receiver<Rendered>, format: OutFormat, progress: &ProgressB
         w.decisions += r.decisions;
         w.errors += r.errors;
         progress.set_message(format!("{} decisions", w.decisions));
-        if r.bytes.is_empty() {
-            continue;
-        }
-        let bytes = if format == OutFormat::Json && first {
-            &r.bytes[1..]
-        } else {
-            &r.bytes[..]
-        };
-        first = false;
-        if out.write_all(bytes).is_err() {
-            w.closed = true;
-            return w;
+        for part in r.parts.iter().filter(|p| !p.is_empty()) {
+            let bytes = if format == OutFormat::Json && first {
+                &part[1..]
+            } else {
+                &part[..]
+            };
+            first = false;
+            if out.write_all(bytes).is_err() {
+                w.closed = true;
+                return w;
+            }
         }
     }
     if format == OutFormat::Json {
