@@ -1,6 +1,7 @@
 //! Candidate records (SPEC §7): YAML, JSON or JSONL, read strictly. A record that cannot be
 //! read becomes a [`RecordError`] in its place; the rest of the batch goes on.
 
+mod dupes;
 mod raw;
 mod typed;
 
@@ -8,9 +9,9 @@ use crate::ast::AttrType;
 use crate::policy::Policy;
 use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::collections::BTreeMap;
 
+pub use dupes::{line_id, Duplicates, Screen};
 pub use raw::parse_date_or_timestamp;
 
 /// Largest record file read whole (YAML/JSON), in bytes. JSONL is streamed line by line.
@@ -228,42 +229,6 @@ fn read_json_value(
             line: line_no,
             error: format!("invalid JSON: {e}"),
         }),
-    }
-}
-
-/// The record ids seen so far in a streamed batch, to turn repeated ids into record errors
-/// with memory that stays small: each id is kept as a 64-bit fingerprint with the line where
-/// it was first seen (16 bytes per record instead of the id itself). Two different ids share a
-/// fingerprint with probability about n²/2⁶⁵ for n records (3·10⁻⁸ for a million).
-#[derive(Debug, Default)]
-pub struct SeenIds {
-    first: HashMap<u64, usize, BuildHasherDefault<rustc_hash::FxHasher>>,
-}
-
-impl SeenIds {
-    /// Turns the entry into a duplicate-id error when its id was seen before; remembers it
-    /// otherwise.
-    pub fn mark(&mut self, e: &mut Entry) {
-        let Ok(c) = &e.result else { return };
-        let mut h = std::hash::DefaultHasher::new();
-        c.id.hash(&mut h);
-        match self.first.entry(h.finish()) {
-            std::collections::hash_map::Entry::Occupied(first) => {
-                e.result = Err(RecordError {
-                    record: Some(c.id.clone()),
-                    file: e.file.clone(),
-                    line: e.line,
-                    error: format!(
-                        "duplicate record id `{}` (first at line {})",
-                        c.id,
-                        first.get()
-                    ),
-                });
-            }
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(e.line);
-            }
-        }
     }
 }
 

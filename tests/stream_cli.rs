@@ -166,3 +166,77 @@ fn jobs_must_be_at_least_one() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Repeated ids are found the same way in a screened file and on standard input: only valid
+/// records count, a numeric id equals its text, and the first line is named.
+#[test]
+fn repeated_ids_are_errors_in_files_and_on_stdin() {
+    let batch = concat!(
+        "{\"id\": \"a\", \"bogus\": 1}\n",
+        "{\"id\": \"a\"}\n",
+        "{\"id\": 12}\n",
+        "{\"id\": \"12\"}\n",
+        "{\"id\": \"a\", \"id\": \"b\"}\n",
+        "{\"id\": \"b\"}\n",
+        "{\"id\": \"a\"}\n",
+    );
+    let dir = std::env::temp_dir().join(format!("credo-stream-ids-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ids.jsonl");
+    std::fs::write(&path, batch).unwrap();
+    let args = |input: &str| {
+        vec![
+            "eval".to_owned(),
+            "policies/acme-cyber.credo".into(),
+            input.into(),
+            "--as-of".into(),
+            "2026-11-25".into(),
+            "--role".into(),
+            "soc_analyst".into(),
+            "--format".into(),
+            "jsonl".into(),
+        ]
+    };
+    let from_file = credo(
+        &args(path.to_str().unwrap())
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_credo"))
+        .args(args("-"))
+        .args(["--input-format", "jsonl"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(batch.as_bytes())
+        .unwrap();
+    let from_stdin = child.wait_with_output().unwrap();
+    assert_eq!(from_file.status.code(), Some(3));
+    let errors = |o: &Output| -> Vec<String> {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["error"].as_str().unwrap_or("decided").to_owned()
+            })
+            .collect()
+    };
+    let file = errors(&from_file);
+    assert_eq!(file, errors(&from_stdin));
+    assert!(file[0].contains("unknown field `bogus`"));
+    assert_eq!(file[1], "decided");
+    assert_eq!(file[2], "decided");
+    assert_eq!(file[3], "duplicate record id `12` (first at line 3)");
+    assert_eq!(file[4], "decided");
+    assert_eq!(file[5], "duplicate record id `b` (first at line 5)");
+    assert_eq!(file[6], "duplicate record id `a` (first at line 2)");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -3,7 +3,7 @@
 mod stream;
 
 use super::{load_checked, ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
-use credo::record::{read_records, Entry, Format, RecordError};
+use credo::record::{read_records, Duplicates, Entry, Format, RecordError};
 use credo::render::Item;
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -167,18 +167,7 @@ fn feed(
             None => Format::from_path(path),
         };
         if format == Format::Jsonl {
-            let input: Box<dyn std::io::BufRead + Send> = if path == "-" {
-                Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()))
-            } else {
-                match std::fs::File::open(path) {
-                    Ok(f) => Box::new(std::io::BufReader::with_capacity(1 << 20, f)),
-                    Err(e) => {
-                        eprintln!("error: cannot read `{path}`: {e}");
-                        return Some(EXIT_USAGE);
-                    }
-                }
-            };
-            if let Err(e) = batch.jsonl(input, path, pool, &tx, progress) {
+            if let Err(e) = feed_jsonl(path, batch, pool, &tx, progress) {
                 eprintln!("error: cannot read `{path}`: {e}");
                 return Some(EXIT_USAGE);
             }
@@ -205,6 +194,30 @@ fn feed(
         }
     }
     None
+}
+
+/// Streams one JSONL input. A file is screened for repeated ids first (see
+/// [`credo::record::Screen`]); standard input, which cannot be read twice, remembers every id.
+fn feed_jsonl(
+    path: &str,
+    batch: &Batch<'_>,
+    pool: &rayon::ThreadPool,
+    tx: &std::sync::mpsc::SyncSender<Rendered>,
+    progress: &indicatif::ProgressBar,
+) -> Result<(), String> {
+    type Input = Box<dyn std::io::BufRead + Send>;
+    if path == "-" {
+        let stdin: Input = Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()));
+        return batch.jsonl(stdin, path, Duplicates::default(), pool, tx, progress);
+    }
+    let open = || -> Result<Input, String> {
+        let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, f)))
+    };
+    progress.set_message("checking record ids");
+    let dupes = batch.screen(open()?, pool)?;
+    progress.set_message("");
+    batch.jsonl(open()?, path, dupes, pool, tx, progress)
 }
 
 /// A progress bar on stderr when it is a terminal (hidden otherwise): bytes of input read.

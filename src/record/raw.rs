@@ -111,7 +111,7 @@ pub(crate) fn candidate(
     })
 }
 
-fn id_string(v: &Value) -> Option<String> {
+pub(super) fn id_string(v: &Value) -> Option<String> {
     match v {
         Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

@@ -6,7 +6,7 @@
 
 use super::{items, OutFormat};
 use credo::policy::Policy;
-use credo::record::{read_json_line, Entry, RecordError, SeenIds, MAX_LINE};
+use credo::record::{line_id, read_json_line, Duplicates, Entry, RecordError, Screen, MAX_LINE};
 use credo::render::{json_line, text, Item};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
@@ -103,6 +103,7 @@ impl Batch<'_> {
         &self,
         input: Box<dyn BufRead + Send>,
         file: &str,
+        mut dupes: Duplicates,
         pool: &rayon::ThreadPool,
         out: &SyncSender<Rendered>,
         progress: &ProgressBar,
@@ -111,12 +112,11 @@ impl Batch<'_> {
         let progress_reader = progress.clone();
         std::thread::scope(|s| {
             let reader = s.spawn(move || read_lines(input, tx, &progress_reader));
-            let mut seen = SeenIds::default();
             for chunk in rx.iter() {
                 let mut entries: Vec<Entry> =
                     pool.install(|| chunk.into_par_iter().map(|l| self.entry(l, file)).collect());
                 for e in &mut entries {
-                    seen.mark(e);
+                    dupes.mark(e);
                 }
                 if out.send(pool.install(|| self.render(entries))).is_err() {
                     break;
@@ -126,6 +126,36 @@ impl Batch<'_> {
             reader
                 .join()
                 .unwrap_or_else(|_| Err("the reader stopped".into()))
+        })
+    }
+
+    /// Reads a JSONL file once for its record ids, so that deciding it needs to remember only
+    /// the ids that may repeat.
+    pub fn screen(
+        &self,
+        input: Box<dyn BufRead + Send>,
+        pool: &rayon::ThreadPool,
+    ) -> Result<Duplicates, String> {
+        let (tx, rx) = sync_channel::<Vec<Line>>(2);
+        let hidden = ProgressBar::hidden();
+        std::thread::scope(|s| {
+            let reader = s.spawn(move || read_lines(input, tx, &hidden));
+            let mut screen = Screen::default();
+            for chunk in rx.iter() {
+                let ids: Vec<Option<String>> = pool.install(|| {
+                    (chunk.par_iter())
+                        .map(|l| match l {
+                            Line::Text(_, text) => line_id(text),
+                            Line::Bad(..) => None,
+                        })
+                        .collect()
+                });
+                ids.into_iter().flatten().for_each(|id| screen.add(id));
+            }
+            reader
+                .join()
+                .unwrap_or_else(|_| Err("the reader stopped".into()))?;
+            Ok(screen.finish())
         })
     }
 
