@@ -177,13 +177,14 @@ fn record_json(
         match v % 3 {
             0 => work_samples.push(serde_json::json!({ "skill": skill(s), "score": v % 101 })),
             1 => experience.push(serde_json::json!({ "skill": skill(s), "months": v })),
-            _ => education
-                .push(serde_json::json!({ "level": levels[s % 5], "completed": v % 2 == 0 })),
+            _ => education.push(
+                serde_json::json!({ "level": levels[s % 5], "completed": v.is_multiple_of(2) }),
+            ),
         }
     }
     serde_json::json!({
         "id": "gen",
-        "attributes": { "enrolled": extras.len() % 2 == 0, "credits": extras.len() * 9 },
+        "attributes": { "enrolled": extras.len().is_multiple_of(2), "credits": extras.len() * 9 },
         "credentials": credentials,
         "artifacts": artifacts,
         "labs": labs,

@@ -7,7 +7,7 @@
 use super::{items, OutFormat};
 use credo::policy::Policy;
 use credo::record::{line_id, read_json_line, Duplicates, Entry, RecordError, Screen, MAX_LINE};
-use credo::render::{json_line, text, Item};
+use credo::render::{text, Item};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::io::{BufRead, Write};
@@ -176,13 +176,9 @@ impl Batch<'_> {
     }
 }
 
-/// An item as compact JSON, serialised in place (what [`json_line`] gives).
+/// An item as compact JSON, written in place (what [`credo::render::json_line`] gives).
 fn json_into(item: &Item, out: &mut Vec<u8>) {
-    let start = out.len();
-    if serde_json::to_writer(&mut *out, item).is_err() {
-        out.truncate(start);
-        out.extend_from_slice(json_line(item).as_bytes());
-    }
+    credo::render::write_item(item, out);
 }
 
 /// Reads non-blank lines in chunks. A line longer than [`MAX_LINE`] is skipped without being
