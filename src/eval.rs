@@ -326,14 +326,12 @@ fn next_steps(prep: &Prepared<'_>, role: usize, skills: &[SkillResult]) -> Vec<N
             if s.met || req.kind != kind {
                 continue;
             }
-            let scope = Scope::Evidence(Some(req.skill));
             // The skill is unmet: a line without a credential term stays false.
-            let lines = &policy.index.credential_lines[role][q];
+            let lines: Vec<WhatIf<'_>> = (policy.index.credential_lines[role][q].iter())
+                .map(|&l| WhatIf::new(&prep.facts, &req.lines[l].cond, req.skill))
+                .collect();
             let mut found: Vec<usize> = (policy.index.skill_creds[req.skill].iter())
-                .filter(|_| !lines.is_empty())
-                .filter(|&&c| {
-                    (lines.iter()).any(|&l| prep.facts.holds(&req.lines[l].cond, &scope, Some(c)))
-                })
+                .filter(|&&c| lines.iter().any(|w| w.holds_with(&prep.facts, c)))
                 .map(|&c| c as usize)
                 .collect();
             rank_credentials(prep, &mut found);
@@ -350,6 +348,64 @@ fn next_steps(prep: &Prepared<'_>, role: usize, skills: &[SkillResult]) -> Vec<N
         }
     }
     out
+}
+
+/// An accept line asked "would it hold with this credential too?" for many credentials. A line
+/// that is one credential term is answered from the credentials it already accepts, counted
+/// once; any other line is evaluated again with the extra credential.
+enum WhatIf<'p> {
+    Term {
+        needed: u32,
+        filter: Option<&'p crate::policy::Cond>,
+        skill: usize,
+        accepted: Vec<u32>,
+    },
+    Line {
+        cond: &'p crate::policy::Cond,
+        skill: usize,
+    },
+}
+
+impl<'p> WhatIf<'p> {
+    fn new(f: &facts::Facts<'_>, cond: &'p crate::policy::Cond, skill: usize) -> Self {
+        use crate::ast::ItemKind;
+        use crate::policy::Cond;
+        let (needed, filter) = match cond {
+            Cond::AnyCredential { filter, .. } => (1, filter),
+            Cond::AtLeast {
+                n,
+                kind: ItemKind::Credentials,
+                filter,
+                ..
+            } => (*n, filter),
+            _ => return WhatIf::Line { cond, skill },
+        };
+        let filter = filter.as_deref();
+        WhatIf::Term {
+            needed,
+            filter,
+            skill,
+            accepted: f.accepted(Some(skill), filter),
+        }
+    }
+
+    fn holds_with(&self, f: &facts::Facts<'_>, cat: u32) -> bool {
+        match self {
+            WhatIf::Term {
+                needed,
+                filter,
+                skill,
+                accepted,
+            } => {
+                let adds =
+                    !accepted.contains(&cat) && f.accepts(&f.fresh(cat), Some(*skill), *filter);
+                accepted.len() + usize::from(adds) >= *needed as usize
+            }
+            WhatIf::Line { cond, skill } => {
+                f.holds(cond, &Scope::Evidence(Some(*skill)), Some(cat))
+            }
+        }
+    }
 }
 
 /// Ranks catalogue credentials: stacks into from a credential the candidate holds, then cost

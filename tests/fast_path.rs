@@ -219,3 +219,131 @@ proptest! {
         }
     }
 }
+
+/// SPEC §5 step 7, checked from outside: for each unmet skill, the next steps are the first
+/// three (stacks into a held credential, then cost, hours, id) of the catalogue credentials
+/// listing the skill that would meet it if held fresh and verified — found here by adding
+/// each one to the record and deciding again.
+fn next_steps_by_brute_force(
+    policy: &Policy,
+    cand: &Candidate,
+    role: usize,
+    as_of: jiff::civil::Date,
+) {
+    let d = evaluate(policy, cand, role, as_of);
+    if d.outcome == credo::policy::Outcome::Ineligible {
+        return;
+    }
+    let held: Vec<usize> = cand
+        .credentials
+        .iter()
+        .filter(|h| h.issued.is_some_and(|i| i <= as_of))
+        .filter_map(|h| {
+            // SPEC §4 step 1: id, else achievement, else issuer + title or alias.
+            let by_id = h.id.as_ref().and_then(|id| policy.credential_index.get(id));
+            let by_achievement = h
+                .achievement
+                .as_ref()
+                .and_then(|a| policy.by_achievement.get(a));
+            let by_title = match (&h.issuer, &h.title) {
+                (Some(i), Some(t)) => policy.by_issuer_title.get(&(i.clone(), t.to_lowercase())),
+                _ => None,
+            };
+            by_id.or(by_achievement).or(by_title).copied()
+        })
+        .collect();
+    let mut expected = Vec::new();
+    let reqs = &policy.roles[role].requirements;
+    for kind in [
+        credo::ast::ReqKind::Required,
+        credo::ast::ReqKind::Preferred,
+    ] {
+        for (i, (req, s)) in reqs.iter().zip(&d.skills).enumerate() {
+            if s.met || req.kind != kind {
+                continue;
+            }
+            let mut found: Vec<usize> = (0..policy.credentials.len())
+                .filter(|&c| policy.credentials[c].skills.contains(&req.skill))
+                .filter(|&c| {
+                    let mut more = cand.clone();
+                    more.credentials.push(credo::record::HeldCredential {
+                        id: Some(policy.credentials[c].id.clone()),
+                        issued: Some(as_of),
+                        verified: true,
+                        ..Default::default()
+                    });
+                    evaluate(policy, &more, role, as_of).skills[i].met
+                })
+                .collect();
+            let stacks = |c: usize| {
+                held.iter()
+                    .any(|&h| policy.credentials[h].stacks_into.contains(&c))
+            };
+            let key = |c: usize| {
+                let cred = &policy.credentials[c];
+                (
+                    !stacks(c),
+                    cred.cost.is_none(),
+                    cred.cost.unwrap_or(0.0),
+                    cred.hours.is_none(),
+                    cred.hours.unwrap_or(0.0),
+                    cred.id.clone(),
+                )
+            };
+            found.sort_by(|&a, &b| key(a).partial_cmp(&key(b)).unwrap());
+            found.truncate(3);
+            if !found.is_empty() {
+                let ids: Vec<String> = found
+                    .iter()
+                    .map(|&c| policy.credentials[c].id.clone())
+                    .collect();
+                expected.push((s.skill.clone(), ids));
+            }
+        }
+    }
+    let actual: Vec<(String, Vec<String>)> = d
+        .next_steps
+        .iter()
+        .map(|n| (n.skill.clone(), n.credentials.clone()))
+        .collect();
+    assert_eq!(actual, expected, "candidate {} role {}", cand.id, d.role);
+}
+
+#[test]
+fn next_steps_agree_with_brute_force_on_shipped_records() {
+    for name in ["acme-cyber", "data-analytics", "everup-admission"] {
+        let policy = load(&format!("policies/{name}.credo"));
+        let text = std::fs::read_to_string(format!("policies/{name}.records.yaml")).unwrap();
+        for e in read_records(&text, "r.yaml", Format::Yaml, &policy) {
+            let cand = e.result.unwrap();
+            for role in 0..policy.roles.len() {
+                for &(y, m, d) in DATES {
+                    next_steps_by_brute_force(&policy, &cand, role, jiff::civil::date(y, m, d));
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// Next steps on generated records.
+    #[test]
+    fn next_steps_agree_with_brute_force_on_generated_records(
+        which in 0usize..3,
+        creds in proptest::collection::vec((0usize..500, 0i64..3000, proptest::option::of(0i64..2000), any::<bool>(), 0u8..8), 0..6),
+        items in proptest::collection::vec((any::<bool>(), 0usize..40, proptest::option::of(0i64..3000), any::<bool>(), 0u8..8), 0..8),
+        as_of in 0i64..4000,
+    ) {
+        let name = ["acme-cyber", "data-analytics", "everup-admission"][which];
+        let policy = load(&format!("policies/{name}.credo"));
+        let json = record_json(&policy, &creds, &items, &[]);
+        let entries = read_records(&json, "g.json", Format::Json, &policy);
+        let Ok(cand) = &entries[0].result else { return Ok(()) };
+        let as_of = jiff::civil::date(2019, 1, 1).checked_add(jiff::Span::new().days(as_of)).unwrap();
+        for role in 0..policy.roles.len() {
+            next_steps_by_brute_force(&policy, cand, role, as_of);
+        }
+    }
+}

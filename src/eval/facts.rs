@@ -259,6 +259,17 @@ impl<'c> Facts<'c> {
         count >= needed
     }
 
+    /// The distinct catalogue credentials the candidate holds that are accepted, in order.
+    pub(crate) fn accepted(&self, skill: Option<usize>, filter: Option<&Cond>) -> Vec<u32> {
+        let mut out = Vec::new();
+        for h in self.held.iter().filter(|h| h.base) {
+            if !out.contains(&h.cat) && self.accepts(h, skill, filter) {
+                out.push(h.cat);
+            }
+        }
+        out
+    }
+
     /// A catalogue credential held fresh (issued `as_of`) and verified.
     pub(crate) fn fresh(&self, cat: u32) -> Held {
         // Issued today it cannot have expired (`today + valid_for` is today or later, or out of
