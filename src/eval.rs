@@ -69,7 +69,7 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
     let skills: Vec<SkillResult> = (r.requirements.iter())
         .zip(&policy.index.line_at[role])
         .map(|(req, line_at)| {
-            let mut tried = Vec::new();
+            let mut tried = Vec::with_capacity(req.lines.len());
             let mut via = None;
             for (i, line) in req.lines.iter().enumerate() {
                 let mut terms = Vec::new();

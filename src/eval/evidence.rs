@@ -184,11 +184,12 @@ impl<'a> Prepared<'a> {
         text: &str,
         trace: Option<&mut Vec<TermTrace>>,
     ) -> bool {
-        let mut accepted: Vec<usize> = Vec::new();
-        let mut refused: Vec<Refusal> = Vec::new();
+        let n = self.cand.credentials.len();
+        let mut accepted: Vec<usize> = Vec::with_capacity(n);
+        let mut refused: Vec<Refusal> = Vec::with_capacity(if trace.is_some() { n } else { 0 });
         // The catalogue index of each refusal: equal refusals have equal indexes, so most
         // comparisons stop there.
-        let mut refused_cat: Vec<Option<usize>> = Vec::new();
+        let mut refused_cat: Vec<Option<usize>> = Vec::with_capacity(refused.capacity());
         for (held, m) in self.held() {
             let result = match m {
                 Some(cat) => self.accept(held, cat, skill, filter).map(|_| cat),

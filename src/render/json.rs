@@ -28,49 +28,52 @@ impl<'o> Obj<'o> {
         Obj { out, first: true }
     }
 
-    /// Starts a field; returns the buffer to write its value into.
-    fn key(&mut self, k: &str) -> &mut Vec<u8> {
+    /// Starts a field (keys are plain ASCII names: no escaping); returns the buffer to write
+    /// its value into.
+    fn key(&mut self, k: &'static str) -> &mut Vec<u8> {
         if !self.first {
             self.out.push(b',');
         }
         self.first = false;
-        string(k, self.out);
-        self.out.push(b':');
+        self.out.reserve(k.len() + 3);
+        self.out.push(b'"');
+        self.out.extend_from_slice(k.as_bytes());
+        self.out.extend_from_slice(b"\":");
         self.out
     }
 
-    fn str(&mut self, k: &str, v: &str) {
+    fn str(&mut self, k: &'static str, v: &str) {
         string(v, self.key(k));
     }
 
-    fn opt_str(&mut self, k: &str, v: Option<&str>) {
+    fn opt_str(&mut self, k: &'static str, v: Option<&str>) {
         match v {
             Some(v) => self.str(k, v),
             None => self.key(k).extend_from_slice(b"null"),
         }
     }
 
-    fn bool(&mut self, k: &str, v: bool) {
+    fn bool(&mut self, k: &'static str, v: bool) {
         let v: &[u8] = if v { b"true" } else { b"false" };
         self.key(k).extend_from_slice(v);
     }
 
-    fn int(&mut self, k: &str, v: impl itoa_like::Int) {
+    fn int(&mut self, k: &'static str, v: impl itoa_like::Int) {
         v.write(self.key(k));
     }
 
-    fn f64(&mut self, k: &str, v: f64) {
+    fn f64(&mut self, k: &'static str, v: f64) {
         float(v, self.key(k));
     }
 
-    fn opt_f64(&mut self, k: &str, v: Option<f64>) {
+    fn opt_f64(&mut self, k: &'static str, v: Option<f64>) {
         match v {
             Some(v) => self.f64(k, v),
             None => self.key(k).extend_from_slice(b"null"),
         }
     }
 
-    fn strs(&mut self, k: &str, v: &[String]) {
+    fn strs(&mut self, k: &'static str, v: &[String]) {
         list(self.key(k), v, |s, out| string(s, out));
     }
 
@@ -80,7 +83,7 @@ impl<'o> Obj<'o> {
 }
 
 mod itoa_like {
-    /// Unsigned integers as serde_json writes them (plain decimal digits).
+    /// Integers as serde_json writes them (itoa's decimal digits).
     pub trait Int {
         fn write(self, out: &mut Vec<u8>);
     }
@@ -88,7 +91,7 @@ mod itoa_like {
         ($($t:ty),*) => {$(
             impl Int for $t {
                 fn write(self, out: &mut Vec<u8>) {
-                    let _ = std::io::Write::write_fmt(out, format_args!("{self}"));
+                    out.extend_from_slice(itoa::Buffer::new().format(self).as_bytes());
                 }
             }
         )*};
@@ -127,9 +130,26 @@ fn float(v: f64, out: &mut Vec<u8>) {
     let _ = serde_json::to_writer(&mut *out, &v);
 }
 
+/// A date as jiff writes it: `YYYY-MM-DD` for years 0 to 9999, written by hand for speed.
 fn date(d: jiff::civil::Date, out: &mut Vec<u8>) {
     out.push(b'"');
-    let _ = write!(out, "{d}");
+    match u16::try_from(d.year()) {
+        Ok(y) if y <= 9999 => {
+            let digits = |n: u16, w: usize, out: &mut Vec<u8>| {
+                for i in (0..w).rev() {
+                    out.push(b'0' + ((n / 10u16.pow(i as u32)) % 10) as u8);
+                }
+            };
+            digits(y, 4, out);
+            out.push(b'-');
+            digits(d.month() as u16, 2, out);
+            out.push(b'-');
+            digits(d.day() as u16, 2, out);
+        }
+        _ => {
+            let _ = write!(out, "{d}");
+        }
+    }
     out.push(b'"');
 }
 
