@@ -1,5 +1,9 @@
 //! Evaluation: a compiled [`Policy`], one [`Candidate`], one role and an explicit `as_of` give a
 //! [`Decision`] that explains itself (SPEC §5). Never reads the clock.
+//!
+//! Two paths share one set of facts: [`evaluate`] builds the whole decision with its trace;
+//! [`decide_fast`] gives only the outcome and the met skills, from a candidate prepared once
+//! with [`Facts::new`] (names looked up, dates as day numbers) on the policy's [`Index`].
 
 mod calendar;
 mod evidence;

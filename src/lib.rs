@@ -21,7 +21,7 @@
 //! | reading a policy set from disk, hashing it | [`load`] |
 //! | diagnostics (miette rendering, JSON) | [`diag`] |
 //! | candidate records (YAML / JSON / JSONL, Open Badges 3.0) | [`record`] |
-//! | evaluation and the decision data | [`eval`], [`decision`] |
+//! | evaluation and the decision data; the fast path without trace ([`eval::decide_fast`]) | [`eval`], [`decision`] |
 //! | text / `--explain` / JSON rendering | [`render`] |
 //! | canonical formatting | [`fmt`] |
 //! | policy unit tests and coverage | [`suite`] |

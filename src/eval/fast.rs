@@ -1,7 +1,7 @@
 //! The fast path: the outcome and the met skills of a decision, without building its trace.
-//! Same rules as [`super::evaluate`], decided on a candidate's [`Facts`]: no string is compared
-//! or hashed and nothing is allocated beyond the summary's list of met skills (reused by
-//! [`decide_into`]).
+//! Same rules as [`super::evaluate`], decided on a candidate's [`Facts`]: no name is compared
+//! or hashed (the facts hold indexes) and nothing is allocated beyond the summary's list of met
+//! skills, which [`decide_into`] reuses (`at least N credentials` with N above 8 excepted).
 
 use super::facts::{Facts, Scope};
 use crate::policy::Outcome;
