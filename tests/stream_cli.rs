@@ -240,3 +240,43 @@ fn repeated_ids_are_errors_in_files_and_on_stdin() {
     assert_eq!(file[6], "duplicate record id `a` (first at line 2)");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A path that is a pipe (`/dev/stdin`, `<(…)`) is read once: every record is decided.
+#[test]
+fn a_pipe_given_as_a_path_is_read_once() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_credo"))
+        .args([
+            "eval",
+            "policies/acme-cyber.credo",
+            "/dev/stdin",
+            "--input-format",
+            "jsonl",
+            "--as-of",
+            "2026-11-25",
+            "--role",
+            "soc_analyst",
+            "--format",
+            "jsonl",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    let batch = "{\"id\": \"a\"}\n{\"id\": \"b\"}\n{\"id\": \"a\"}\n";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(batch.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let lines: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(lines.len(), 3, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(lines[2].contains("duplicate record id `a` (first at line 1)"));
+    assert_eq!(o.status.code(), Some(3));
+}

@@ -196,8 +196,9 @@ fn feed(
     None
 }
 
-/// Streams one JSONL input. A file is screened for repeated ids first (see
-/// [`credo::record::Screen`]); standard input, which cannot be read twice, remembers every id.
+/// Streams one JSONL input. A regular file is screened for repeated ids first (see
+/// [`credo::record::Screen`]); standard input or a pipe, which cannot be read twice, remembers
+/// every id.
 fn feed_jsonl(
     path: &str,
     batch: &Batch<'_>,
@@ -214,6 +215,11 @@ fn feed_jsonl(
         let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
         Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, f)))
     };
+    // Only a regular file can be read twice (not a pipe such as `<(…)` or `/dev/stdin`).
+    let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    if !regular {
+        return batch.jsonl(open()?, path, Duplicates::default(), pool, tx, progress);
+    }
     progress.set_message("checking record ids");
     let dupes = batch.screen(open()?, pool)?;
     progress.set_message("");
