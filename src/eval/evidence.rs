@@ -2,7 +2,7 @@
 //! steps 1–7), and evaluating conditions with an optional trace of every term.
 
 use super::calendar;
-use super::facts::Facts;
+use super::facts::{Facts, Held};
 use crate::ast::{CmpOp, Duration, ItemKind};
 use crate::decision::{Detail, ExpiryBy, Reason, Refusal, TermTrace};
 use crate::policy::{Cond, Field, Policy, Value, DEGREE_LEVELS};
@@ -35,6 +35,7 @@ impl<'a> Prepared<'a> {
     fn accept(
         &self,
         held: &HeldCredential,
+        settled: bool,
         cat: usize,
         skill: Option<usize>,
         filter: Option<&Cond>,
@@ -48,6 +49,23 @@ impl<'a> Prepared<'a> {
                 });
             }
         }
+        // Steps 3–6 are settled once per candidate (see `Facts`); only a refusal needs to know
+        // which one failed.
+        if !settled {
+            self.refuse_steps_3_to_6(held, cat)?;
+        }
+        if let Some(f) = filter {
+            if let Some(failed) = self.where_credential(f, held, cat) {
+                return Err(Reason::WhereFailed { condition: failed });
+            }
+        }
+        Ok(())
+    }
+
+    /// The first of steps 3–6 that refuses a matched credential.
+    fn refuse_steps_3_to_6(&self, held: &HeldCredential, cat: usize) -> Result<(), Reason> {
+        let p = self.policy;
+        let c = &p.credentials[cat];
         let issued = held.issued.ok_or(Reason::NoIssueDate)?;
         if issued > self.as_of {
             return Err(Reason::IssuedAfterAsOf { issued });
@@ -97,11 +115,6 @@ impl<'a> Prepared<'a> {
         }
         if p.guardrails.verified_only && !held.verified {
             return Err(Reason::NotVerified);
-        }
-        if let Some(f) = filter {
-            if let Some(failed) = self.where_credential(f, held, cat) {
-                return Err(Reason::WhereFailed { condition: failed });
-            }
         }
         Ok(())
     }
@@ -171,9 +184,9 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// Every credential the candidate holds, with its catalogue index.
-    fn held(&self) -> impl Iterator<Item = (&HeldCredential, Option<usize>)> + '_ {
-        (self.cand.credentials.iter()).zip(self.facts.held.iter().map(|h| h.catalogue()))
+    /// Every credential the candidate holds, with its settled facts (catalogue index, steps 3–6).
+    fn held(&self) -> impl Iterator<Item = (&HeldCredential, &Held)> + '_ {
+        (self.cand.credentials.iter()).zip(self.facts.held.iter())
     }
 
     fn credentials(
@@ -190,9 +203,12 @@ impl<'a> Prepared<'a> {
         // The catalogue index of each refusal: equal refusals have equal indexes, so most
         // comparisons stop there.
         let mut refused_cat: Vec<Option<usize>> = Vec::with_capacity(refused.capacity());
-        for (held, m) in self.held() {
+        for (held, settled) in self.held() {
+            let m = settled.catalogue();
             let result = match m {
-                Some(cat) => self.accept(held, cat, skill, filter).map(|_| cat),
+                Some(cat) => self
+                    .accept(held, settled.base, cat, skill, filter)
+                    .map(|_| cat),
                 None => Err(Reason::NotInCatalogue),
             };
             match result {
