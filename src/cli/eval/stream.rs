@@ -7,7 +7,7 @@
 use super::{items, OutFormat};
 use credo::policy::Policy;
 use credo::record::{line_id, read_json_line, Duplicates, Entry, RecordError, Screen, MAX_LINE};
-use credo::render::{text, Item};
+use credo::render::{text, write_item, Item};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::io::{BufRead, Write};
@@ -87,12 +87,12 @@ impl Batch<'_> {
                 out.push(b'\n');
             }
             (OutFormat::Jsonl, item) => {
-                json_into(item, out);
+                write_item(item, out);
                 out.push(b'\n');
             }
             (OutFormat::Json, item) => {
                 out.extend_from_slice(b",\n");
-                json_into(item, out);
+                write_item(item, out);
             }
         }
     }
@@ -174,11 +174,6 @@ impl Batch<'_> {
             },
         }
     }
-}
-
-/// An item as compact JSON, written in place (what [`credo::render::json_line`] gives).
-fn json_into(item: &Item, out: &mut Vec<u8>) {
-    credo::render::write_item(item, out);
 }
 
 /// Reads non-blank lines in chunks. A line longer than [`MAX_LINE`] is skipped without being
