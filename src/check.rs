@@ -405,7 +405,8 @@ pub fn check(set: &PolicySet, sources: SourceMap, hash: String) -> (Option<Polic
         hash,
     );
     drop(scope);
-    let policy = Policy { sources, ..policy };
+    let mut policy = Policy { sources, ..policy };
+    policy.index = std::sync::Arc::new(crate::eval::Index::build(&policy));
     (Some(policy), diags)
 }
 
@@ -967,5 +968,6 @@ fn assemble(
         guardrails,
         by_achievement,
         by_issuer_title,
+        index: Default::default(),
     }
 }

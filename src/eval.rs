@@ -1,14 +1,24 @@
 //! Evaluation: a compiled [`Policy`], one [`Candidate`], one role and an explicit `as_of` give a
 //! [`Decision`] that explains itself (SPEC §5). Never reads the clock.
+//!
+//! Two paths share one set of facts: [`evaluate`] builds the whole decision with its trace;
+//! [`decide_fast`] gives only the outcome and the met skills, from a candidate prepared once
+//! with [`Facts::new`] (names looked up, dates as day numbers) on the policy's [`Index`].
 
+mod calendar;
 mod evidence;
+mod facts;
+mod fast;
+mod index;
 
 use crate::ast::ReqKind;
 use crate::decision::*;
 use crate::policy::{Outcome, Policy, Role};
 use crate::record::Candidate;
-pub(crate) use evidence::match_credential;
-use evidence::{cmp_unknown_last, Prepared, Scope};
+use evidence::{Prepared, Scope};
+pub use facts::Facts;
+pub use fast::{decide_fast, decide_into, Summary};
+pub use index::Index;
 use jiff::civil::Date;
 
 /// Which roles a record is evaluated for: its `applied` roles, else `--role`, else every role.
@@ -60,11 +70,10 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
         }
     });
 
-    let skills: Vec<SkillResult> = r
-        .requirements
-        .iter()
-        .map(|req| {
-            let mut tried = Vec::new();
+    let skills: Vec<SkillResult> = (r.requirements.iter())
+        .zip(&policy.index.line_at[role])
+        .map(|(req, line_at)| {
+            let mut tried = Vec::with_capacity(req.lines.len());
             let mut via = None;
             for (i, line) in req.lines.iter().enumerate() {
                 let mut terms = Vec::new();
@@ -77,14 +86,14 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
                     via = Some(Via {
                         line: i + 1,
                         text: line.src.text.clone(),
-                        at: line.src.at.to_string(),
+                        at: line_at[i].clone(),
                         evidence: evidence_of(&terms),
                     });
                 }
                 tried.push(LineTrace {
                     line: i + 1,
                     text: line.src.text.clone(),
-                    at: line.src.at.to_string(),
+                    at: line_at[i].clone(),
                     holds,
                     terms,
                 });
@@ -99,12 +108,7 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
         })
         .collect();
 
-    let met: Vec<(usize, bool)> = r
-        .requirements
-        .iter()
-        .zip(&skills)
-        .map(|(req, s)| (req.skill, s.met))
-        .collect();
+    let met: Vec<bool> = skills.iter().map(|s| s.met).collect();
     let counts = counts_for(r, &met);
     let mut guardrails = Vec::new();
     let (mut outcome, rule) = match &eligible {
@@ -116,7 +120,7 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
                 default: false,
             },
         ),
-        _ => decide(&prep, r, &met, &counts),
+        _ => decide(&prep, role, &met, &counts),
     };
     let mut proposed = None;
     if outcome == Outcome::Decline && policy.guardrails.no_auto_decline {
@@ -139,7 +143,7 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
     let mut waived: Vec<String> = Vec::new();
     let mut hours_saved = 0.0;
     for m in &r.onboarding {
-        if met.iter().any(|(s, ok)| *s == m.waived_by && *ok) {
+        if (r.requirements.iter().zip(&met)).any(|(q, ok)| q.skill == m.waived_by && *ok) {
             waived.push(m.id.clone());
             hours_saved += m.hours;
         }
@@ -152,9 +156,9 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
                 continue;
             }
             let mut alt = met.clone();
-            alt[i].1 = true;
+            alt[i] = true;
             let alt_counts = counts_for(r, &alt);
-            let (rules, _) = decide(&prep, r, &alt, &alt_counts);
+            let (rules, _) = decide(&prep, role, &alt, &alt_counts);
             let (o, proposed_if_met) =
                 if rules == Outcome::Decline && policy.guardrails.no_auto_decline {
                     (Outcome::Review, Some(Outcome::Decline))
@@ -177,7 +181,7 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
         hours_saved = 0.0;
         Vec::new()
     } else {
-        next_steps(&prep, r, &skills)
+        next_steps(&prep, role, &skills)
     };
     let notes = notes(&prep);
 
@@ -207,7 +211,8 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
     }
 }
 
-fn counts_for(r: &Role, met: &[(usize, bool)]) -> Counts {
+/// The decide counters of a role, given whether each requirement is met.
+pub(crate) fn counts_for(r: &Role, met: &[bool]) -> Counts {
     let mut c = Counts {
         required_met: 0,
         required_missing: 0,
@@ -216,7 +221,7 @@ fn counts_for(r: &Role, met: &[(usize, bool)]) -> Counts {
         preferred_total: 0,
         coverage: 1.0,
     };
-    for (req, (_, m)) in r.requirements.iter().zip(met) {
+    for (req, m) in r.requirements.iter().zip(met) {
         match req.kind {
             ReqKind::Required => {
                 c.required_total += 1;
@@ -240,39 +245,52 @@ fn counts_for(r: &Role, met: &[(usize, bool)]) -> Counts {
     c
 }
 
-/// The first decide rule that holds.
-fn decide(
-    prep: &Prepared<'_>,
-    r: &Role,
-    met: &[(usize, bool)],
+/// The index of the first decide rule that holds (`None`: no rule held, which the checker
+/// rules out).
+pub(crate) fn first_rule(
+    facts: &Facts<'_>,
+    role: usize,
+    met: &[bool],
     counts: &Counts,
-) -> (Outcome, RuleRef) {
-    let scope = Scope::Decide { met, counts };
-    for rule in &r.decide {
-        let holds = rule
-            .cond
+) -> Option<usize> {
+    let r = &facts.policy.roles[role];
+    let scope = Scope::Decide {
+        skills: &facts.policy.index.role_skills[role],
+        met,
+        counts,
+    };
+    r.decide.iter().position(|rule| {
+        rule.cond
             .as_ref()
-            .is_none_or(|c| prep.eval(c, &scope, None));
-        if holds {
-            return (
+            .is_none_or(|c| facts.holds(c, &scope, None))
+    })
+}
+
+/// The first decide rule that holds.
+fn decide(prep: &Prepared<'_>, role: usize, met: &[bool], counts: &Counts) -> (Outcome, RuleRef) {
+    let r = &prep.policy.roles[role];
+    match first_rule(&prep.facts, role, met, counts) {
+        Some(i) => {
+            let rule = &r.decide[i];
+            (
                 rule.outcome,
                 RuleRef {
                     text: rule.src.text.clone(),
-                    at: rule.src.at.to_string(),
+                    at: prep.policy.index.rule_at[role][i].clone(),
                     default: rule.default,
                 },
-            );
+            )
         }
+        // The checker guarantees an `otherwise`; fail closed to a human if it is ever missing.
+        None => (
+            Outcome::Review,
+            RuleRef {
+                text: "no decide rule held".into(),
+                at: r.at.to_string(),
+                default: true,
+            },
+        ),
     }
-    // The checker guarantees an `otherwise`; fail closed to a human if it is ever missing.
-    (
-        Outcome::Review,
-        RuleRef {
-            text: "no decide rule held".into(),
-            at: r.at.to_string(),
-            default: true,
-        },
-    )
 }
 
 /// The evidence a holding line used, as short strings.
@@ -303,34 +321,23 @@ fn evidence_of(terms: &[TermTrace]) -> Vec<String> {
 
 /// SPEC §5 step 7: for each unmet skill (required first), up to 3 catalogue credentials that
 /// list it and would meet one of its accept lines if held fresh and verified.
-fn next_steps(prep: &Prepared<'_>, r: &Role, skills: &[SkillResult]) -> Vec<NextStep> {
+fn next_steps(prep: &Prepared<'_>, role: usize, skills: &[SkillResult]) -> Vec<NextStep> {
+    let r = &prep.policy.roles[role];
     let policy = prep.policy;
     let mut out = Vec::new();
     for kind in [ReqKind::Required, ReqKind::Preferred] {
-        for (req, s) in r.requirements.iter().zip(skills) {
+        for (q, (req, s)) in r.requirements.iter().zip(skills).enumerate() {
             if s.met || req.kind != kind {
                 continue;
             }
-            let mut found: Vec<usize> = Vec::new();
-            for (c, cred) in policy.credentials.iter().enumerate() {
-                if !cred.skills.contains(&req.skill) {
-                    continue;
-                }
-                let what_if = Prepared {
-                    policy,
-                    cand: prep.cand,
-                    as_of: prep.as_of,
-                    matched: prep.matched.clone(),
-                    extra: Some(c),
-                };
-                let helps = req
-                    .lines
-                    .iter()
-                    .any(|l| what_if.eval(&l.cond, &Scope::Evidence(Some(req.skill)), None));
-                if helps {
-                    found.push(c);
-                }
-            }
+            // The skill is unmet: a line without a credential term stays false.
+            let lines: Vec<WhatIf<'_>> = (policy.index.credential_lines[role][q].iter())
+                .map(|&l| WhatIf::new(&prep.facts, &req.lines[l].cond, req.skill))
+                .collect();
+            let mut found: Vec<usize> = (policy.index.skill_creds[req.skill].iter())
+                .filter(|&&c| lines.iter().any(|w| w.holds_with(&prep.facts, c)))
+                .map(|&c| c as usize)
+                .collect();
             rank_credentials(prep, &mut found);
             found.truncate(3);
             if !found.is_empty() {
@@ -380,36 +387,87 @@ pub(crate) fn accepted_if_issued(
     Prepared::new(policy, &nobody, as_of).accepts_held(cat, issued, skill, filter)
 }
 
+/// An accept line asked "would it hold with this credential too?" for many credentials. A line
+/// that is one credential term is answered from the credentials it already accepts, counted
+/// once; any other line is evaluated again with the extra credential.
+enum WhatIf<'p> {
+    Term {
+        needed: u32,
+        filter: Option<&'p crate::policy::Cond>,
+        skill: usize,
+        accepted: Vec<u32>,
+    },
+    Line {
+        cond: &'p crate::policy::Cond,
+        skill: usize,
+    },
+}
+
+impl<'p> WhatIf<'p> {
+    fn new(f: &facts::Facts<'_>, cond: &'p crate::policy::Cond, skill: usize) -> Self {
+        use crate::ast::ItemKind;
+        use crate::policy::Cond;
+        let (needed, filter) = match cond {
+            Cond::AnyCredential { filter, .. } => (1, filter),
+            Cond::AtLeast {
+                n,
+                kind: ItemKind::Credentials,
+                filter,
+                ..
+            } => (*n, filter),
+            _ => return WhatIf::Line { cond, skill },
+        };
+        let filter = filter.as_deref();
+        WhatIf::Term {
+            needed,
+            filter,
+            skill,
+            accepted: f.accepted(Some(skill), filter),
+        }
+    }
+
+    fn holds_with(&self, f: &facts::Facts<'_>, cat: u32) -> bool {
+        match self {
+            WhatIf::Term {
+                needed,
+                filter,
+                skill,
+                accepted,
+            } => {
+                let adds =
+                    !accepted.contains(&cat) && f.accepts(&f.fresh(cat), Some(*skill), *filter);
+                accepted.len() + usize::from(adds) >= *needed as usize
+            }
+            WhatIf::Line { cond, skill } => {
+                f.holds(cond, &Scope::Evidence(Some(*skill)), Some(cat))
+            }
+        }
+    }
+}
+
+/// The catalogue credential a held credential matches (SPEC §4 step 1), if any.
+pub(crate) fn match_credential(
+    policy: &Policy,
+    h: &crate::record::HeldCredential,
+) -> Option<usize> {
+    policy.index.match_credential(h).map(|c| c as usize)
+}
+
 /// Ranks catalogue credentials: stacks into from a credential the candidate holds, then cost
 /// (unknown last), then hours (unknown last), then id.
 pub(crate) fn rank_credentials(prep: &Prepared<'_>, list: &mut [usize]) {
     let policy = prep.policy;
-    // Credentials the candidate holds at `as_of` (issued on or before it).
-    let held: Vec<usize> = prep
-        .matched
-        .iter()
-        .zip(&prep.cand.credentials)
-        .filter(|(_, h)| h.issued.is_some_and(|d| d <= prep.as_of))
-        .filter_map(|(m, _)| *m)
-        .collect();
-    let stacks = |c: usize| {
-        held.iter()
-            .any(|h| policy.credentials[*h].stacks_into.contains(&c))
-    };
-    list.sort_by(|&a, &b| {
-        let (ca, cb) = (&policy.credentials[a], &policy.credentials[b]);
-        stacks(b)
-            .cmp(&stacks(a))
-            .then_with(|| cmp_unknown_last(ca.cost, cb.cost))
-            .then_with(|| cmp_unknown_last(ca.hours, cb.hours))
-            .then_with(|| ca.id.cmp(&cb.id))
-    });
+    let f = &prep.facts;
+    // Stacks into from a credential the candidate holds at `as_of` (issued on or before it).
+    let stacks = |c: usize| f.stacks_into.contains(&c);
+    // The rank by cost, hours and id is the same for every candidate: computed once.
+    list.sort_unstable_by_key(|&c| (!stacks(c), policy.index.rank[c]));
 }
 
 fn notes(prep: &Prepared<'_>) -> Vec<String> {
     let mut notes = Vec::new();
-    for (h, m) in prep.cand.credentials.iter().zip(&prep.matched) {
-        if m.is_some() {
+    for (h, m) in prep.cand.credentials.iter().zip(&prep.facts.held) {
+        if m.catalogue().is_some() {
             continue;
         }
         let name = h
@@ -445,7 +503,7 @@ fn notes(prep: &Prepared<'_>) -> Vec<String> {
         .chain(prep.cand.work_samples.iter().map(|(s, _)| s))
         .chain(prep.cand.experience.iter().map(|(s, _)| s));
     for t in tags {
-        if !policy.skill_index.contains_key(t) && !unknown_tags.contains(&t.as_str()) {
+        if !policy.index.skill.contains_key(t.as_str()) && !unknown_tags.contains(&t.as_str()) {
             unknown_tags.push(t);
         }
     }

@@ -27,7 +27,7 @@
 //! | reading a policy set from disk, hashing it | [`load`] |
 //! | diagnostics (miette rendering, JSON) | [`diag`] |
 //! | candidate records (YAML / JSON / JSONL, Open Badges 3.0) | [`record`] |
-//! | evaluation and the decision data | [`eval`], [`decision`] |
+//! | evaluation and the decision data; the fast path without trace ([`eval::decide_fast`]) | [`eval`], [`decision`] |
 //! | adverse impact per role and protected attribute, catalogue usage (`credo audit`) | [`audit`] |
 //! | text / `--explain` / JSON rendering; audit reports as text and self-contained HTML; conditions in plain words | [`render`], [`render::words`] |
 //! | canonical formatting | [`fmt`] |

@@ -7,6 +7,11 @@ mod cli;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// Deciding a batch makes many small allocations (every decision carries its trace); mimalloc
+/// serves them markedly faster than the system allocator, from every thread.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = match cli::Cli::try_parse() {
         Ok(a) => a,

@@ -50,6 +50,8 @@ pub struct Policy {
     pub by_achievement: HashMap<String, usize>,
     /// Index: (issuer, lowercased title or alias) → credential.
     pub by_issuer_title: HashMap<(String, String), usize>,
+    /// The evaluation form: fast lookups and per-credential facts (built by the compiler).
+    pub index: Arc<crate::eval::Index>,
 }
 
 /// `attribute ID TYPE`.

@@ -1,7 +1,9 @@
 //! Candidate records (SPEC §7): YAML, JSON or JSONL, read strictly. A record that cannot be
 //! read becomes a [`RecordError`] in its place; the rest of the batch goes on.
 
+mod dupes;
 mod raw;
+mod typed;
 
 use crate::ast::AttrType;
 use crate::policy::Policy;
@@ -9,6 +11,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+pub use dupes::{line_id, Duplicates, Screen};
 pub use raw::parse_date_or_timestamp;
 
 /// Largest record file read whole (YAML/JSON), in bytes. JSONL is streamed line by line.
@@ -251,20 +254,34 @@ pub fn read_json_line(line: &str, file: &str, line_no: usize, policy: &Policy) -
             error: format!("line is longer than the limit of {MAX_LINE} bytes"),
         })
     } else {
-        match serde_json::from_str::<serde_json::Value>(line.trim_end_matches('\r')) {
-            Ok(v) => raw::candidate(&v, file, line_no, policy),
-            Err(e) => Err(RecordError {
-                record: None,
-                file: file.to_owned(),
-                line: line_no,
-                error: format!("invalid JSON: {e}"),
-            }),
+        let line = line.trim_end_matches('\r');
+        match typed::candidate(line, policy) {
+            Some(c) => Ok(c),
+            None => read_json_value(line, file, line_no, policy),
         }
     };
     Entry {
         file: file.to_owned(),
         line: line_no,
         result,
+    }
+}
+
+/// Reads one JSON record through a `serde_json::Value`, checking every field in turn.
+fn read_json_value(
+    line: &str,
+    file: &str,
+    line_no: usize,
+    policy: &Policy,
+) -> Result<Candidate, RecordError> {
+    match serde_json::from_str::<serde_json::Value>(line) {
+        Ok(v) => raw::candidate(&v, file, line_no, policy),
+        Err(e) => Err(RecordError {
+            record: None,
+            file: file.to_owned(),
+            line: line_no,
+            error: format!("invalid JSON: {e}"),
+        }),
     }
 }
 
@@ -298,3 +315,6 @@ pub(crate) fn typed_attr(ty: AttrType, v: &serde_json::Value) -> Option<AttrValu
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,8 +3,11 @@
 
 pub mod audit;
 pub mod html;
+mod json;
 pub mod text;
 pub mod words;
+
+pub use json::write_item;
 
 use crate::decision::Decision;
 use crate::record::RecordError;
@@ -20,8 +23,10 @@ pub enum Item {
     Error(RecordError),
 }
 
-/// One item as a compact JSON line.
+/// One item as a compact JSON line: the same text as `serde_json::to_string(item)`, written
+/// faster (see [`write_item`]).
 pub fn json_line(item: &Item) -> String {
-    serde_json::to_string(item)
-        .unwrap_or_else(|e| format!("{{\"error\":\"cannot serialise: {e}\"}}"))
+    let mut out = Vec::with_capacity(4096);
+    write_item(item, &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| format!("{{\"error\":\"cannot serialise: {e}\"}}"))
 }

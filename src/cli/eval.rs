@@ -1,10 +1,15 @@
 //! `credo eval POLICY RECORDS [--role R] [--as-of DATE] [--format text|json|jsonl] [--explain]`
 
+mod stream;
+
 use super::{ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
-use credo::record::{read_records_bytes, Entry, Format, RecordError};
+use credo::record::{read_records_bytes, Duplicates, Entry, Format, RecordError};
 use credo::render::{json_line, text, Item};
-use std::io::{Read, Write};
+use std::io::Write;
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
+use std::sync::mpsc::sync_channel;
+use stream::{Batch, Rendered};
 
 /// Output formats of `eval`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -38,7 +43,11 @@ pub struct Args {
     /// Explain every decision (text: a tree per decision).
     #[arg(long)]
     explain: bool,
-    /// Append every decision to this tamper-evident log (hash-chained JSON lines).
+    /// Threads that decide records (default: every core). The output is the same for any N.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// Append every decision to this tamper-evident log (hash-chained JSON lines); decisions
+    /// are then made on one thread, in order.
     #[arg(long)]
     log: Option<PathBuf>,
     /// Format of records on standard input.
@@ -82,88 +91,45 @@ pub fn run(a: Args) -> u8 {
             return code;
         }
     }
-    let mut log = match &a.log {
-        Some(path) => match credo::log::Appender::open(path) {
-            Ok(l) => {
-                if l.torn {
-                    eprintln!(
-                        "warning: `{}` ended with an incomplete line; it is kept and not chained onto",
-                        path.display()
-                    );
-                }
-                Some(l)
-            }
-            Err(e) => {
-                eprintln!("error: cannot open log `{}`: {e}", path.display());
-                return EXIT_USAGE;
-            }
-        },
-        None => None,
-    };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut decisions = 0usize;
-    let mut errors = 0usize;
-    let mut first_json = true;
-    if a.format == OutFormat::Json {
-        let _ = out.write_all(b"[");
+    if let Some(path) = &a.log {
+        return run_logged(&a, &policy, as_of, path);
     }
-    for path in &a.records {
-        let (text, name) = match read_input(path) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: cannot read `{path}`: {e}");
-                return EXIT_USAGE;
-            }
-        };
-        let format = match a.input_format {
-            Some(InputFormat::Yaml) => Format::Yaml,
-            Some(InputFormat::Json) => Format::Json,
-            Some(InputFormat::Jsonl) => Format::Jsonl,
-            None => Format::from_path(path),
-        };
-        for entry in read_records_bytes(&text, &name, format, &policy) {
-            let cand = entry.result.as_ref().ok().cloned();
-            for item in items(&policy, entry, a.role.as_deref(), as_of) {
-                if let (Some(log), Item::Decision(d), Some(c)) = (log.as_mut(), &item, &cand) {
-                    if let Err(e) = log.append(d, c, &policy.hash) {
-                        eprintln!("error: cannot append to the log: {e}");
-                        return EXIT_USAGE;
-                    }
-                }
-                match &item {
-                    Item::Decision(_) => decisions += 1,
-                    Item::Error(_) => errors += 1,
-                }
-                let rendered = match (a.format, &item) {
-                    (OutFormat::Text, Item::Decision(d)) if a.explain => {
-                        text::explain_in_words(d, &policy)
-                    }
-                    (OutFormat::Text, Item::Decision(d)) => text::summary(d) + "\n",
-                    (OutFormat::Text, Item::Error(e)) => text::error_line(e) + "\n",
-                    (OutFormat::Jsonl, item) => json_line(item) + "\n",
-                    (OutFormat::Json, item) => {
-                        let sep = if first_json { "\n" } else { ",\n" };
-                        first_json = false;
-                        format!("{sep}{}", json_line(item))
-                    }
-                };
-                if out.write_all(rendered.as_bytes()).is_err() {
-                    return EXIT_OK;
-                }
-            }
-        }
-    }
-    if a.format == OutFormat::Json {
-        let _ = out.write_all(if first_json { b"]\n" } else { b"\n]\n" });
-    }
-    if let Some(log) = log {
-        if let Err(e) = log.finish() {
-            eprintln!("error: cannot write the log: {e}");
+    let jobs = a.jobs.map(usize::from).unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: cannot start {jobs} threads: {e}");
             return EXIT_USAGE;
         }
+    };
+    let batch = Batch {
+        policy: &policy,
+        role: a.role.as_deref(),
+        as_of,
+        format: a.format,
+        explain: a.explain,
+    };
+    let progress = progress_bar(&a.records);
+    let (tx, rx) = sync_channel::<Rendered>(2);
+    let (written, failure) = std::thread::scope(|s| {
+        let writer = s.spawn(|| stream::write_all(rx, a.format, &progress));
+        let failure = feed(&a, &batch, &pool, tx, &progress);
+        (writer.join(), failure)
+    });
+    progress.finish_and_clear();
+    let Ok(written) = written else {
+        eprintln!("error: the output writer stopped");
+        return EXIT_USAGE;
+    };
+    if let Some(code) = failure {
+        return code;
     }
-    let _ = out.flush();
+    if written.closed {
+        return EXIT_OK;
+    }
+    let (decisions, errors) = (written.decisions, written.errors);
     if a.format == OutFormat::Text {
         eprintln!(
             "{decisions} decision{}, {errors} record error{} (as of {as_of})",
@@ -176,6 +142,103 @@ pub fn run(a: Args) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// Reads every input in turn and sends its rendered chunks to the writer; `Some(code)` when an
+/// input could not be read.
+fn feed(
+    a: &Args,
+    batch: &Batch<'_>,
+    pool: &rayon::ThreadPool,
+    tx: std::sync::mpsc::SyncSender<Rendered>,
+    progress: &indicatif::ProgressBar,
+) -> Option<u8> {
+    for path in &a.records {
+        let format = input_format(a, path);
+        if format == Format::Jsonl {
+            if let Err(e) = feed_jsonl(path, batch, pool, &tx, progress) {
+                eprintln!("error: cannot read `{path}`: {e}");
+                return Some(EXIT_USAGE);
+            }
+            continue;
+        }
+        let (text, name) = match read_input(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read `{path}`: {e}");
+                return Some(EXIT_USAGE);
+            }
+        };
+        progress.inc(text.len() as u64);
+        let mut entries = read_records_bytes(&text, &name, format, batch.policy).into_iter();
+        drop(text);
+        loop {
+            let chunk: Vec<Entry> = entries.by_ref().take(256).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            if tx.send(pool.install(|| batch.render(chunk))).is_err() {
+                return None;
+            }
+        }
+    }
+    None
+}
+
+/// Streams one JSONL input. A regular file is screened for repeated ids first (see
+/// [`credo::record::Screen`]); standard input or a pipe, which cannot be read twice, remembers
+/// every id.
+fn feed_jsonl(
+    path: &str,
+    batch: &Batch<'_>,
+    pool: &rayon::ThreadPool,
+    tx: &std::sync::mpsc::SyncSender<Rendered>,
+    progress: &indicatif::ProgressBar,
+) -> Result<(), String> {
+    type Input = Box<dyn std::io::BufRead + Send>;
+    if path == "-" {
+        let stdin: Input = Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()));
+        return batch.jsonl(stdin, path, Duplicates::default(), pool, tx, progress);
+    }
+    let open = || -> Result<Input, String> {
+        let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, f)))
+    };
+    // Only a regular file can be read twice (not a pipe such as `<(…)` or `/dev/stdin`).
+    let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    if !regular {
+        return batch.jsonl(open()?, path, Duplicates::default(), pool, tx, progress);
+    }
+    progress.set_message("checking record ids");
+    let dupes = batch.screen(open()?, pool)?;
+    progress.set_message("");
+    batch.jsonl(open()?, path, dupes, pool, tx, progress)
+}
+
+/// A progress bar on stderr when it is a terminal (hidden otherwise): bytes of input read.
+fn progress_bar(paths: &[String]) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let total: Option<u64> = paths
+        .iter()
+        .map(|p| {
+            (p != "-")
+                .then(|| std::fs::metadata(p).ok().map(|m| m.len()))
+                .flatten()
+        })
+        .sum();
+    let bar = match total {
+        Some(t) => indicatif::ProgressBar::new(t),
+        None => indicatif::ProgressBar::no_length(),
+    };
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}) {msg}",
+    );
+    if let Ok(style) = style {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// The decisions of one entry, or its error.
@@ -211,4 +274,101 @@ pub fn read_input(path: &str) -> std::io::Result<(Vec<u8>, String)> {
         return Ok((b, "-".into()));
     }
     Ok((std::fs::read(path)?, path.to_owned()))
+}
+
+/// The format of one input.
+fn input_format(a: &Args, path: &str) -> Format {
+    match a.input_format {
+        Some(InputFormat::Yaml) => Format::Yaml,
+        Some(InputFormat::Json) => Format::Json,
+        Some(InputFormat::Jsonl) => Format::Jsonl,
+        None => Format::from_path(path),
+    }
+}
+
+/// `eval --log`: one thread, in input order, each decision appended to the hash chain as it is
+/// written.
+fn run_logged(
+    a: &Args,
+    policy: &credo::policy::Policy,
+    as_of: jiff::civil::Date,
+    path: &std::path::Path,
+) -> u8 {
+    let mut log = match credo::log::Appender::open(path) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot open log `{}`: {e}", path.display());
+            return EXIT_USAGE;
+        }
+    };
+    if log.torn {
+        eprintln!(
+            "warning: `{}` ended with an incomplete line; it is kept and not chained onto",
+            path.display()
+        );
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let (mut decisions, mut errors, mut first_json) = (0usize, 0usize, true);
+    if a.format == OutFormat::Json {
+        let _ = out.write_all(b"[");
+    }
+    for input in &a.records {
+        let (bytes, name) = match read_input(input) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read `{input}`: {e}");
+                return EXIT_USAGE;
+            }
+        };
+        for entry in read_records_bytes(&bytes, &name, input_format(a, input), policy) {
+            let cand = entry.result.as_ref().ok().cloned();
+            for item in items(policy, entry, a.role.as_deref(), as_of) {
+                match &item {
+                    Item::Decision(d) => {
+                        decisions += 1;
+                        if let Some(c) = &cand {
+                            if let Err(e) = log.append(d, c, &policy.hash) {
+                                eprintln!("error: cannot append to the log: {e}");
+                                return EXIT_USAGE;
+                            }
+                        }
+                    }
+                    Item::Error(_) => errors += 1,
+                }
+                let rendered = match (a.format, &item) {
+                    (OutFormat::Text, Item::Decision(d)) if a.explain => {
+                        text::explain_in_words(d, policy)
+                    }
+                    (OutFormat::Text, Item::Decision(d)) => text::summary(d) + "\n",
+                    (OutFormat::Text, Item::Error(e)) => text::error_line(e) + "\n",
+                    (OutFormat::Jsonl, item) => json_line(item) + "\n",
+                    (OutFormat::Json, item) => {
+                        let sep = if first_json { "\n" } else { ",\n" };
+                        first_json = false;
+                        format!("{sep}{}", json_line(item))
+                    }
+                };
+                if out.write_all(rendered.as_bytes()).is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    if a.format == OutFormat::Json {
+        let _ = out.write_all(if first_json { b"]\n" } else { b"\n]\n" });
+    }
+    let _ = out.flush();
+    if let Err(e) = log.finish() {
+        eprintln!("error: cannot write the log: {e}");
+        return EXIT_USAGE;
+    }
+    if a.format == OutFormat::Text {
+        eprintln!("{decisions} decisions, {errors} record errors (as of {as_of})");
+    }
+    if errors > 0 {
+        EXIT_RECORDS
+    } else {
+        EXIT_OK
+    }
 }

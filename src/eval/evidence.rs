@@ -1,6 +1,8 @@
 //! Evidence: matching a candidate's credentials to the catalogue, accepting them (SPEC §4,
 //! steps 1–7), and evaluating conditions with an optional trace of every term.
 
+use super::calendar;
+use super::facts::{Facts, Held};
 use crate::ast::{CmpOp, Duration, ItemKind};
 use crate::decision::{Detail, ExpiryBy, Reason, Refusal, TermTrace};
 use crate::policy::{Cond, Field, Policy, Value, DEGREE_LEVELS};
@@ -8,51 +10,50 @@ use crate::record::{AttrValue, Candidate, HeldCredential};
 use jiff::civil::Date;
 use std::cmp::Ordering;
 
-/// What a condition may read besides the candidate: the skill of an accept line, or the
-/// results of the role's skills in a decide rule.
-pub(crate) enum Scope<'s> {
-    /// Evidence restricted to one skill (`accept`), or over all skills (`eligible when`).
-    Evidence(Option<usize>),
-    /// A decide rule: per-skill results and the counters.
-    Decide {
-        /// (skill index, met) for every skill of the role.
-        met: &'s [(usize, bool)],
-        /// The counters.
-        counts: &'s crate::decision::Counts,
-    },
-}
+pub(crate) use super::facts::Scope;
 
-/// One candidate prepared for evaluation: credentials matched once.
+/// One candidate prepared for evaluation: credentials matched once (see [`Facts`]).
 pub(crate) struct Prepared<'a> {
     pub(crate) policy: &'a Policy,
     pub(crate) cand: &'a Candidate,
     pub(crate) as_of: Date,
-    /// Catalogue index per held credential (`None` = not in the catalogue).
-    pub(crate) matched: Vec<Option<usize>>,
-    /// Fresh hypothetical credentials added for "what if" questions (catalogue index).
-    pub(crate) extra: Option<usize>,
+    /// The candidate compiled for fast checks (matching, what-if questions).
+    pub(crate) facts: Facts<'a>,
 }
 
 impl<'a> Prepared<'a> {
     pub(crate) fn new(policy: &'a Policy, cand: &'a Candidate, as_of: Date) -> Self {
-        let matched = cand
-            .credentials
-            .iter()
-            .map(|h| match_credential(policy, h))
-            .collect();
         Prepared {
             policy,
             cand,
             as_of,
-            matched,
-            extra: None,
+            facts: Facts::new(policy, cand, as_of),
         }
+    }
+
+    /// Whether catalogue credential `cat`, issued on `issued` and verified, would pass steps
+    /// 2–7 for `skill` under `filter`: the question job postings and screening kits ask.
+    pub(crate) fn accepts_held(
+        &self,
+        cat: usize,
+        issued: Date,
+        skill: Option<usize>,
+        filter: Option<&Cond>,
+    ) -> bool {
+        let held = HeldCredential {
+            id: Some(self.policy.credentials[cat].id.clone()),
+            issued: Some(issued),
+            verified: true,
+            ..Default::default()
+        };
+        self.accept(&held, false, cat, skill, filter).is_ok()
     }
 
     /// Steps 2–7 of acceptance for a matched credential.
     fn accept(
         &self,
         held: &HeldCredential,
+        settled: bool,
         cat: usize,
         skill: Option<usize>,
         filter: Option<&Cond>,
@@ -66,22 +67,45 @@ impl<'a> Prepared<'a> {
                 });
             }
         }
+        // Steps 3–6 are settled once per candidate (see `Facts`); only a refusal needs to know
+        // which one failed.
+        if !settled {
+            self.refuse_steps_3_to_6(held, cat)?;
+        }
+        if let Some(f) = filter {
+            if let Some(failed) = self.where_credential(f, held, cat) {
+                return Err(Reason::WhereFailed { condition: failed });
+            }
+        }
+        Ok(())
+    }
+
+    /// The first of steps 3–6 that refuses a matched credential.
+    fn refuse_steps_3_to_6(&self, held: &HeldCredential, cat: usize) -> Result<(), Reason> {
+        let p = self.policy;
+        let c = &p.credentials[cat];
         let issued = held.issued.ok_or(Reason::NoIssueDate)?;
         if issued > self.as_of {
             return Err(Reason::IssuedAfterAsOf { issued });
         }
-        let by_validity = c.valid_for.and_then(|v| {
-            v.add_to(issued)
-                .map(|d| (d, ExpiryBy::ValidFor(v.to_string())))
-        });
-        let by_record = held.expires.map(|d| (d, ExpiryBy::Record));
+        // Dates as day numbers; the reason's strings are only made for a refusal.
+        let by_validity = (c.valid_for)
+            .and_then(|v| calendar::add(calendar::day(issued), v).map(|d| (d, Some(v))));
+        let by_record = held.expires.map(|d| (calendar::day(d), None));
         let expiry = match (by_record, by_validity) {
             (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
             (a, b) => a.or(b),
         };
-        if let Some((expiry, by)) = expiry {
-            if self.as_of > expiry {
-                return Err(Reason::Expired { expiry, issued, by });
+        if let Some((expiry, v)) = expiry {
+            if self.facts.today > expiry {
+                return Err(Reason::Expired {
+                    expiry: calendar::date(expiry).ok_or(Reason::NoIssueDate)?,
+                    issued,
+                    by: match v {
+                        Some(v) => ExpiryBy::ValidFor(v.to_string()),
+                        None => ExpiryBy::Record,
+                    },
+                });
             }
         }
         let provider = &p.providers[c.provider];
@@ -109,11 +133,6 @@ impl<'a> Prepared<'a> {
         }
         if p.guardrails.verified_only && !held.verified {
             return Err(Reason::NotVerified);
-        }
-        if let Some(f) = filter {
-            if let Some(failed) = self.where_credential(f, held, cat) {
-                return Err(Reason::WhereFailed { condition: failed });
-            }
         }
         Ok(())
     }
@@ -183,28 +202,9 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// Every credential the candidate holds, plus the hypothetical one, as (held, catalogue).
-    fn held(
-        &self,
-    ) -> impl Iterator<Item = (std::borrow::Cow<'_, HeldCredential>, Option<usize>)> + '_ {
-        let real = self
-            .cand
-            .credentials
-            .iter()
-            .zip(&self.matched)
-            .map(|(h, m)| (std::borrow::Cow::Borrowed(h), *m));
-        let extra = self.extra.map(|cat| {
-            (
-                std::borrow::Cow::Owned(HeldCredential {
-                    id: Some(self.policy.credentials[cat].id.clone()),
-                    issued: Some(self.as_of),
-                    verified: true,
-                    ..Default::default()
-                }),
-                Some(cat),
-            )
-        });
-        real.chain(extra)
+    /// Every credential the candidate holds, with its settled facts (catalogue index, steps 3–6).
+    fn held(&self) -> impl Iterator<Item = (&HeldCredential, &Held)> + '_ {
+        (self.cand.credentials.iter()).zip(self.facts.held.iter())
     }
 
     fn credentials(
@@ -215,11 +215,18 @@ impl<'a> Prepared<'a> {
         text: &str,
         trace: Option<&mut Vec<TermTrace>>,
     ) -> bool {
-        let mut accepted: Vec<usize> = Vec::new();
-        let mut refused = Vec::new();
-        for (held, m) in self.held() {
+        let n = self.cand.credentials.len();
+        let mut accepted: Vec<usize> = Vec::with_capacity(n);
+        let mut refused: Vec<Refusal> = Vec::with_capacity(if trace.is_some() { n } else { 0 });
+        // The catalogue index of each refusal: equal refusals have equal indexes, so most
+        // comparisons stop there.
+        let mut refused_cat: Vec<Option<usize>> = Vec::with_capacity(refused.capacity());
+        for (held, settled) in self.held() {
+            let m = settled.catalogue();
             let result = match m {
-                Some(cat) => self.accept(&held, cat, skill, filter).map(|_| cat),
+                Some(cat) => self
+                    .accept(held, settled.base, cat, skill, filter)
+                    .map(|_| cat),
                 None => Err(Reason::NotInCatalogue),
             };
             match result {
@@ -237,8 +244,11 @@ impl<'a> Prepared<'a> {
                             },
                             reason,
                         };
-                        if !refused.contains(&r) {
+                        let seen =
+                            (refused.iter().zip(&refused_cat)).any(|(x, c)| *c == m && *x == r);
+                        if !seen {
                             refused.push(r);
+                            refused_cat.push(m);
                         }
                     }
                 }
@@ -269,29 +279,18 @@ impl<'a> Prepared<'a> {
         holds
     }
 
-    /// Whether catalogue credential `cat`, issued on `issued` and verified, would pass steps
-    /// 2–7 for `skill` under `filter`: the question next steps and job postings ask.
-    pub(crate) fn accepts_held(
-        &self,
-        cat: usize,
-        issued: Date,
-        skill: Option<usize>,
-        filter: Option<&Cond>,
-    ) -> bool {
-        let held = HeldCredential {
-            id: Some(self.policy.credentials[cat].id.clone()),
-            issued: Some(issued),
-            verified: true,
-            ..Default::default()
-        };
-        self.accept(&held, cat, skill, filter).is_ok()
-    }
-
     /// Catalogue credentials that would pass this term's checks if held fresh and verified.
     fn suggest(&self, skill: Option<usize>, filter: Option<&Cond>, have: &[usize]) -> Vec<String> {
-        let mut out: Vec<usize> = (0..self.policy.credentials.len())
-            .filter(|c| !have.contains(c))
-            .filter(|&c| self.accepts_held(c, self.as_of, skill, filter))
+        let f = &self.facts;
+        let all = 0..self.policy.credentials.len() as u32;
+        let listing: Box<dyn Iterator<Item = u32>> = match skill {
+            Some(s) => Box::new(self.policy.index.skill_creds[s].iter().copied()),
+            None => Box::new(all),
+        };
+        let mut out: Vec<usize> = listing
+            .filter(|&c| !have.contains(&(c as usize)))
+            .filter(|&c| f.accepts(&f.fresh(c), skill, filter))
+            .map(|c| c as usize)
             .collect();
         super::rank_credentials(self, &mut out);
         out.truncate(3);
@@ -458,7 +457,9 @@ impl<'a> Prepared<'a> {
                 holds
             }
             Cond::Met(s) => match scope {
-                Scope::Decide { met, .. } => met.iter().any(|(k, m)| k == s && *m),
+                Scope::Decide { skills, met, .. } => {
+                    skills.iter().zip(met.iter()).any(|(k, m)| k == s && *m)
+                }
                 Scope::Evidence(_) => false,
             },
             Cond::Cmp {
@@ -705,27 +706,6 @@ fn first_failing(f: &Cond, cmp: &dyn Fn(Field, CmpOp, &Value) -> bool) -> String
             .join(" or "),
         Cond::Not(x) => format!("not {}", first_failing(x, cmp)),
         _ => String::new(),
-    }
-}
-
-/// Step 1: catalogue id, else Open Badges achievement, else issuer + title/alias (case-insensitive).
-pub(crate) fn match_credential(policy: &Policy, h: &HeldCredential) -> Option<usize> {
-    if let Some(i) = h.id.as_ref().and_then(|id| policy.credential_index.get(id)) {
-        return Some(*i);
-    }
-    if let Some(i) = h
-        .achievement
-        .as_ref()
-        .and_then(|a| policy.by_achievement.get(a))
-    {
-        return Some(*i);
-    }
-    match (&h.issuer, &h.title) {
-        (Some(issuer), Some(title)) => policy
-            .by_issuer_title
-            .get(&(issuer.clone(), title.to_lowercase()))
-            .copied(),
-        _ => None,
     }
 }
 

@@ -132,7 +132,7 @@ pub(crate) fn candidate(
     })
 }
 
-fn id_string(v: &Value) -> Option<String> {
+pub(super) fn id_string(v: &Value) -> Option<String> {
     match v {
         Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -281,27 +281,8 @@ fn build(v: &Value, policy: &Policy) -> Res<Candidate> {
         applied: strings(m, "applied", "the record")?,
         ..Default::default()
     };
-    attributes(m, policy, &mut c)?;
-    match m.get("protected") {
-        None | Some(Value::Null) => {}
-        Some(p) => {
-            for (k, v) in object(p, "`protected`")? {
-                let s = match v {
-                    Value::String(s) => s.clone(),
-                    Value::Number(n) => n.to_string(),
-                    Value::Bool(b) => b.to_string(),
-                    Value::Null => continue,
-                    other => {
-                        return Err(format!(
-                            "protected value `{k}` must be a string, found {}",
-                            kind(other)
-                        ))
-                    }
-                };
-                c.protected.insert(k.clone(), s);
-            }
-        }
-    }
+    attributes(m.get("attributes"), policy, &mut c)?;
+    protected(m.get("protected"), &mut c)?;
     for (i, cred) in list(m, "credentials")?.iter().enumerate() {
         c.credentials
             .push(credential(cred).map_err(|e| format!("credential {}: {e}", i + 1))?);
@@ -368,10 +349,33 @@ fn build(v: &Value, policy: &Policy) -> Res<Candidate> {
     Ok(c)
 }
 
+/// Protected attributes (for audits only): strings, numbers or true/false.
+pub(super) fn protected(p: Option<&Value>, c: &mut Candidate) -> Res<()> {
+    let Some(p) = p.filter(|p| !p.is_null()) else {
+        return Ok(());
+    };
+    for (k, v) in object(p, "`protected`")? {
+        let s = match v {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => continue,
+            other => {
+                return Err(format!(
+                    "protected value `{k}` must be a string, found {}",
+                    kind(other)
+                ))
+            }
+        };
+        c.protected.insert(k.clone(), s);
+    }
+    Ok(())
+}
+
 /// Declared attributes are type-checked; undeclared ones are kept aside (rules cannot read
 /// them) and noted in the decision.
-fn attributes(m: &Map<String, Value>, policy: &Policy, c: &mut Candidate) -> Res<()> {
-    let Some(a) = m.get("attributes").filter(|a| !a.is_null()) else {
+pub(super) fn attributes(a: Option<&Value>, policy: &Policy, c: &mut Candidate) -> Res<()> {
+    let Some(a) = a.filter(|a| !a.is_null()) else {
         return Ok(());
     };
     for (k, v) in object(a, "`attributes`")? {

@@ -1,0 +1,128 @@
+//! The typed JSON fast path accepts exactly what the value-based reader accepts and builds the
+//! same candidate; whatever it does not take is left to the value-based reader.
+
+use super::*;
+use proptest::prelude::*;
+
+fn policy() -> Policy {
+    let text = std::fs::read_to_string("policies/acme-cyber.credo").unwrap();
+    crate::compile_str("acme-cyber.credo", &text)
+        .policy
+        .unwrap()
+}
+
+/// Both readers on one line: the fast one, when it answers, agrees with the value-based one.
+fn same(line: &str, p: &Policy) -> Result<bool, String> {
+    let slow = read_json_value(line, "f", 1, p);
+    match (typed::candidate(line, p), slow) {
+        (None, _) => Ok(false),
+        (Some(fast), Ok(slow)) if fast == slow => Ok(true),
+        (Some(fast), slow) => Err(format!("{line}\nfast: {fast:?}\nslow: {slow:?}")),
+    }
+}
+
+#[test]
+fn fast_reader_agrees_on_shipped_and_generated_records() {
+    let p = policy();
+    let text = std::fs::read_to_string("policies/acme-cyber.records.jsonl").unwrap();
+    let mut taken = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        taken += usize::from(same(line, &p).unwrap());
+    }
+    let mut rng = crate::synth::Rng::new(3);
+    for i in 0..300 {
+        let line = crate::synth::record(&mut rng, i, crate::synth::Shape::REFERENCE, Some("r0"));
+        assert!(
+            same(&line, &p).unwrap(),
+            "the fast reader takes plain records: {line}"
+        );
+        taken += 1;
+    }
+    assert!(taken > 300);
+}
+
+#[test]
+fn fast_reader_leaves_every_error_to_the_value_reader() {
+    let p = policy();
+    let lines = [
+        r#"{"id": "a", "bogus": 1}"#,
+        r#"{"id": ""}"#,
+        r#"{"id": 7}"#,
+        r#"{"id": "a", "id": "b"}"#,
+        r#"{"applied": ["x"]}"#,
+        r#"[1, 2]"#,
+        r#"{"id": "a", "credentials": [{"id": "x", "issued": "2025-02-30"}]}"#,
+        r#"{"id": "a", "credentials": [{"id": "x", "issued": "2025-02-03", "expires": "2025-01-01"}]}"#,
+        r#"{"id": "a", "credentials": [{"issuer": "x"}]}"#,
+        r#"{"id": "a", "credentials": [{"type": ["OpenBadgeCredential"], "issuer": "x"}]}"#,
+        r#"{"id": "a", "credentials": [null]}"#,
+        r#"{"id": "a", "labs": [{"hours": -1}]}"#,
+        r#"{"id": "a", "labs": [{"hours": "4"}]}"#,
+        r#"{"id": "a", "work_samples": [{"skill": "s", "score": 101}]}"#,
+        r#"{"id": "a", "work_samples": [{"skill": "s"}]}"#,
+        r#"{"id": "a", "experience": [{"skill": "s", "months": 1201}]}"#,
+        r#"{"id": "a", "attributes": {"enrolled": "yes"}}"#,
+        r#"{"id": "a", "attributes": [1]}"#,
+        r#"{"id": "a", "protected": {"sex": [1]}}"#,
+        r#"{"id": "a", "artifacts": {"title": "x"}}"#,
+        r#"{"id": "a", "artifacts": [{"skills": [1]}]}"#,
+        r#"{"id": "a", "education": [{"completed": "yes"}]}"#,
+    ];
+    for line in lines {
+        let slow = read_json_value(line, "f", 1, &p);
+        let fast = typed::candidate(line, &p);
+        match slow {
+            Err(_) => assert!(fast.is_none(), "fast reader accepted a bad record: {line}"),
+            Ok(c) => assert!(fast.is_none_or(|f| f == c), "{line}"),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Records assembled from valid and invalid pieces: never a disagreement.
+    #[test]
+    fn fast_reader_never_disagrees(pieces in proptest::collection::vec(0usize..24, 0..8), id in 0usize..4) {
+        let parts = [
+            r#""applied": ["soc_analyst"]"#,
+            r#""applied": null"#,
+            r#""attributes": {"enrolled": true, "credits": 31.5, "other": 1}"#,
+            r#""attributes": {"credits": "x"}"#,
+            r#""protected": {"sex": "f", "age": 40, "x": null, "y": true}"#,
+            r#""credentials": [{"id": "security_plus", "issued": "2024-05-01", "verified": true}]"#,
+            r#""credentials": [{"issuer": "https://www.comptia.org", "title": "Security+", "issued": "2025-02-11T10:00:00Z"}]"#,
+            r#""credentials": [{"achievement": "urn:x", "issued": null, "expires": "2027-01-01"}]"#,
+            r#""credentials": [{"id": "a", "issued": "2024-13-01"}]"#,
+            r#""credentials": []"#,
+            r#""artifacts": [{"title": "W", "skills": ["threat_detection"], "date": "2025-03-02", "reviewed": true}, {}]"#,
+            r#""artifacts": [{"title": null, "skills": null, "date": null, "reviewed": null}]"#,
+            r#""labs": [{"title": "L", "skills": ["network_security", "nope"], "completed": "2025-01-10", "hours": 4}]"#,
+            r#""labs": [{"hours": 1e3}]"#,
+            r#""work_samples": [{"skill": "incident_response", "score": 82}]"#,
+            r#""work_samples": [{"skill": "incident_response", "score": -1}]"#,
+            r#""experience": [{"skill": "scripting", "months": 18}, {"skill": "scripting", "months": 0.5}]"#,
+            r#""experience": [{"skill": null, "months": 3}]"#,
+            r#""education": [{"level": "Bachelor", "field": "CS", "completed": true}]"#,
+            r#""education": [{"level": 3}]"#,
+            r#""labs": [{"title": "L", "extra": 1}]"#,
+            r#""credentials": [{"id": "x", "issued": "2025-01-01", "verified": "yes"}]"#,
+            r#""artifacts": [{"title": "A", "date": "2025-01-01T00:00:00+05:00"}]"#,
+            r#""unknown": 1"#,
+        ];
+        let ids = [r#""id": "c-1""#, r#""id": "  ""#, r#""id": 12"#, r#""id": "\u0063""#];
+        let mut fields = vec![ids[id]];
+        let mut seen = std::collections::BTreeSet::new();
+        for i in pieces {
+            let key = parts[i].split(':').next().unwrap();
+            if seen.insert(key) {
+                fields.push(parts[i]);
+            }
+        }
+        let line = format!("{{{}}}", fields.join(", "));
+        let p = policy();
+        if let Err(e) = same(&line, &p) {
+            prop_assert!(false, "{}", e);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! The fast path for JSON records: serde reads a line straight into typed structs, without
+//! building a `serde_json::Value` tree. It only ever accepts what [`super::raw`] accepts and
+//! builds the same [`Candidate`]; anything unusual (an error of any kind, an Open Badges
+//! credential, a numeric id, a repeated key) returns `None` and the caller reads the record
+//! again with the value-based reader, which gives the exact error message.
+
+use super::{parse_date_or_timestamp, Artifact, Candidate, Education, HeldCredential, Lab};
+use crate::policy::Policy;
+use serde::Deserialize;
+use serde_json::Value;
+use std::borrow::Cow;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Record<'a> {
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+    applied: Option<Vec<String>>,
+    attributes: Option<Value>,
+    protected: Option<Value>,
+    #[serde(borrow)]
+    credentials: Option<Vec<Credential<'a>>>,
+    #[serde(borrow)]
+    artifacts: Option<Vec<Item<'a>>>,
+    #[serde(borrow)]
+    labs: Option<Vec<LabItem<'a>>>,
+    work_samples: Option<Vec<Sample>>,
+    experience: Option<Vec<Experience>>,
+    education: Option<Vec<Degree>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Credential<'a> {
+    id: Option<String>,
+    issuer: Option<String>,
+    title: Option<String>,
+    achievement: Option<String>,
+    #[serde(borrow)]
+    issued: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    expires: Option<Cow<'a, str>>,
+    verified: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Item<'a> {
+    title: Option<String>,
+    skills: Option<Vec<String>>,
+    #[serde(borrow)]
+    date: Option<Cow<'a, str>>,
+    reviewed: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LabItem<'a> {
+    title: Option<String>,
+    skills: Option<Vec<String>>,
+    #[serde(borrow)]
+    completed: Option<Cow<'a, str>>,
+    hours: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sample {
+    skill: Option<String>,
+    score: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Experience {
+    skill: Option<String>,
+    months: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Degree {
+    level: Option<String>,
+    field: Option<String>,
+    completed: Option<bool>,
+}
+
+/// A date field: absent, or a real date; `Err` when present but not a date.
+fn date(s: Option<Cow<'_, str>>) -> Result<Option<jiff::civil::Date>, ()> {
+    match s {
+        None => Ok(None),
+        Some(s) => parse_date_or_timestamp(&s).map(Some).ok_or(()),
+    }
+}
+
+/// Reads one JSON record the fast way; `None` when the value-based reader must decide.
+pub(super) fn candidate(line: &str, policy: &Policy) -> Option<Candidate> {
+    let r: Record<'_> = serde_json::from_str(line).ok()?;
+    build(r, policy).ok()
+}
+
+fn build(r: Record<'_>, policy: &Policy) -> Result<Candidate, ()> {
+    let id = r.id.filter(|id| !id.trim().is_empty()).ok_or(())?;
+    let mut c = Candidate {
+        id: id.into_owned(),
+        applied: r.applied.unwrap_or_default(),
+        ..Default::default()
+    };
+    super::raw::attributes(r.attributes.as_ref(), policy, &mut c).map_err(drop)?;
+    super::raw::protected(r.protected.as_ref(), &mut c).map_err(drop)?;
+    for h in r.credentials.unwrap_or_default() {
+        let cred = HeldCredential {
+            id: h.id,
+            issuer: h.issuer,
+            title: h.title,
+            achievement: h.achievement,
+            issued: date(h.issued)?,
+            expires: date(h.expires)?,
+            verified: h.verified.unwrap_or(false),
+        };
+        if matches!((cred.issued, cred.expires), (Some(i), Some(e)) if e < i) {
+            return Err(());
+        }
+        if cred.id.is_none()
+            && cred.achievement.is_none()
+            && (cred.issuer.is_none() || cred.title.is_none())
+        {
+            return Err(());
+        }
+        c.credentials.push(cred);
+    }
+    for (i, a) in r.artifacts.unwrap_or_default().into_iter().enumerate() {
+        c.artifacts.push(Artifact {
+            title: a.title.unwrap_or_else(|| format!("artifact {}", i + 1)),
+            skills: a.skills.unwrap_or_default(),
+            date: date(a.date)?,
+            reviewed: a.reviewed.unwrap_or(false),
+        });
+    }
+    for (i, l) in r.labs.unwrap_or_default().into_iter().enumerate() {
+        if l.hours.is_some_and(|h| h < 0.0 || !h.is_finite()) {
+            return Err(());
+        }
+        c.labs.push(Lab {
+            title: l.title.unwrap_or_else(|| format!("lab {}", i + 1)),
+            skills: l.skills.unwrap_or_default(),
+            completed: date(l.completed)?,
+            hours: l.hours,
+        });
+    }
+    for w in r.work_samples.unwrap_or_default() {
+        let (Some(skill), Some(score)) = (w.skill, w.score) else {
+            return Err(());
+        };
+        if !(0.0..=100.0).contains(&score) {
+            return Err(());
+        }
+        c.work_samples.push((skill, score));
+    }
+    for x in r.experience.unwrap_or_default() {
+        let (Some(skill), Some(months)) = (x.skill, x.months) else {
+            return Err(());
+        };
+        if !(0.0..=1200.0).contains(&months) {
+            return Err(());
+        }
+        c.experience.push((skill, months));
+    }
+    for e in r.education.unwrap_or_default() {
+        c.education.push(Education {
+            level: e.level,
+            field: e.field,
+            completed: e.completed.unwrap_or(false),
+        });
+    }
+    Ok(c)
+}

@@ -1,0 +1,405 @@
+//! Decisions as compact JSON, written straight into a buffer: the same bytes as
+//! `serde_json::to_string` of the serde derives in [`crate::decision`] (which stay the
+//! definition; `tests/json_writer.rs` compares the two on every shipped and generated
+//! decision), several times faster because most strings need no escaping and are copied whole.
+
+use super::Item;
+use crate::decision::*;
+use crate::record::{AttrValue, RecordError};
+use std::io::Write;
+
+/// Appends one item as compact JSON.
+pub fn write_item(item: &Item, out: &mut Vec<u8>) {
+    match item {
+        Item::Decision(d) => decision(d, out),
+        Item::Error(e) => record_error(e, out),
+    }
+}
+
+/// A JSON object being written: keys in order, commas between fields.
+struct Obj<'o> {
+    out: &'o mut Vec<u8>,
+    first: bool,
+}
+
+impl<'o> Obj<'o> {
+    fn new(out: &'o mut Vec<u8>) -> Self {
+        out.push(b'{');
+        Obj { out, first: true }
+    }
+
+    /// Starts a field (keys are plain ASCII names: no escaping); returns the buffer to write
+    /// its value into.
+    fn key(&mut self, k: &'static str) -> &mut Vec<u8> {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        self.out.reserve(k.len() + 3);
+        self.out.push(b'"');
+        self.out.extend_from_slice(k.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        self.out
+    }
+
+    fn str(&mut self, k: &'static str, v: &str) {
+        string(v, self.key(k));
+    }
+
+    fn opt_str(&mut self, k: &'static str, v: Option<&str>) {
+        match v {
+            Some(v) => self.str(k, v),
+            None => self.key(k).extend_from_slice(b"null"),
+        }
+    }
+
+    fn bool(&mut self, k: &'static str, v: bool) {
+        let v: &[u8] = if v { b"true" } else { b"false" };
+        self.key(k).extend_from_slice(v);
+    }
+
+    fn int(&mut self, k: &'static str, v: impl itoa_like::Int) {
+        v.write(self.key(k));
+    }
+
+    fn f64(&mut self, k: &'static str, v: f64) {
+        float(v, self.key(k));
+    }
+
+    fn opt_f64(&mut self, k: &'static str, v: Option<f64>) {
+        match v {
+            Some(v) => self.f64(k, v),
+            None => self.key(k).extend_from_slice(b"null"),
+        }
+    }
+
+    fn strs(&mut self, k: &'static str, v: &[String]) {
+        list(self.key(k), v, |s, out| string(s, out));
+    }
+
+    fn end(self) {
+        self.out.push(b'}');
+    }
+}
+
+mod itoa_like {
+    /// Integers as serde_json writes them (itoa's decimal digits).
+    pub trait Int {
+        fn write(self, out: &mut Vec<u8>);
+    }
+    macro_rules! int {
+        ($($t:ty),*) => {$(
+            impl Int for $t {
+                fn write(self, out: &mut Vec<u8>) {
+                    out.extend_from_slice(itoa::Buffer::new().format(self).as_bytes());
+                }
+            }
+        )*};
+    }
+    int!(u32, usize, i64);
+}
+
+fn list<T>(out: &mut Vec<u8>, items: &[T], mut each: impl FnMut(&T, &mut Vec<u8>)) {
+    out.push(b'[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        each(x, out);
+    }
+    out.push(b']');
+}
+
+/// A JSON string: copied whole when nothing needs escaping, else escaped by serde_json.
+fn string(s: &str, out: &mut Vec<u8>) {
+    let plain = s
+        .bytes()
+        .fold(true, |ok, b| ok & (b >= 0x20 && b != b'"' && b != b'\\'));
+    if plain {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        let _ = serde_json::to_writer(&mut *out, s);
+    }
+}
+
+/// A number as serde_json writes an `f64` (shortest round-trip form, `null` if not finite).
+fn float(v: f64, out: &mut Vec<u8>) {
+    let _ = serde_json::to_writer(&mut *out, &v);
+}
+
+/// A date as jiff writes it: `YYYY-MM-DD` for years 0 to 9999, written by hand for speed.
+fn date(d: jiff::civil::Date, out: &mut Vec<u8>) {
+    out.push(b'"');
+    match u16::try_from(d.year()) {
+        Ok(y) if y <= 9999 => {
+            let digits = |n: u16, w: usize, out: &mut Vec<u8>| {
+                for i in (0..w).rev() {
+                    out.push(b'0' + ((n / 10u16.pow(i as u32)) % 10) as u8);
+                }
+            };
+            digits(y, 4, out);
+            out.push(b'-');
+            digits(d.month() as u16, 2, out);
+            out.push(b'-');
+            digits(d.day() as u16, 2, out);
+        }
+        _ => {
+            let _ = write!(out, "{d}");
+        }
+    }
+    out.push(b'"');
+}
+
+fn outcome(o: Option<crate::policy::Outcome>, out: &mut Vec<u8>) {
+    match o {
+        Some(o) => string(o.as_str(), out),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn req_kind(k: crate::ast::ReqKind) -> &'static str {
+    match k {
+        crate::ast::ReqKind::Required => "required",
+        crate::ast::ReqKind::Preferred => "preferred",
+    }
+}
+
+fn decision(d: &Decision, out: &mut Vec<u8>) {
+    let mut o = Obj::new(out);
+    o.str("candidate", &d.candidate);
+    o.str("role", &d.role);
+    o.str("outcome", d.outcome.as_str());
+    outcome(d.proposed, o.key("proposed"));
+    date(d.as_of, o.key("as_of"));
+    let mut p = Obj::new(o.key("policy"));
+    p.str("name", &d.policy.name);
+    p.str("version", &d.policy.version);
+    p.str("hash", &d.policy.hash);
+    p.end();
+    let mut r = Obj::new(o.key("rule"));
+    r.str("text", &d.rule.text);
+    r.str("at", &d.rule.at);
+    if d.rule.default {
+        r.bool("default", true);
+    }
+    r.end();
+    if let Some(e) = &d.eligible {
+        line_trace(e, o.key("eligible"));
+    }
+    list(o.key("skills"), &d.skills, skill);
+    let c = &d.counts;
+    let mut k = Obj::new(o.key("counts"));
+    k.int("required_met", c.required_met);
+    k.int("required_missing", c.required_missing);
+    k.int("required_total", c.required_total);
+    k.int("preferred_met", c.preferred_met);
+    k.int("preferred_total", c.preferred_total);
+    k.f64("coverage", c.coverage);
+    k.end();
+    let mut b = Obj::new(o.key("onboarding"));
+    b.strs("waived", &d.onboarding.waived);
+    let h = d.onboarding.hours_saved;
+    if h.fract() == 0.0 && h.abs() < 9.0e15 {
+        b.int("hours_saved", h as i64);
+    } else {
+        b.f64("hours_saved", h);
+    }
+    b.end();
+    list(o.key("would_change"), &d.would_change, |w, out| {
+        let mut x = Obj::new(out);
+        x.str("skill", &w.skill);
+        x.str("kind", req_kind(w.kind));
+        x.str("outcome_if_met", w.outcome_if_met.as_str());
+        outcome(w.proposed_if_met, x.key("proposed_if_met"));
+        x.bool("changes", w.changes);
+        x.end();
+    });
+    list(o.key("next_steps"), &d.next_steps, |n, out| {
+        let mut x = Obj::new(out);
+        x.str("skill", &n.skill);
+        x.strs("credentials", &n.credentials);
+        x.end();
+    });
+    list(o.key("guardrails"), &d.guardrails, |g, out| {
+        let mut x = Obj::new(out);
+        x.str("name", &g.name);
+        x.str("effect", &g.effect);
+        if let Some(r) = &g.reason {
+            x.str("reason", r);
+        }
+        x.end();
+    });
+    o.strs("notes", &d.notes);
+    o.end();
+}
+
+fn skill(s: &SkillResult, out: &mut Vec<u8>) {
+    let mut o = Obj::new(out);
+    o.str("skill", &s.skill);
+    o.str("kind", req_kind(s.kind));
+    o.bool("met", s.met);
+    match &s.via {
+        Some(v) => {
+            let mut x = Obj::new(o.key("via"));
+            x.int("line", v.line);
+            x.str("text", &v.text);
+            x.str("at", &v.at);
+            x.strs("evidence", &v.evidence);
+            x.end();
+        }
+        None => o.key("via").extend_from_slice(b"null"),
+    }
+    list(o.key("tried"), &s.tried, line_trace);
+    o.end();
+}
+
+fn line_trace(l: &LineTrace, out: &mut Vec<u8>) {
+    let mut o = Obj::new(out);
+    o.int("line", l.line);
+    o.str("text", &l.text);
+    o.str("at", &l.at);
+    o.bool("holds", l.holds);
+    list(o.key("terms"), &l.terms, term);
+    o.end();
+}
+
+fn term(t: &TermTrace, out: &mut Vec<u8>) {
+    let mut o = Obj::new(out);
+    o.str("term", &t.term);
+    o.bool("holds", t.holds);
+    match &t.detail {
+        Detail::Credentials {
+            needed,
+            accepted,
+            refused,
+            suggest,
+        } => {
+            o.str("kind", "credentials");
+            o.int("needed", *needed);
+            o.strs("accepted", accepted);
+            list(o.key("refused"), refused, refusal);
+            o.strs("suggest", suggest);
+        }
+        Detail::Items {
+            item,
+            needed,
+            counted,
+            matching,
+            excluded,
+        } => {
+            o.str("kind", "items");
+            o.str(
+                "item",
+                match item {
+                    crate::ast::ItemKind::Credentials => "credentials",
+                    crate::ast::ItemKind::Artifacts => "artifacts",
+                    crate::ast::ItemKind::Labs => "labs",
+                },
+            );
+            o.int("needed", *needed);
+            o.int("counted", *counted);
+            o.strs("matching", matching);
+            o.strs("excluded", excluded);
+        }
+        Detail::WorkSample { best, threshold } => {
+            o.str("kind", "work_sample");
+            o.opt_f64("best", *best);
+            o.opt_f64("threshold", *threshold);
+        }
+        Detail::Experience { months, threshold } => {
+            o.str("kind", "experience");
+            o.opt_f64("months", *months);
+            o.opt_f64("threshold", *threshold);
+        }
+        Detail::Attribute { attribute, value } => {
+            o.str("kind", "attribute");
+            o.str("attribute", attribute);
+            let out = o.key("value");
+            match value {
+                None => out.extend_from_slice(b"null"),
+                Some(AttrValue::Bool(b)) => {
+                    out.extend_from_slice(if *b { b"true" } else { b"false" })
+                }
+                Some(AttrValue::Number(n)) => float(*n, out),
+                Some(AttrValue::Str(s)) => string(s, out),
+                Some(AttrValue::Date(d)) => date(*d, out),
+            }
+        }
+        Detail::Degree { highest } => {
+            o.str("kind", "degree");
+            o.opt_str("highest", highest.as_deref());
+        }
+        Detail::Value { value } => {
+            o.str("kind", "value");
+            o.f64("value", *value);
+        }
+    }
+    o.end();
+}
+
+fn refusal(r: &Refusal, out: &mut Vec<u8>) {
+    let mut o = Obj::new(out);
+    o.str("credential", &r.credential);
+    match &r.reason {
+        Reason::NotInCatalogue => o.str("reason", "not_in_catalogue"),
+        Reason::SkillNotListed { skill } => {
+            o.str("reason", "skill_not_listed");
+            o.str("skill", skill);
+        }
+        Reason::NoIssueDate => o.str("reason", "no_issue_date"),
+        Reason::IssuedAfterAsOf { issued } => {
+            o.str("reason", "issued_after_as_of");
+            date(*issued, o.key("issued"));
+        }
+        Reason::Expired { expiry, issued, by } => {
+            o.str("reason", "expired");
+            date(*expiry, o.key("expiry"));
+            date(*issued, o.key("issued"));
+            match by {
+                ExpiryBy::Record => o.str("by", "record"),
+                ExpiryBy::ValidFor(v) => {
+                    let out = o.key("by");
+                    string(&format!("valid_for {v}"), out);
+                }
+            }
+        }
+        Reason::ProviderRetired {
+            provider,
+            retired,
+            issued,
+        } => {
+            o.str("reason", "provider_retired");
+            o.str("provider", provider);
+            date(*retired, o.key("retired"));
+            date(*issued, o.key("issued"));
+        }
+        Reason::CredentialRetired { retired, issued } => {
+            o.str("reason", "credential_retired");
+            date(*retired, o.key("retired"));
+            date(*issued, o.key("issued"));
+        }
+        Reason::BelowMinTier { tier, min_tier } => {
+            o.str("reason", "below_min_tier");
+            o.str("tier", tier);
+            o.str("min_tier", min_tier);
+        }
+        Reason::NotVerified => o.str("reason", "not_verified"),
+        Reason::WhereFailed { condition } => {
+            o.str("reason", "where_failed");
+            o.str("condition", condition);
+        }
+    }
+    o.end();
+}
+
+fn record_error(e: &RecordError, out: &mut Vec<u8>) {
+    let mut o = Obj::new(out);
+    o.opt_str("record", e.record.as_deref());
+    o.str("file", &e.file);
+    o.int("line", e.line);
+    o.str("error", &e.error);
+    o.end();
+}
