@@ -139,7 +139,7 @@ impl<'a> Prepared<'a> {
 
     /// `None` when the `where` holds, else the text of its first failing part.
     fn where_credential(&self, f: &Cond, held: &HeldCredential, cat: usize) -> Option<String> {
-        let holds = self.test_item(f, &|field, op, value| {
+        let holds = test_where(f, &|field, op, value| {
             self.cred_field(field, op, value, held, cat)
         });
         if holds {
@@ -174,32 +174,6 @@ impl<'a> Prepared<'a> {
             _ => None,
         };
         ord.is_some_and(|o| op.test(o))
-    }
-
-    /// Evaluates a `where` over one item, given how to compare its fields.
-    fn test_item(&self, f: &Cond, cmp: &dyn Fn(Field, CmpOp, &Value) -> bool) -> bool {
-        match f {
-            Cond::And(v) => v.iter().all(|x| self.test_item(x, cmp)),
-            Cond::Or(v) => v.iter().any(|x| self.test_item(x, cmp)),
-            Cond::Not(x) => !self.test_item(x, cmp),
-            Cond::Cmp {
-                field, op, value, ..
-            } => cmp(*field, *op, value),
-            Cond::In {
-                field,
-                negated,
-                values,
-                ..
-            } => {
-                let any = values.iter().any(|v| cmp(*field, CmpOp::Eq, v));
-                let known = values
-                    .iter()
-                    .any(|v| cmp(*field, CmpOp::Eq, v) || cmp(*field, CmpOp::Ne, v));
-                known && (any != *negated)
-            }
-            Cond::Test { field, .. } => cmp(*field, CmpOp::Eq, &Value::Bool(true)),
-            _ => false,
-        }
     }
 
     /// Every credential the candidate holds, with its settled facts (catalogue index, steps 3–6).
@@ -323,7 +297,7 @@ impl<'a> Prepared<'a> {
                     // Evidence dated after `as_of` did not exist yet, as for credentials.
                     let ok = a.date.is_none_or(|d| d <= self.as_of)
                         && filter.is_none_or(|f| {
-                            self.test_item(f, &|field, op, value| match (field, value) {
+                            test_where(f, &|field, op, value| match (field, value) {
                                 (Field::ItemAge, Value::Dur(d)) => {
                                     age_holds(a.date, *d, op, self.as_of)
                                 }
@@ -345,7 +319,7 @@ impl<'a> Prepared<'a> {
                 for l in self.cand.labs.iter().filter(|l| tagged(&l.skills)) {
                     let ok = l.completed.is_none_or(|d| d <= self.as_of)
                         && filter.is_none_or(|f| {
-                            self.test_item(f, &|field, op, value| match (field, value) {
+                            test_where(f, &|field, op, value| match (field, value) {
                                 (Field::ItemAge, Value::Dur(d)) => {
                                     age_holds(l.completed, *d, op, self.as_of)
                                 }
@@ -724,4 +698,31 @@ pub(crate) fn degree_level(level: &str) -> Option<usize> {
     DEGREE_LEVELS
         .iter()
         .position(|d| d.eq_ignore_ascii_case(level.trim()))
+}
+
+/// Evaluates a `where` over one item, given how to compare its fields (shared by the traced
+/// evaluator and the fast path).
+pub(crate) fn test_where(f: &Cond, cmp: &dyn Fn(Field, CmpOp, &Value) -> bool) -> bool {
+    match f {
+        Cond::And(v) => v.iter().all(|x| test_where(x, cmp)),
+        Cond::Or(v) => v.iter().any(|x| test_where(x, cmp)),
+        Cond::Not(x) => !test_where(x, cmp),
+        Cond::Cmp {
+            field, op, value, ..
+        } => cmp(*field, *op, value),
+        Cond::In {
+            field,
+            negated,
+            values,
+            ..
+        } => {
+            let any = values.iter().any(|v| cmp(*field, CmpOp::Eq, v));
+            let known = values
+                .iter()
+                .any(|v| cmp(*field, CmpOp::Eq, v) || cmp(*field, CmpOp::Ne, v));
+            known && (any != *negated)
+        }
+        Cond::Test { field, .. } => cmp(*field, CmpOp::Eq, &Value::Bool(true)),
+        _ => false,
+    }
 }

@@ -3,6 +3,7 @@
 //! indexes; dates as day numbers. Conditions are then decided on these facts without strings.
 
 use super::calendar::{self, Day};
+use super::evidence::test_where;
 use crate::ast::{CmpOp, ItemKind};
 use crate::decision::Counts;
 use crate::policy::{Cond, Field, Policy, Value};
@@ -294,7 +295,7 @@ impl<'c> Facts<'c> {
                     .contains(&(s as u32))
             })
             && filter
-                .is_none_or(|f| self.test_item(f, &|field, op, v| self.cred_field(field, op, v, h)))
+                .is_none_or(|f| test_where(f, &|field, op, v| self.cred_field(field, op, v, h)))
     }
 
     fn cred_field(&self, field: Field, op: CmpOp, value: &Value, h: &Held) -> bool {
@@ -314,32 +315,6 @@ impl<'c> Facts<'c> {
             _ => None,
         };
         ord.is_some_and(|o| op.test(o))
-    }
-
-    /// Evaluates a `where` over one item, given how to compare its fields.
-    fn test_item(&self, f: &Cond, cmp: &dyn Fn(Field, CmpOp, &Value) -> bool) -> bool {
-        match f {
-            Cond::And(v) => v.iter().all(|x| self.test_item(x, cmp)),
-            Cond::Or(v) => v.iter().any(|x| self.test_item(x, cmp)),
-            Cond::Not(x) => !self.test_item(x, cmp),
-            Cond::Cmp {
-                field, op, value, ..
-            } => cmp(*field, *op, value),
-            Cond::In {
-                field,
-                negated,
-                values,
-                ..
-            } => {
-                let any = values.iter().any(|v| cmp(*field, CmpOp::Eq, v));
-                let known = values
-                    .iter()
-                    .any(|v| cmp(*field, CmpOp::Eq, v) || cmp(*field, CmpOp::Ne, v));
-                known && (any != *negated)
-            }
-            Cond::Test { field, .. } => cmp(*field, CmpOp::Eq, &Value::Bool(true)),
-            _ => false,
-        }
     }
 
     /// How many artifacts or labs tagged with the skill (any skill outside a skill context)
@@ -370,7 +345,7 @@ impl<'c> Facts<'c> {
     fn item_ok(&self, kind: ItemKind, it: &Item, filter: Option<&Cond>) -> bool {
         it.date.is_none_or(|d| d <= self.today)
             && filter.is_none_or(|f| {
-                self.test_item(f, &|field, op, value| match (kind, field, value) {
+                test_where(f, &|field, op, value| match (kind, field, value) {
                     (_, Field::ItemAge, Value::Dur(d)) => age_holds(it.date, *d, op, self.today),
                     (ItemKind::Artifacts, Field::ArtifactReviewed, Value::Bool(b)) => {
                         op.test(it.reviewed.cmp(b))
