@@ -174,3 +174,17 @@ fn a_100_mb_jsonl_line_is_a_record_error_and_the_batch_goes_on() {
     assert_eq!(err.line, 2);
     assert!(entries[2].result.is_ok());
 }
+
+#[test]
+fn a_yaml_document_of_20000_records_is_read_whole() {
+    let policy = acme();
+    let mut text = String::new();
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "- id: r{i}\n  credentials:\n    - {{ id: security_plus, issued: 2025-01-01 }}\n  labs:\n    - {{ title: l, skills: [network_security], completed: 2025-01-01, hours: 2 }}\n"
+        ));
+    }
+    let entries = read_records_bytes(text.as_bytes(), "big.yaml", Format::Yaml, &policy);
+    assert_eq!(entries.len(), 20_000);
+    assert!(entries.iter().all(|e| e.result.is_ok()));
+}

@@ -21,9 +21,14 @@ pub(super) fn read_document(text: &str, file: &str, policy: &Policy) -> Vec<Entr
         )];
     }
     let options = serde_saphyr::options! {
+        // Enough for batches of about 50,000 records in one document (larger ones belong in
+        // JSONL, which streams), while an alias bomb still stops within a few hundred MB.
         budget: serde_saphyr::budget! {
             max_depth: 64,
             max_aliases: 1000,
+            max_nodes: 5_000_000,
+            max_events: 10_000_000,
+            max_total_scalar_bytes: 256 * 1024 * 1024,
         },
     };
     let parsed: Result<Vec<(usize, Value)>, serde_saphyr::Error> = if looks_like_sequence(text) {
@@ -80,7 +85,7 @@ fn plain_yaml_error(msg: &str) -> String {
     }
     if msg.starts_with("budget breached") {
         return format!(
-            "the document is too large or nests aliases too deeply (limits: depth 64, 1,000 aliases; {msg})"
+            "the document is too large or nests aliases too deeply (limits: depth 64, 1,000 aliases, 5 million nodes; {msg})"
         );
     }
     if let Some(rest) = msg.strip_prefix("non-finite float ") {
