@@ -644,30 +644,13 @@ fn age_holds(date: Option<Date>, d: Duration, op: CmpOp, as_of: Date) -> bool {
     }
 }
 
-/// The text of the first leaf of a `where` that fails (for "why" in traces).
+/// The text of the first leaf of a `where` that fails (for "why" in traces), judged by the same
+/// [`test_where`] that refused the credential.
 fn first_failing(f: &Cond, cmp: &dyn Fn(Field, CmpOp, &Value) -> bool) -> String {
-    fn holds(f: &Cond, cmp: &dyn Fn(Field, CmpOp, &Value) -> bool) -> bool {
-        match f {
-            Cond::And(v) => v.iter().all(|x| holds(x, cmp)),
-            Cond::Or(v) => v.iter().any(|x| holds(x, cmp)),
-            Cond::Not(x) => !holds(x, cmp),
-            Cond::Cmp {
-                field, op, value, ..
-            } => cmp(*field, *op, value),
-            Cond::In {
-                field,
-                negated,
-                values,
-                ..
-            } => values.iter().any(|v| cmp(*field, CmpOp::Eq, v)) != *negated,
-            Cond::Test { field, .. } => cmp(*field, CmpOp::Eq, &Value::Bool(true)),
-            _ => false,
-        }
-    }
     match f {
         Cond::And(v) => v
             .iter()
-            .find(|x| !holds(x, cmp))
+            .find(|x| !test_where(x, cmp))
             .map(|x| first_failing(x, cmp))
             .unwrap_or_default(),
         Cond::Cmp { text, .. } | Cond::In { text, .. } | Cond::Test { text, .. } => {
