@@ -1,21 +1,11 @@
 //! `credo audit POLICY RECORDS… [--role R] [--as-of DATE] [--format text|json] [--html FILE]`
 
-use super::eval::{as_of, read_input, InputFormat};
-use super::{load_checked, ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
+use super::eval::{input_format, read_input, InputFormat};
+use super::{ErrorFormat, Format, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::audit::Auditor;
-use credo::record::{read_records_bytes, Format};
+use credo::record::read_records_bytes;
 use std::io::Write;
 use std::path::PathBuf;
-
-/// Output formats of `audit`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutFormat {
-    /// Tables for a reviewer.
-    #[default]
-    Text,
-    /// One JSON object.
-    Json,
-}
 
 /// Audit adverse impact and catalogue usage over candidate records.
 #[derive(Debug, clap::Args)]
@@ -33,7 +23,7 @@ pub struct Args {
     as_of: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
-    format: OutFormat,
+    format: super::Format,
     /// Also write a self-contained HTML report to this file.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
@@ -46,17 +36,11 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> u8 {
-    let as_of = match as_of(a.as_of.as_deref()) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let policy = match load_checked(&a.policy, a.error_format, false) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    let (as_of, policy) =
+        match super::as_of_and_policy(a.as_of.as_deref(), &a.policy, a.error_format) {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
     if let Some(r) = &a.role {
         if let Err(code) = super::role_index(&policy, r, "--role") {
             return code;
@@ -71,12 +55,7 @@ pub fn run(a: Args) -> u8 {
                 return EXIT_USAGE;
             }
         };
-        let format = match a.input_format {
-            Some(InputFormat::Yaml) => Format::Yaml,
-            Some(InputFormat::Json) => Format::Json,
-            Some(InputFormat::Jsonl) => Format::Jsonl,
-            None => Format::from_path(path),
-        };
+        let format = input_format(a.input_format, path);
         for entry in read_records_bytes(&text, &name, format, &policy) {
             auditor.add(entry);
         }
@@ -89,8 +68,8 @@ pub fn run(a: Args) -> u8 {
         }
     }
     let rendered = match a.format {
-        OutFormat::Text => credo::render::audit::report(&report),
-        OutFormat::Json => {
+        Format::Text => credo::render::audit::report(&report),
+        Format::Json => {
             serde_json::to_string_pretty(&report)
                 .unwrap_or_else(|e| format!("{{\"error\":\"cannot serialise: {e}\"}}"))
                 + "\n"
@@ -100,7 +79,7 @@ pub fn run(a: Args) -> u8 {
     let mut out = stdout.lock();
     let _ = out.write_all(rendered.as_bytes());
     let _ = out.flush();
-    if a.format == OutFormat::Text {
+    if a.format == Format::Text {
         eprintln!(
             "{} records, {} decisions, {} record errors (as of {as_of})",
             report.totals.records, report.totals.decisions, report.totals.errors

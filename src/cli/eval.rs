@@ -154,7 +154,7 @@ fn feed(
     progress: &indicatif::ProgressBar,
 ) -> Option<u8> {
     for path in &a.records {
-        let format = input_format(a, path);
+        let format = input_format(a.input_format, path);
         if format == Format::Jsonl {
             if let Err(e) = feed_jsonl(path, batch, pool, &tx, progress) {
                 eprintln!("error: cannot read `{path}`: {e}");
@@ -277,8 +277,8 @@ pub fn read_input(path: &str) -> std::io::Result<(Vec<u8>, String)> {
 }
 
 /// The format of one input.
-fn input_format(a: &Args, path: &str) -> Format {
-    match a.input_format {
+pub fn input_format(given: Option<InputFormat>, path: &str) -> Format {
+    match given {
         Some(InputFormat::Yaml) => Format::Yaml,
         Some(InputFormat::Json) => Format::Json,
         Some(InputFormat::Jsonl) => Format::Jsonl,
@@ -321,7 +321,8 @@ fn run_logged(
                 return EXIT_USAGE;
             }
         };
-        for entry in read_records_bytes(&bytes, &name, input_format(a, input), policy) {
+        for entry in read_records_bytes(&bytes, &name, input_format(a.input_format, input), policy)
+        {
             let cand = entry.result.as_ref().ok().cloned();
             for item in items(policy, entry, a.role.as_deref(), as_of) {
                 match &item {

@@ -1,6 +1,6 @@
 //! `credo kit POLICY ROLE [--as-of DATE]`
 
-use super::{load_checked, role_index, ErrorFormat, EXIT_OK, EXIT_USAGE};
+use super::{role_index, ErrorFormat, EXIT_OK};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -20,17 +20,11 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> u8 {
-    let as_of = match super::eval::as_of(a.as_of.as_deref()) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let policy = match load_checked(&a.policy, a.error_format, false) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    let (as_of, policy) =
+        match super::as_of_and_policy(a.as_of.as_deref(), &a.policy, a.error_format) {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
     let role = match role_index(&policy, &a.role, "role") {
         Ok(r) => &policy.roles[r],
         Err(code) => return code,
