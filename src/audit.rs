@@ -113,7 +113,7 @@ pub struct Flag {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
     /// Which policy decided.
-    pub policy: PolicyRef,
+    pub policy: PolicyRef<'static>,
     /// Evaluation date.
     pub as_of: Date,
     /// What was measured.
@@ -251,9 +251,9 @@ impl<'p> Auditor<'p> {
         let flags = flags(&roles);
         Report {
             policy: PolicyRef {
-                name: policy.name.clone(),
-                version: policy.version.clone(),
-                hash: policy.hash.clone(),
+                name: policy.name.clone().into(),
+                version: policy.version.clone().into(),
+                hash: policy.hash.clone().into(),
             },
             as_of: self.as_of,
             totals: Totals {

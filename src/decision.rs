@@ -5,14 +5,19 @@ use crate::policy::Outcome;
 use crate::record::AttrValue;
 use jiff::civil::Date;
 use serde::Serialize;
+use std::borrow::Cow;
+
+/// Text in a decision: borrowed from the policy or the record where it can be, made only
+/// when it must be (most of a trace is the policy's own text, so a decision copies little).
+pub type Text<'a> = Cow<'a, str>;
 
 /// The decision for one candidate and one role (SPEC §5).
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Decision {
+pub struct Decision<'a> {
     /// Candidate id.
-    pub candidate: String,
+    pub candidate: Text<'a>,
     /// Role id.
-    pub role: String,
+    pub role: Text<'a>,
     /// The outcome after guardrails.
     pub outcome: Outcome,
     /// The outcome the rules gave when a guardrail changed it.
@@ -20,46 +25,46 @@ pub struct Decision {
     /// Evaluation date.
     pub as_of: Date,
     /// Which policy decided.
-    pub policy: PolicyRef,
+    pub policy: PolicyRef<'a>,
     /// The decide rule (or eligibility rule) that gave the outcome.
-    pub rule: RuleRef,
+    pub rule: RuleRef<'a>,
     /// The eligibility rule's result, when the role has one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub eligible: Option<LineTrace>,
+    pub eligible: Option<LineTrace<'a>>,
     /// Every required and preferred skill, in the role's order.
-    pub skills: Vec<SkillResult>,
+    pub skills: Vec<SkillResult<'a>>,
     /// The counters the decide rules read.
     pub counts: Counts,
     /// Onboarding modules waived by met skills.
-    pub onboarding: Onboarding,
+    pub onboarding: Onboarding<'a>,
     /// For each unmet skill: what each accept line lacks and the outcome if it were met.
-    pub would_change: Vec<WouldChange>,
+    pub would_change: Vec<WouldChange<'a>>,
     /// Credentials that would meet each unmet skill.
-    pub next_steps: Vec<NextStep>,
+    pub next_steps: Vec<NextStep<'a>>,
     /// Guardrails that acted on this decision, and exceptions that apply to the role.
-    pub guardrails: Vec<GuardrailEffect>,
+    pub guardrails: Vec<GuardrailEffect<'a>>,
     /// Things a reviewer should know (unrecognised credentials, ignored attributes).
     pub notes: Vec<String>,
 }
 
 /// Policy identity.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct PolicyRef {
+pub struct PolicyRef<'a> {
     /// Policy name.
-    pub name: String,
+    pub name: Text<'a>,
     /// Version.
-    pub version: String,
+    pub version: Text<'a>,
     /// `sha256:…`.
-    pub hash: String,
+    pub hash: Text<'a>,
 }
 
 /// A rule and where it is.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RuleRef {
+pub struct RuleRef<'a> {
     /// Its text.
-    pub text: String,
+    pub text: Text<'a>,
     /// `file:line:col`.
-    pub at: String,
+    pub at: Text<'a>,
     /// Whether it is the built-in default decide block.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub default: bool,
@@ -84,73 +89,73 @@ pub struct Counts {
 
 /// One skill's result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SkillResult {
+pub struct SkillResult<'a> {
     /// Skill id.
-    pub skill: String,
+    pub skill: Text<'a>,
     /// Required or preferred.
     pub kind: ReqKind,
     /// Whether an accept line held.
     pub met: bool,
     /// The first line that held.
-    pub via: Option<Via>,
+    pub via: Option<Via<'a>>,
     /// Every line, in order, with its result.
-    pub tried: Vec<LineTrace>,
+    pub tried: Vec<LineTrace<'a>>,
 }
 
 /// The accept line that met a skill and the evidence it used.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Via {
+pub struct Via<'a> {
     /// 1-based line number within the skill's block.
     pub line: usize,
     /// The line's text.
-    pub text: String,
+    pub text: Text<'a>,
     /// `file:line:col`.
-    pub at: String,
+    pub at: Text<'a>,
     /// Credential ids, artifact or lab titles, or values that carried it.
-    pub evidence: Vec<String>,
+    pub evidence: Vec<Text<'a>>,
 }
 
 /// One accept line (or eligibility rule) and what each of its terms found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct LineTrace {
+pub struct LineTrace<'a> {
     /// 1-based line number within the skill's block.
     pub line: usize,
     /// The text.
-    pub text: String,
+    pub text: Text<'a>,
     /// `file:line:col`.
-    pub at: String,
+    pub at: Text<'a>,
     /// Whether it held.
     pub holds: bool,
     /// Each term, in source order.
-    pub terms: Vec<TermTrace>,
+    pub terms: Vec<TermTrace<'a>>,
 }
 
 /// What one term of a condition found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct TermTrace {
+pub struct TermTrace<'a> {
     /// The term's source text.
-    pub term: String,
+    pub term: Text<'a>,
     /// Whether it held.
     pub holds: bool,
     /// Concrete numbers and items.
     #[serde(flatten)]
-    pub detail: Detail,
+    pub detail: Detail<'a>,
 }
 
 /// The concrete findings of a term.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Detail {
+pub enum Detail<'a> {
     /// `any credential` / `at least N credentials`.
     Credentials {
         /// How many distinct catalogue credentials were needed.
         needed: u32,
         /// Catalogue ids accepted (distinct, in record order).
-        accepted: Vec<String>,
+        accepted: Vec<Text<'a>>,
         /// Every other credential and its first failing reason.
-        refused: Vec<Refusal>,
+        refused: Vec<Refusal<'a>>,
         /// Catalogue credentials that would satisfy the term if held fresh and verified.
-        suggest: Vec<String>,
+        suggest: Vec<Text<'a>>,
     },
     /// `at least N artifacts|labs`.
     Items {
@@ -161,9 +166,9 @@ pub enum Detail {
         /// How many counted.
         counted: u32,
         /// Titles of those that counted.
-        matching: Vec<String>,
+        matching: Vec<Text<'a>>,
         /// Tagged with the skill but failing the `where`.
-        excluded: Vec<String>,
+        excluded: Vec<Text<'a>>,
     },
     /// `work_sample OP N`.
     WorkSample {
@@ -182,14 +187,14 @@ pub enum Detail {
     /// A comparison on `candidate.ATTR`.
     Attribute {
         /// Attribute id.
-        attribute: String,
+        attribute: Text<'a>,
         /// Its value; `None` = attribute missing.
         value: Option<AttrValue>,
     },
     /// `degree [CMP LEVEL]`.
     Degree {
         /// Highest completed degree level, if any.
-        highest: Option<String>,
+        highest: Option<Text<'a>>,
     },
     /// `met(SKILL)` or a decide counter.
     Value {
@@ -200,24 +205,24 @@ pub enum Detail {
 
 /// A credential that was not accepted and why.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Refusal {
+pub struct Refusal<'a> {
     /// The credential (catalogue id, else its title).
-    pub credential: String,
+    pub credential: Text<'a>,
     /// The first failing reason.
     #[serde(flatten)]
-    pub reason: Reason,
+    pub reason: Reason<'a>,
 }
 
 /// Why a credential was not accepted, in the order SPEC §4 checks.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
-pub enum Reason {
+pub enum Reason<'a> {
     /// (1) It matches no catalogue credential.
     NotInCatalogue,
     /// (2) The catalogue credential does not list the skill.
     SkillNotListed {
         /// The skill.
-        skill: String,
+        skill: Text<'a>,
     },
     /// (3) No issue date.
     NoIssueDate,
@@ -238,7 +243,7 @@ pub enum Reason {
     /// (5) Issued on or after the provider's retirement.
     ProviderRetired {
         /// Provider id.
-        provider: String,
+        provider: Text<'a>,
         /// Retirement date.
         retired: Date,
         /// Issue date.
@@ -254,9 +259,9 @@ pub enum Reason {
     /// (6) Provider below `min_tier`.
     BelowMinTier {
         /// The provider's tier.
-        tier: String,
+        tier: Text<'a>,
         /// The guardrail's tier.
-        min_tier: String,
+        min_tier: Text<'a>,
     },
     /// (6) Not verified under `verified_only`.
     NotVerified,
@@ -279,9 +284,9 @@ pub enum ExpiryBy {
 
 /// Onboarding waivers.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Onboarding {
+pub struct Onboarding<'a> {
     /// Modules waived.
-    pub waived: Vec<String>,
+    pub waived: Vec<Text<'a>>,
     /// Hours saved.
     #[serde(serialize_with = "whole_if_integral")]
     pub hours_saved: f64,
@@ -289,9 +294,9 @@ pub struct Onboarding {
 
 /// What would change the outcome for one unmet skill.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct WouldChange {
+pub struct WouldChange<'a> {
     /// The skill.
-    pub skill: String,
+    pub skill: Text<'a>,
     /// Required or preferred.
     pub kind: ReqKind,
     /// The outcome if this skill alone were met (after guardrails).
@@ -304,23 +309,23 @@ pub struct WouldChange {
 
 /// Credentials to earn for a skill.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct NextStep {
+pub struct NextStep<'a> {
     /// The skill.
-    pub skill: String,
+    pub skill: Text<'a>,
     /// Up to 3 catalogue ids, best first.
-    pub credentials: Vec<String>,
+    pub credentials: Vec<Text<'a>>,
 }
 
 /// A guardrail that acted, or an exception that applies.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct GuardrailEffect {
+pub struct GuardrailEffect<'a> {
     /// Guardrail name.
-    pub name: String,
+    pub name: Text<'a>,
     /// What it did.
-    pub effect: String,
+    pub effect: Text<'a>,
     /// The exception's reason, for waived guardrails.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Text<'a>>,
 }
 
 /// Whole numbers as integers (`16`, not `16.0`), others as they are.
@@ -337,6 +342,185 @@ impl From<ExpiryBy> for String {
         match b {
             ExpiryBy::Record => "record".into(),
             ExpiryBy::ValidFor(d) => format!("valid_for {d}"),
+        }
+    }
+}
+
+/// Detaching a decision from the policy and record it borrows from.
+fn own(t: Text<'_>) -> Text<'static> {
+    Cow::Owned(t.into_owned())
+}
+
+fn own_all(v: Vec<Text<'_>>) -> Vec<Text<'static>> {
+    v.into_iter().map(own).collect()
+}
+
+impl Decision<'_> {
+    /// The same decision owning all its text, free of the policy and record it was made from.
+    pub fn into_owned(self) -> Decision<'static> {
+        Decision {
+            candidate: own(self.candidate),
+            role: own(self.role),
+            outcome: self.outcome,
+            proposed: self.proposed,
+            as_of: self.as_of,
+            policy: self.policy.into_owned(),
+            rule: RuleRef {
+                text: own(self.rule.text),
+                at: own(self.rule.at),
+                default: self.rule.default,
+            },
+            eligible: self.eligible.map(LineTrace::into_owned),
+            skills: (self.skills.into_iter())
+                .map(|s| SkillResult {
+                    skill: own(s.skill),
+                    kind: s.kind,
+                    met: s.met,
+                    via: s.via.map(|v| Via {
+                        line: v.line,
+                        text: own(v.text),
+                        at: own(v.at),
+                        evidence: own_all(v.evidence),
+                    }),
+                    tried: s.tried.into_iter().map(LineTrace::into_owned).collect(),
+                })
+                .collect(),
+            counts: self.counts,
+            onboarding: Onboarding {
+                waived: own_all(self.onboarding.waived),
+                hours_saved: self.onboarding.hours_saved,
+            },
+            would_change: (self.would_change.into_iter())
+                .map(|w| WouldChange {
+                    skill: own(w.skill),
+                    kind: w.kind,
+                    outcome_if_met: w.outcome_if_met,
+                    proposed_if_met: w.proposed_if_met,
+                    changes: w.changes,
+                })
+                .collect(),
+            next_steps: (self.next_steps.into_iter())
+                .map(|n| NextStep {
+                    skill: own(n.skill),
+                    credentials: own_all(n.credentials),
+                })
+                .collect(),
+            guardrails: (self.guardrails.into_iter())
+                .map(|g| GuardrailEffect {
+                    name: own(g.name),
+                    effect: own(g.effect),
+                    reason: g.reason.map(own),
+                })
+                .collect(),
+            notes: self.notes,
+        }
+    }
+}
+
+impl PolicyRef<'_> {
+    /// The same policy identity owning its text.
+    pub fn into_owned(self) -> PolicyRef<'static> {
+        PolicyRef {
+            name: own(self.name),
+            version: own(self.version),
+            hash: own(self.hash),
+        }
+    }
+}
+
+impl LineTrace<'_> {
+    /// The same line owning all its text.
+    pub fn into_owned(self) -> LineTrace<'static> {
+        LineTrace {
+            line: self.line,
+            text: own(self.text),
+            at: own(self.at),
+            holds: self.holds,
+            terms: (self.terms.into_iter())
+                .map(|t| TermTrace {
+                    term: own(t.term),
+                    holds: t.holds,
+                    detail: t.detail.into_owned(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Detail<'_> {
+    /// The same findings owning all their text.
+    pub fn into_owned(self) -> Detail<'static> {
+        match self {
+            Detail::Credentials {
+                needed,
+                accepted,
+                refused,
+                suggest,
+            } => Detail::Credentials {
+                needed,
+                accepted: own_all(accepted),
+                refused: (refused.into_iter())
+                    .map(|r| Refusal {
+                        credential: own(r.credential),
+                        reason: r.reason.into_owned(),
+                    })
+                    .collect(),
+                suggest: own_all(suggest),
+            },
+            Detail::Items {
+                item,
+                needed,
+                counted,
+                matching,
+                excluded,
+            } => Detail::Items {
+                item,
+                needed,
+                counted,
+                matching: own_all(matching),
+                excluded: own_all(excluded),
+            },
+            Detail::WorkSample { best, threshold } => Detail::WorkSample { best, threshold },
+            Detail::Experience { months, threshold } => Detail::Experience { months, threshold },
+            Detail::Attribute { attribute, value } => Detail::Attribute {
+                attribute: own(attribute),
+                value,
+            },
+            Detail::Degree { highest } => Detail::Degree {
+                highest: highest.map(own),
+            },
+            Detail::Value { value } => Detail::Value { value },
+        }
+    }
+}
+
+impl Reason<'_> {
+    /// The same reason owning all its text.
+    pub fn into_owned(self) -> Reason<'static> {
+        match self {
+            Reason::NotInCatalogue => Reason::NotInCatalogue,
+            Reason::SkillNotListed { skill } => Reason::SkillNotListed { skill: own(skill) },
+            Reason::NoIssueDate => Reason::NoIssueDate,
+            Reason::IssuedAfterAsOf { issued } => Reason::IssuedAfterAsOf { issued },
+            Reason::Expired { expiry, issued, by } => Reason::Expired { expiry, issued, by },
+            Reason::ProviderRetired {
+                provider,
+                retired,
+                issued,
+            } => Reason::ProviderRetired {
+                provider: own(provider),
+                retired,
+                issued,
+            },
+            Reason::CredentialRetired { retired, issued } => {
+                Reason::CredentialRetired { retired, issued }
+            }
+            Reason::BelowMinTier { tier, min_tier } => Reason::BelowMinTier {
+                tier: own(tier),
+                min_tier: own(min_tier),
+            },
+            Reason::NotVerified => Reason::NotVerified,
+            Reason::WhereFailed { condition } => Reason::WhereFailed { condition },
         }
     }
 }

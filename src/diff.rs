@@ -2,7 +2,7 @@
 //! same records, why, and what changed in the declarations.
 
 use crate::ast::ReqKind;
-use crate::decision::{Decision, PolicyRef};
+use crate::decision::{Decision, PolicyRef, Text};
 use crate::policy::{Outcome, Policy};
 use crate::record::{read_records_bytes, Format, RecordError};
 use jiff::civil::Date;
@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, Serialize)]
 pub struct DiffReport {
     /// The old policy.
-    pub old: PolicyRef,
+    pub old: PolicyRef<'static>,
     /// The new policy.
-    pub new: PolicyRef,
+    pub new: PolicyRef<'static>,
     /// Evaluation date.
     pub as_of: Date,
     /// Decisions compared.
@@ -146,11 +146,11 @@ pub fn diff(
     report
 }
 
-fn policy_ref(p: &Policy) -> PolicyRef {
+fn policy_ref(p: &Policy) -> PolicyRef<'static> {
     PolicyRef {
-        name: p.name.clone(),
-        version: p.version.clone(),
-        hash: p.hash.clone(),
+        name: p.name.clone().into(),
+        version: p.version.clone().into(),
+        hash: p.hash.clone().into(),
     }
 }
 
@@ -178,9 +178,9 @@ fn change(
     new: &Policy,
 ) -> Option<Change> {
     let mut skills = Vec::new();
-    let mut names: Vec<&str> = a.skills.iter().map(|s| s.skill.as_str()).collect();
+    let mut names: Vec<&str> = a.skills.iter().map(|s| &*s.skill).collect();
     for s in &b.skills {
-        if !names.contains(&s.skill.as_str()) {
+        if !names.contains(&&*s.skill) {
             names.push(&s.skill);
         }
     }
@@ -207,12 +207,12 @@ fn change(
     }
     // Causes: declaration changes touching this role, the changed skills' credentials, the
     // evidence that carried them, or the guardrails.
-    let changed: Vec<&str> = skills.iter().map(|s| s.skill.as_str()).collect();
-    let evidence: Vec<&String> = a
+    let changed: Vec<&str> = skills.iter().map(|s| &*s.skill).collect();
+    let evidence: Vec<&Text<'_>> = a
         .skills
         .iter()
         .chain(&b.skills)
-        .filter(|s| changed.contains(&s.skill.as_str()))
+        .filter(|s| changed.contains(&&*s.skill))
         .flat_map(|s| s.via.iter().flat_map(|v| v.evidence.iter()))
         .collect();
     let touches = |p: &Policy, cred: &str| {
@@ -249,8 +249,8 @@ fn change(
         }
     }
     Some(Change {
-        candidate: a.candidate.clone(),
-        role: a.role.clone(),
+        candidate: a.candidate.to_string(),
+        role: a.role.to_string(),
         old: a.outcome,
         new: b.outcome,
         old_proposed: a.proposed,

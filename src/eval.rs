@@ -54,7 +54,15 @@ pub fn roles_for(
 }
 
 /// Evaluates one candidate for one role (an index into `policy.roles`) as of a date.
-pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> Decision {
+///
+/// The decision borrows the policy's text (rule and line texts, ids) and the record's (its id,
+/// titles) rather than copying them; [`Decision::into_owned`] detaches it.
+pub fn evaluate<'a>(
+    policy: &'a Policy,
+    cand: &'a Candidate,
+    role: usize,
+    as_of: Date,
+) -> Decision<'a> {
     let r = &policy.roles[role];
     let prep = Prepared::new(policy, cand, as_of);
 
@@ -63,8 +71,8 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
         let holds = prep.eval(cond, &Scope::Evidence(None), Some(&mut terms));
         LineTrace {
             line: 1,
-            text: src.text.clone(),
-            at: src.at.to_string(),
+            text: src.text.as_str().into(),
+            at: policy.index.eligible_at[role].as_str().into(),
             holds,
             terms,
         }
@@ -85,21 +93,21 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
                 if holds && via.is_none() {
                     via = Some(Via {
                         line: i + 1,
-                        text: line.src.text.clone(),
-                        at: line_at[i].clone(),
+                        text: line.src.text.as_str().into(),
+                        at: line_at[i].as_str().into(),
                         evidence: evidence_of(&terms),
                     });
                 }
                 tried.push(LineTrace {
                     line: i + 1,
-                    text: line.src.text.clone(),
-                    at: line_at[i].clone(),
+                    text: line.src.text.as_str().into(),
+                    at: line_at[i].as_str().into(),
                     holds,
                     terms,
                 });
             }
             SkillResult {
-                skill: policy.skills[req.skill].id.clone(),
+                skill: policy.skills[req.skill].id.as_str().into(),
                 kind: req.kind,
                 met: via.is_some(),
                 via,
@@ -115,7 +123,7 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
         Some(e) if !e.holds => (
             Outcome::Ineligible,
             RuleRef {
-                text: format!("eligible when {}", e.text),
+                text: policy.index.eligible_rule[role].as_str().into(),
                 at: e.at.clone(),
                 default: false,
             },
@@ -127,24 +135,24 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
         proposed = Some(Outcome::Decline);
         outcome = Outcome::Review;
         guardrails.push(GuardrailEffect {
-            name: "no_auto_decline".into(),
+            name: Text::Borrowed("no_auto_decline"),
             effect: "decline changed to review".into(),
             reason: None,
         });
     }
     for (name, reason) in &r.exceptions {
         guardrails.push(GuardrailEffect {
-            name: name.clone(),
-            effect: "waived for this role by an exception".into(),
-            reason: Some(reason.clone()),
+            name: name.as_str().into(),
+            effect: Text::Borrowed("waived for this role by an exception"),
+            reason: Some(reason.as_str().into()),
         });
     }
 
-    let mut waived: Vec<String> = Vec::new();
+    let mut waived: Vec<Text<'a>> = Vec::new();
     let mut hours_saved = 0.0;
     for m in &r.onboarding {
         if (r.requirements.iter().zip(&met)).any(|(q, ok)| q.skill == m.waived_by && *ok) {
-            waived.push(m.id.clone());
+            waived.push(m.id.as_str().into());
             hours_saved += m.hours;
         }
     }
@@ -186,15 +194,15 @@ pub fn evaluate(policy: &Policy, cand: &Candidate, role: usize, as_of: Date) -> 
     let notes = notes(&prep);
 
     Decision {
-        candidate: cand.id.clone(),
-        role: r.id.clone(),
+        candidate: cand.id.as_str().into(),
+        role: r.id.as_str().into(),
         outcome,
         proposed,
         as_of,
         policy: PolicyRef {
-            name: policy.name.clone(),
-            version: policy.version.clone(),
-            hash: policy.hash.clone(),
+            name: policy.name.as_str().into(),
+            version: policy.version.as_str().into(),
+            hash: policy.hash.as_str().into(),
         },
         rule,
         eligible,
@@ -267,7 +275,12 @@ pub(crate) fn first_rule(
 }
 
 /// The first decide rule that holds.
-fn decide(prep: &Prepared<'_>, role: usize, met: &[bool], counts: &Counts) -> (Outcome, RuleRef) {
+fn decide<'a>(
+    prep: &Prepared<'a>,
+    role: usize,
+    met: &[bool],
+    counts: &Counts,
+) -> (Outcome, RuleRef<'a>) {
     let r = &prep.policy.roles[role];
     match first_rule(&prep.facts, role, met, counts) {
         Some(i) => {
@@ -275,8 +288,8 @@ fn decide(prep: &Prepared<'_>, role: usize, met: &[bool], counts: &Counts) -> (O
             (
                 rule.outcome,
                 RuleRef {
-                    text: rule.src.text.clone(),
-                    at: prep.policy.index.rule_at[role][i].clone(),
+                    text: rule.src.text.as_str().into(),
+                    at: prep.policy.index.rule_at[role][i].as_str().into(),
                     default: rule.default,
                 },
             )
@@ -285,8 +298,8 @@ fn decide(prep: &Prepared<'_>, role: usize, met: &[bool], counts: &Counts) -> (O
         None => (
             Outcome::Review,
             RuleRef {
-                text: "no decide rule held".into(),
-                at: r.at.to_string(),
+                text: Text::Borrowed("no decide rule held"),
+                at: r.at.to_string().into(),
                 default: true,
             },
         ),
@@ -294,24 +307,27 @@ fn decide(prep: &Prepared<'_>, role: usize, met: &[bool], counts: &Counts) -> (O
 }
 
 /// The evidence a holding line used, as short strings.
-fn evidence_of(terms: &[TermTrace]) -> Vec<String> {
+fn evidence_of<'a>(terms: &[TermTrace<'a>]) -> Vec<Text<'a>> {
     let mut out = Vec::new();
     for t in terms.iter().filter(|t| t.holds) {
         match &t.detail {
             Detail::Credentials { accepted, .. } => out.extend(accepted.iter().cloned()),
             Detail::Items { matching, .. } => out.extend(matching.iter().cloned()),
-            Detail::WorkSample { best: Some(b), .. } => out.push(format!("work_sample {b}")),
+            Detail::WorkSample { best: Some(b), .. } => out.push(format!("work_sample {b}").into()),
             Detail::Experience {
                 months: Some(m), ..
-            } => out.push(format!("experience {m} months")),
+            } => out.push(format!("experience {m} months").into()),
             Detail::Attribute {
                 attribute,
                 value: Some(v),
-            } => out.push(format!(
-                "candidate.{attribute} = {}",
-                serde_json::to_string(v).unwrap_or_default()
-            )),
-            Detail::Degree { highest: Some(h) } => out.push(format!("degree: {h}")),
+            } => out.push(
+                format!(
+                    "candidate.{attribute} = {}",
+                    serde_json::to_string(v).unwrap_or_default()
+                )
+                .into(),
+            ),
+            Detail::Degree { highest: Some(h) } => out.push(format!("degree: {h}").into()),
             _ => {}
         }
     }
@@ -321,7 +337,11 @@ fn evidence_of(terms: &[TermTrace]) -> Vec<String> {
 
 /// SPEC §5 step 7: for each unmet skill (required first), up to 3 catalogue credentials that
 /// list it and would meet one of its accept lines if held fresh and verified.
-fn next_steps(prep: &Prepared<'_>, role: usize, skills: &[SkillResult]) -> Vec<NextStep> {
+fn next_steps<'a>(
+    prep: &Prepared<'a>,
+    role: usize,
+    skills: &[SkillResult<'a>],
+) -> Vec<NextStep<'a>> {
     let r = &prep.policy.roles[role];
     let policy = prep.policy;
     let mut out = Vec::new();
@@ -345,7 +365,7 @@ fn next_steps(prep: &Prepared<'_>, role: usize, skills: &[SkillResult]) -> Vec<N
                     skill: s.skill.clone(),
                     credentials: found
                         .into_iter()
-                        .map(|c| policy.credentials[c].id.clone())
+                        .map(|c| Text::from(policy.credentials[c].id.as_str()))
                         .collect(),
                 });
             }

@@ -23,7 +23,7 @@ struct Line<'a> {
     as_of: String,
     policy_hash: &'a str,
     record_sha256: String,
-    decision: &'a Decision,
+    decision: &'a Decision<'a>,
     prev: &'a str,
 }
 

@@ -54,12 +54,11 @@ pub struct HeldCredential {
 
 impl HeldCredential {
     /// How to name it in traces: the id, else the title, else the achievement.
-    pub fn label(&self) -> String {
-        self.id
-            .clone()
-            .or_else(|| self.title.clone())
-            .or_else(|| self.achievement.clone())
-            .unwrap_or_else(|| "(unnamed credential)".into())
+    pub fn label(&self) -> &str {
+        (self.id.as_deref())
+            .or(self.title.as_deref())
+            .or(self.achievement.as_deref())
+            .unwrap_or("(unnamed credential)")
     }
 }
 

@@ -16,9 +16,9 @@ use serde::Serialize;
 /// One output item of a batch: a decision, or a record error in the record's place.
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
-pub enum Item {
+pub enum Item<'a> {
     /// A decision.
-    Decision(Box<Decision>),
+    Decision(Box<Decision<'a>>),
     /// A record that could not be read or evaluated.
     Error(RecordError),
 }

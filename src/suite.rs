@@ -71,7 +71,7 @@ pub struct Mismatch {
 
 /// The result of one record of one case.
 #[derive(Clone, Debug, Serialize)]
-pub struct CaseResult {
+pub struct CaseResult<'a> {
     /// Case name.
     pub name: String,
     /// 1-based record index within the case.
@@ -82,7 +82,7 @@ pub struct CaseResult {
     pub mismatches: Vec<Mismatch>,
     /// The decision, when one was made.
     #[serde(skip)]
-    pub decision: Option<Box<Decision>>,
+    pub decision: Option<Box<Decision<'a>>>,
 }
 
 /// Reads a suite file (YAML), resolving `record_file` paths relative to it.
@@ -326,7 +326,7 @@ fn expectation(v: &Value) -> Result<Expect, String> {
 }
 
 /// Runs every case of a suite.
-pub fn run(policy: &Policy, suite: &Suite, default_as_of: Date) -> Vec<CaseResult> {
+pub fn run<'a>(policy: &'a Policy, suite: &'a Suite, default_as_of: Date) -> Vec<CaseResult<'a>> {
     let mut out = Vec::new();
     for case in &suite.cases {
         let as_of = case.as_of.or(suite.as_of).unwrap_or(default_as_of);
@@ -356,13 +356,13 @@ fn mismatch(
     }
 }
 
-fn check(
-    policy: &Policy,
-    entry: &Entry,
+fn check<'a>(
+    policy: &'a Policy,
+    entry: &'a Entry,
     role: Option<&str>,
     as_of: Date,
     e: &Expect,
-) -> (Vec<Mismatch>, Option<Decision>) {
+) -> (Vec<Mismatch>, Option<Decision<'a>>) {
     let cand = match &entry.result {
         Err(err) => {
             let m = match &e.error {
@@ -485,7 +485,10 @@ fn check(
         let got: BTreeMap<String, Vec<String>> = d
             .next_steps
             .iter()
-            .map(|n| (n.skill.clone(), n.credentials.clone()))
+            .map(|n| {
+                let creds = n.credentials.iter().map(|c| c.to_string()).collect();
+                (n.skill.to_string(), creds)
+            })
             .collect();
         if &got != want {
             m.push(mismatch(
@@ -516,7 +519,7 @@ pub struct RoleCoverage {
 /// Coverage per role over the decisions a suite made.
 pub fn coverage<'a>(
     policy: &Policy,
-    decisions: impl IntoIterator<Item = &'a Decision>,
+    decisions: impl IntoIterator<Item = &'a Decision<'a>>,
 ) -> Vec<RoleCoverage> {
     let mut cov: Vec<RoleCoverage> = policy
         .roles

@@ -297,14 +297,17 @@ fn next_steps_by_brute_force(
                     .iter()
                     .map(|&c| policy.credentials[c].id.clone())
                     .collect();
-                expected.push((s.skill.clone(), ids));
+                expected.push((s.skill.to_string(), ids));
             }
         }
     }
     let actual: Vec<(String, Vec<String>)> = d
         .next_steps
         .iter()
-        .map(|n| (n.skill.clone(), n.credentials.clone()))
+        .map(|n| {
+            let ids = n.credentials.iter().map(|c| c.to_string()).collect();
+            (n.skill.to_string(), ids)
+        })
         .collect();
     assert_eq!(actual, expected, "candidate {} role {}", cand.id, d.role);
 }

@@ -13,10 +13,10 @@ fn check(
 ) -> usize {
     let mut n = 0;
     for e in read_records(text, "r", format, policy) {
-        let items: Vec<Item> = match e.result {
-            Err(err) => vec![Item::Error(err)],
+        let items: Vec<Item> = match &e.result {
+            Err(err) => vec![Item::Error(err.clone())],
             Ok(c) => (0..policy.roles.len())
-                .map(|r| Item::Decision(Box::new(credo::eval::evaluate(policy, &c, r, as_of))))
+                .map(|r| Item::Decision(Box::new(credo::eval::evaluate(policy, c, r, as_of))))
                 .collect(),
         };
         for item in items {

@@ -140,7 +140,7 @@ impl Tally {
                     carried.extend(
                         accepted
                             .iter()
-                            .filter_map(|id| policy.credential_index.get(id).copied()),
+                            .filter_map(|id| policy.credential_index.get(&**id).copied()),
                     );
                 }
             }

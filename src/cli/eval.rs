@@ -242,24 +242,24 @@ fn progress_bar(paths: &[String]) -> indicatif::ProgressBar {
 }
 
 /// The decisions of one entry, or its error.
-pub fn items(
-    policy: &credo::policy::Policy,
-    entry: Entry,
+pub fn items<'a>(
+    policy: &'a credo::policy::Policy,
+    entry: &'a Entry,
     role: Option<&str>,
     as_of: jiff::civil::Date,
-) -> Vec<Item> {
-    let cand = match entry.result {
+) -> Vec<Item<'a>> {
+    let cand = match &entry.result {
         Ok(c) => c,
-        Err(e) => return vec![Item::Error(e)],
+        Err(e) => return vec![Item::Error(e.clone())],
     };
-    match credo::eval::roles_for(policy, &cand, role) {
+    match credo::eval::roles_for(policy, cand, role) {
         Ok(roles) => roles
             .into_iter()
-            .map(|r| Item::Decision(Box::new(credo::eval::evaluate(policy, &cand, r, as_of))))
+            .map(|r| Item::Decision(Box::new(credo::eval::evaluate(policy, cand, r, as_of))))
             .collect(),
         Err(error) => vec![Item::Error(RecordError {
             record: Some(cand.id.clone()),
-            file: entry.file,
+            file: entry.file.clone(),
             line: entry.line,
             error,
         })],
@@ -323,12 +323,12 @@ fn run_logged(
         };
         for entry in read_records_bytes(&bytes, &name, input_format(a.input_format, input), policy)
         {
-            let cand = entry.result.as_ref().ok().cloned();
-            for item in items(policy, entry, a.role.as_deref(), as_of) {
+            let cand = entry.result.as_ref().ok();
+            for item in items(policy, &entry, a.role.as_deref(), as_of) {
                 match &item {
                     Item::Decision(d) => {
                         decisions += 1;
-                        if let Some(c) = &cand {
+                        if let Some(c) = cand {
                             if let Err(e) = log.append(d, c, &policy.hash) {
                                 eprintln!("error: cannot append to the log: {e}");
                                 return EXIT_USAGE;

@@ -33,16 +33,19 @@ pub fn run(a: Args) -> u8 {
             Ok(x) => x,
             Err(code) => return code,
         };
-    let mut results: Vec<(PathBuf, Vec<CaseResult>)> = Vec::new();
+    let mut suites = Vec::new();
     for path in &a.suites {
         match suite::read_suite(path, &policy) {
-            Ok(s) => results.push((path.clone(), suite::run(&policy, &s, as_of))),
+            Ok(s) => suites.push((path.clone(), s)),
             Err(e) => {
                 eprintln!("error: {e}");
                 return EXIT_USAGE;
             }
         }
     }
+    let results: Vec<(PathBuf, Vec<CaseResult>)> = (suites.iter())
+        .map(|(path, s)| (path.clone(), suite::run(&policy, s, as_of)))
+        .collect();
     let passed = results
         .iter()
         .flat_map(|(_, r)| r)

@@ -4,7 +4,7 @@
 use super::calendar;
 use super::facts::{Facts, Held};
 use crate::ast::{CmpOp, Duration, ItemKind};
-use crate::decision::{Detail, ExpiryBy, Reason, Refusal, TermTrace};
+use crate::decision::{Detail, ExpiryBy, Reason, Refusal, TermTrace, Text};
 use crate::policy::{Cond, Field, Policy, Value, DEGREE_LEVELS};
 use crate::record::{AttrValue, Candidate, HeldCredential};
 use jiff::civil::Date;
@@ -57,13 +57,13 @@ impl<'a> Prepared<'a> {
         cat: usize,
         skill: Option<usize>,
         filter: Option<&Cond>,
-    ) -> Result<(), Reason> {
+    ) -> Result<(), Reason<'a>> {
         let p = self.policy;
         let c = &p.credentials[cat];
         if let Some(s) = skill {
             if !c.skills.contains(&s) {
                 return Err(Reason::SkillNotListed {
-                    skill: p.skills[s].id.clone(),
+                    skill: p.skills[s].id.as_str().into(),
                 });
             }
         }
@@ -81,7 +81,7 @@ impl<'a> Prepared<'a> {
     }
 
     /// The first of steps 3–6 that refuses a matched credential.
-    fn refuse_steps_3_to_6(&self, held: &HeldCredential, cat: usize) -> Result<(), Reason> {
+    fn refuse_steps_3_to_6(&self, held: &HeldCredential, cat: usize) -> Result<(), Reason<'a>> {
         let p = self.policy;
         let c = &p.credentials[cat];
         let issued = held.issued.ok_or(Reason::NoIssueDate)?;
@@ -112,7 +112,7 @@ impl<'a> Prepared<'a> {
         if let Some(retired) = provider.retired {
             if issued >= retired {
                 return Err(Reason::ProviderRetired {
-                    provider: provider.id.clone(),
+                    provider: provider.id.as_str().into(),
                     retired,
                     issued,
                 });
@@ -126,8 +126,8 @@ impl<'a> Prepared<'a> {
         if let Some(min) = p.guardrails.min_tier {
             if provider.tier < min {
                 return Err(Reason::BelowMinTier {
-                    tier: p.tiers[provider.tier].clone(),
-                    min_tier: p.tiers[min].clone(),
+                    tier: p.tiers[provider.tier].as_str().into(),
+                    min_tier: p.tiers[min].as_str().into(),
                 });
             }
         }
@@ -177,7 +177,7 @@ impl<'a> Prepared<'a> {
     }
 
     /// Every credential the candidate holds, with its settled facts (catalogue index, steps 3–6).
-    fn held(&self) -> impl Iterator<Item = (&HeldCredential, &Held)> + '_ {
+    fn held(&self) -> impl Iterator<Item = (&'a HeldCredential, &Held)> + '_ {
         (self.cand.credentials.iter()).zip(self.facts.held.iter())
     }
 
@@ -186,12 +186,12 @@ impl<'a> Prepared<'a> {
         needed: u32,
         filter: Option<&Cond>,
         skill: Option<usize>,
-        text: &str,
-        trace: Option<&mut Vec<TermTrace>>,
+        text: &'a str,
+        trace: Option<&mut Vec<TermTrace<'a>>>,
     ) -> bool {
         let n = self.cand.credentials.len();
         let mut accepted: Vec<usize> = Vec::with_capacity(n);
-        let mut refused: Vec<Refusal> = Vec::with_capacity(if trace.is_some() { n } else { 0 });
+        let mut refused: Vec<Refusal<'a>> = Vec::with_capacity(if trace.is_some() { n } else { 0 });
         // The catalogue index of each refusal: equal refusals have equal indexes, so most
         // comparisons stop there.
         let mut refused_cat: Vec<Option<usize>> = Vec::with_capacity(refused.capacity());
@@ -213,8 +213,8 @@ impl<'a> Prepared<'a> {
                     if trace.is_some() {
                         let r = Refusal {
                             credential: match m {
-                                Some(cat) => self.policy.credentials[cat].id.clone(),
-                                None => held.label(),
+                                Some(cat) => self.policy.credentials[cat].id.as_str().into(),
+                                None => held.label().into(),
                             },
                             reason,
                         };
@@ -237,13 +237,13 @@ impl<'a> Prepared<'a> {
                 self.suggest(skill, filter, &accepted)
             };
             t.push(TermTrace {
-                term: text.to_owned(),
+                term: text.into(),
                 holds,
                 detail: Detail::Credentials {
                     needed,
                     accepted: accepted
                         .iter()
-                        .map(|c| self.policy.credentials[*c].id.clone())
+                        .map(|c| Text::from(self.policy.credentials[*c].id.as_str()))
                         .collect(),
                     refused,
                     suggest,
@@ -254,7 +254,12 @@ impl<'a> Prepared<'a> {
     }
 
     /// Catalogue credentials that would pass this term's checks if held fresh and verified.
-    fn suggest(&self, skill: Option<usize>, filter: Option<&Cond>, have: &[usize]) -> Vec<String> {
+    fn suggest(
+        &self,
+        skill: Option<usize>,
+        filter: Option<&Cond>,
+        have: &[usize],
+    ) -> Vec<Text<'a>> {
         let f = &self.facts;
         let all = 0..self.policy.credentials.len() as u32;
         let listing: Box<dyn Iterator<Item = u32>> = match skill {
@@ -269,7 +274,7 @@ impl<'a> Prepared<'a> {
         super::rank_credentials(self, &mut out);
         out.truncate(3);
         out.into_iter()
-            .map(|c| self.policy.credentials[c].id.clone())
+            .map(|c| Text::from(self.policy.credentials[c].id.as_str()))
             .collect()
     }
 
@@ -279,8 +284,8 @@ impl<'a> Prepared<'a> {
         needed: u32,
         filter: Option<&Cond>,
         skill: Option<usize>,
-        text: &str,
-        trace: Option<&mut Vec<TermTrace>>,
+        text: &'a str,
+        trace: Option<&mut Vec<TermTrace<'a>>>,
     ) -> bool {
         let skill_id = skill.map(|s| self.policy.skills[s].id.as_str());
         let tagged = |skills: &[String]| match skill_id {
@@ -311,7 +316,8 @@ impl<'a> Prepared<'a> {
                         counted += 1;
                     }
                     if tracing {
-                        if ok { &mut matching } else { &mut excluded }.push(a.title.clone());
+                        if ok { &mut matching } else { &mut excluded }
+                            .push(a.title.as_str().into());
                     }
                 }
             }
@@ -334,7 +340,8 @@ impl<'a> Prepared<'a> {
                         counted += 1;
                     }
                     if tracing {
-                        if ok { &mut matching } else { &mut excluded }.push(l.title.clone());
+                        if ok { &mut matching } else { &mut excluded }
+                            .push(l.title.as_str().into());
                     }
                 }
             }
@@ -342,7 +349,7 @@ impl<'a> Prepared<'a> {
         let holds = counted >= needed;
         if let Some(t) = trace {
             t.push(TermTrace {
-                term: text.to_owned(),
+                term: text.into(),
                 holds,
                 detail: Detail::Items {
                     item: kind,
@@ -359,9 +366,9 @@ impl<'a> Prepared<'a> {
     /// Evaluates a condition; with `trace`, records every term (no short-circuit).
     pub(crate) fn eval(
         &self,
-        c: &Cond,
+        c: &'a Cond,
         scope: &Scope<'_>,
-        mut trace: Option<&mut Vec<TermTrace>>,
+        mut trace: Option<&mut Vec<TermTrace<'a>>>,
     ) -> bool {
         let skill = match scope {
             Scope::Evidence(s) => *s,
@@ -421,10 +428,10 @@ impl<'a> Prepared<'a> {
                 };
                 if let Some(t) = trace {
                     t.push(TermTrace {
-                        term: text.to_string(),
+                        term: Text::from(&**text),
                         holds,
                         detail: Detail::Degree {
-                            highest: levels.iter().max().map(|l| DEGREE_LEVELS[*l].to_owned()),
+                            highest: levels.iter().max().map(|l| Text::from(DEGREE_LEVELS[*l])),
                         },
                     });
                 }
@@ -499,7 +506,7 @@ impl<'a> Prepared<'a> {
         field: Field,
         scope: &Scope<'_>,
         skill: Option<usize>,
-    ) -> (Option<Value>, Detail) {
+    ) -> (Option<Value>, Detail<'a>) {
         let (_, detail) = self.compare(field, CmpOp::Eq, &Value::Bool(false), scope, skill);
         let value = match &detail {
             Detail::WorkSample { best, .. } => best.map(Value::Num),
@@ -524,7 +531,7 @@ impl<'a> Prepared<'a> {
         value: &Value,
         scope: &Scope<'_>,
         skill: Option<usize>,
-    ) -> (bool, Detail) {
+    ) -> (bool, Detail<'a>) {
         let skill_id = skill.map(|s| self.policy.skills[s].id.as_str());
         match field {
             Field::WorkSample => {
@@ -584,7 +591,7 @@ impl<'a> Prepared<'a> {
                 (
                     ord.is_some_and(|o| op.test(o)),
                     Detail::Attribute {
-                        attribute: attr.id.clone(),
+                        attribute: attr.id.as_str().into(),
                         value: v.cloned(),
                     },
                 )
@@ -612,10 +619,15 @@ impl<'a> Prepared<'a> {
 }
 
 /// Records a term's result in the trace, when tracing.
-fn push_term(trace: Option<&mut Vec<TermTrace>>, text: &str, holds: bool, detail: Detail) {
+fn push_term<'a>(
+    trace: Option<&mut Vec<TermTrace<'a>>>,
+    text: &'a str,
+    holds: bool,
+    detail: Detail<'a>,
+) {
     if let Some(t) = trace {
         t.push(TermTrace {
-            term: text.to_owned(),
+            term: text.into(),
             holds,
             detail,
         });

@@ -34,6 +34,10 @@ pub struct Index {
     pub(crate) rank: Vec<u32>,
     /// Per role: `file:line:col` of each decide rule.
     pub(crate) rule_at: Vec<Vec<String>>,
+    /// Per role: `file:line:col` of its `eligible when` rule (empty without one).
+    pub(crate) eligible_at: Vec<String>,
+    /// Per role: `eligible when …` as a decision's rule quotes it (empty without one).
+    pub(crate) eligible_rule: Vec<String>,
 }
 
 /// What acceptance needs to know about a catalogue credential.
@@ -111,6 +115,20 @@ impl Index {
             .collect();
         ix.rule_at = (p.roles.iter())
             .map(|r| r.decide.iter().map(|d| d.src.at.to_string()).collect())
+            .collect();
+        ix.eligible_at = (p.roles.iter())
+            .map(|r| {
+                r.eligible
+                    .as_ref()
+                    .map(|(_, s)| s.at.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        ix.eligible_rule = (p.roles.iter())
+            .map(|r| {
+                (r.eligible.as_ref())
+                    .map_or_else(String::new, |(_, s)| format!("eligible when {}", s.text))
+            })
             .collect();
         let mut order: Vec<usize> = (0..p.credentials.len()).collect();
         order.sort_by(|&a, &b| {

@@ -73,8 +73,8 @@ impl<'o> Obj<'o> {
         }
     }
 
-    fn strs(&mut self, k: &'static str, v: &[String]) {
-        list(self.key(k), v, |s, out| string(s, out));
+    fn strs<S: AsRef<str>>(&mut self, k: &'static str, v: &[S]) {
+        list(self.key(k), v, |s, out| string(s.as_ref(), out));
     }
 
     fn end(self) {

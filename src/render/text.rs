@@ -84,7 +84,7 @@ impl LineWords<'_> {
 
 fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
     let lw = policy.and_then(|p| {
-        let role = &p.roles[*p.role_index.get(&d.role)?];
+        let role = &p.roles[*p.role_index.get(&*d.role)?];
         Some(LineWords {
             words: Words::new(p, d.as_of),
             role,

@@ -48,7 +48,7 @@ impl Batch<'_> {
             .map(|e| {
                 let mut out = Vec::with_capacity(8 << 10);
                 let (mut decisions, mut errors) = (0, 0);
-                for item in items(self.policy, e, self.role, self.as_of) {
+                for item in items(self.policy, &e, self.role, self.as_of) {
                     match &item {
                         Item::Decision(_) => decisions += 1,
                         Item::Error(_) => errors += 1,
