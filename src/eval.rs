@@ -159,14 +159,16 @@ pub fn evaluate<'a>(
 
     let mut would_change = Vec::new();
     if outcome != Outcome::Ineligible {
+        let mut alt = met.clone();
         for (i, (req, s)) in r.requirements.iter().zip(&skills).enumerate() {
             if s.met {
                 continue;
             }
-            let mut alt = met.clone();
             alt[i] = true;
             let alt_counts = counts_for(r, &alt);
-            let (rules, _) = decide(&prep, role, &alt, &alt_counts);
+            let rules = first_rule(&prep.facts, role, &alt, &alt_counts)
+                .map_or(Outcome::Review, |k| r.decide[k].outcome);
+            alt[i] = false;
             let (o, proposed_if_met) =
                 if rules == Outcome::Decline && policy.guardrails.no_auto_decline {
                     (Outcome::Review, Some(Outcome::Decline))

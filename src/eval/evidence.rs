@@ -261,16 +261,18 @@ impl<'a> Prepared<'a> {
         have: &[usize],
     ) -> Vec<Text<'a>> {
         let f = &self.facts;
-        let all = 0..self.policy.credentials.len() as u32;
-        let listing: Box<dyn Iterator<Item = u32>> = match skill {
-            Some(s) => Box::new(self.policy.index.skill_creds[s].iter().copied()),
-            None => Box::new(all),
+        let fits =
+            |&c: &u32| !have.contains(&(c as usize)) && f.accepts(&f.fresh(c), skill, filter);
+        let mut out: Vec<usize> = match skill {
+            Some(s) => (self.policy.index.skill_creds[s].iter().copied())
+                .filter(fits)
+                .map(|c| c as usize)
+                .collect(),
+            None => (0..self.policy.credentials.len() as u32)
+                .filter(fits)
+                .map(|c| c as usize)
+                .collect(),
         };
-        let mut out: Vec<usize> = listing
-            .filter(|&c| !have.contains(&(c as usize)))
-            .filter(|&c| f.accepts(&f.fresh(c), skill, filter))
-            .map(|c| c as usize)
-            .collect();
         super::rank_credentials(self, &mut out);
         out.truncate(3);
         out.into_iter()
@@ -287,63 +289,26 @@ impl<'a> Prepared<'a> {
         text: &'a str,
         trace: Option<&mut Vec<TermTrace<'a>>>,
     ) -> bool {
-        let skill_id = skill.map(|s| self.policy.skills[s].id.as_str());
-        let tagged = |skills: &[String]| match skill_id {
-            Some(s) => skills.iter().any(|t| t == s),
-            None => !skills.is_empty(),
+        let cand: &'a Candidate = self.cand;
+        let title = |i: usize| match kind {
+            ItemKind::Artifacts => cand.artifacts[i].title.as_str(),
+            _ => cand.labs[i].title.as_str(),
+        };
+        let n = match kind {
+            ItemKind::Artifacts => cand.artifacts.len(),
+            _ => cand.labs.len(),
         };
         let mut matching = Vec::new();
         let mut excluded = Vec::new();
         let mut counted = 0u32;
-        let tracing = trace.is_some();
-        match kind {
-            ItemKind::Artifacts => {
-                for a in self.cand.artifacts.iter().filter(|a| tagged(&a.skills)) {
-                    // Evidence dated after `as_of` did not exist yet, as for credentials.
-                    let ok = a.date.is_none_or(|d| d <= self.as_of)
-                        && filter.is_none_or(|f| {
-                            test_where(f, &|field, op, value| match (field, value) {
-                                (Field::ItemAge, Value::Dur(d)) => {
-                                    age_holds(a.date, *d, op, self.as_of)
-                                }
-                                (Field::ArtifactReviewed, Value::Bool(b)) => {
-                                    op.test(a.reviewed.cmp(b))
-                                }
-                                _ => false,
-                            })
-                        });
-                    if ok {
-                        counted += 1;
-                    }
-                    if tracing {
-                        if ok { &mut matching } else { &mut excluded }
-                            .push(a.title.as_str().into());
-                    }
-                }
-            }
-            _ => {
-                for l in self.cand.labs.iter().filter(|l| tagged(&l.skills)) {
-                    let ok = l.completed.is_none_or(|d| d <= self.as_of)
-                        && filter.is_none_or(|f| {
-                            test_where(f, &|field, op, value| match (field, value) {
-                                (Field::ItemAge, Value::Dur(d)) => {
-                                    age_holds(l.completed, *d, op, self.as_of)
-                                }
-                                (Field::LabHours, Value::Num(n)) => l
-                                    .hours
-                                    .and_then(|h| h.partial_cmp(n))
-                                    .is_some_and(|o| op.test(o)),
-                                _ => false,
-                            })
-                        });
-                    if ok {
-                        counted += 1;
-                    }
-                    if tracing {
-                        if ok { &mut matching } else { &mut excluded }
-                            .push(l.title.as_str().into());
-                    }
-                }
+        for i in 0..n {
+            // Evidence dated after `as_of` did not exist yet, as for credentials.
+            let Some(ok) = self.facts.item_counts(kind, i, filter, skill) else {
+                continue;
+            };
+            counted += u32::from(ok);
+            if trace.is_some() {
+                if ok { &mut matching } else { &mut excluded }.push(Text::from(title(i)));
             }
         }
         let holds = counted >= needed;
@@ -532,16 +497,9 @@ impl<'a> Prepared<'a> {
         scope: &Scope<'_>,
         skill: Option<usize>,
     ) -> (bool, Detail<'a>) {
-        let skill_id = skill.map(|s| self.policy.skills[s].id.as_str());
         match field {
             Field::WorkSample => {
-                let best = self
-                    .cand
-                    .work_samples
-                    .iter()
-                    .filter(|(s, _)| skill_id.is_none_or(|id| id == s))
-                    .map(|(_, score)| *score)
-                    .fold(None, |b: Option<f64>, s| Some(b.map_or(s, |b| b.max(s))));
+                let best = self.facts.best_sample(skill);
                 let holds = match value {
                     Value::Num(n) => best
                         .and_then(|b| b.partial_cmp(n))
@@ -555,14 +513,7 @@ impl<'a> Prepared<'a> {
                 (holds, Detail::WorkSample { best, threshold })
             }
             Field::Experience => {
-                let entries: Vec<f64> = self
-                    .cand
-                    .experience
-                    .iter()
-                    .filter(|(s, _)| skill_id.is_none_or(|id| id == s))
-                    .map(|(_, m)| *m)
-                    .collect();
-                let months = (!entries.is_empty()).then(|| entries.iter().sum::<f64>());
+                let months = self.facts.months(skill);
                 let holds = match value {
                     Value::Dur(d) => match (months, d.months()) {
                         (Some(m), Some(want)) => {

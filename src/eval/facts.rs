@@ -325,21 +325,35 @@ impl<'c> Facts<'c> {
         filter: Option<&Cond>,
         skill: Option<usize>,
     ) -> u32 {
-        let items = match kind {
+        let n = self.items(kind).len();
+        (0..n)
+            .filter(|&i| self.item_counts(kind, i, filter, skill) == Some(true))
+            .count() as u32
+    }
+
+    fn items(&self, kind: ItemKind) -> &[Item] {
+        match kind {
             ItemKind::Artifacts => &self.artifacts,
             _ => &self.labs,
-        };
-        let mut counted = 0;
-        for it in items {
-            let tagged = match skill {
-                Some(s) => self.tags(it).contains(&(s as u32)),
-                None => it.any_tag,
-            };
-            if tagged && self.item_ok(kind, it, filter) {
-                counted += 1;
-            }
         }
-        counted
+    }
+
+    /// Whether the record's artifact or lab `i` counts for a term: `None` when it is not tagged
+    /// with the skill (with any skill, outside a skill context), else whether it is dated by
+    /// `as_of` and passes the `where`.
+    pub(crate) fn item_counts(
+        &self,
+        kind: ItemKind,
+        i: usize,
+        filter: Option<&Cond>,
+        skill: Option<usize>,
+    ) -> Option<bool> {
+        let it = &self.items(kind)[i];
+        let tagged = match skill {
+            Some(s) => self.tags(it).contains(&(s as u32)),
+            None => it.any_tag,
+        };
+        tagged.then(|| self.item_ok(kind, it, filter))
     }
 
     fn item_ok(&self, kind: ItemKind, it: &Item, filter: Option<&Cond>) -> bool {
@@ -360,7 +374,7 @@ impl<'c> Facts<'c> {
     }
 
     /// Best work-sample score for the skill (any skill outside a skill context).
-    fn best_sample(&self, skill: Option<usize>) -> Option<f64> {
+    pub(crate) fn best_sample(&self, skill: Option<usize>) -> Option<f64> {
         (self.samples.iter())
             .filter(|(s, _)| skill.is_none_or(|k| *s == k as u32))
             .map(|(_, score)| *score)
@@ -368,7 +382,7 @@ impl<'c> Facts<'c> {
     }
 
     /// Months of experience in the skill, summed; `None` without any entry.
-    fn months(&self, skill: Option<usize>) -> Option<f64> {
+    pub(crate) fn months(&self, skill: Option<usize>) -> Option<f64> {
         let mut entries = (self.experience.iter())
             .filter(|(s, _)| skill.is_none_or(|k| *s == k as u32))
             .map(|(_, m)| *m)
