@@ -10,22 +10,143 @@
 use super::{Entry, RecordError};
 use serde::Deserialize;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 /// The id a JSONL line's record has if it reads, as [`super::read_json_line`] takes it.
-pub fn line_id(line: &str) -> Option<String> {
+pub fn line_id(line: &str) -> Option<Cow<'_, str>> {
+    let line = line.trim_end_matches('\r');
+    match scan_id(line.as_bytes()) {
+        Some(id) => id.filter(|s| !s.trim().is_empty()).map(Cow::Borrowed),
+        None => serde_id(line).map(Cow::Owned),
+    }
+}
+
+/// [`line_id`] the slow way: what serde_json reads.
+fn serde_id(line: &str) -> Option<String> {
     #[derive(Deserialize)]
     struct IdOnly {
         id: Option<Value>,
     }
-    let line = line.trim_end_matches('\r');
     let id = match serde_json::from_str::<IdOnly>(line) {
         Ok(r) => r.id?,
         // A repeated `id` key, for one: read as the value-based reader does (last wins).
         Err(_) => serde_json::from_str::<Value>(line).ok()?.get("id")?.clone(),
     };
     super::raw::id_string(&id)
+}
+
+/// The record id of a JSON object line in the common case, without parsing the rest: `Some(id)`
+/// when the line is one object whose only top-level `id` key holds a string without escapes
+/// (`Some(None)`: an object without `id`). `None` when anything is unusual (escapes in a key or
+/// the id, a number id, a repeated `id`, text that is not a well-formed object): the caller
+/// then asks serde_json. Values other than the id are skipped by their brackets and quotes
+/// only; a line this accepts but serde_json rejects cannot be read as a record anyway.
+fn scan_id(b: &[u8]) -> Option<Option<&str>> {
+    let mut s = Scan { b, i: 0 };
+    s.ws();
+    s.eat(b'{')?;
+    let mut id = None;
+    s.ws();
+    if s.peek() == Some(b'}') {
+        s.i += 1;
+    } else {
+        loop {
+            s.ws();
+            let key = s.plain_string()?;
+            s.ws();
+            s.eat(b':')?;
+            s.ws();
+            if key == b"id" {
+                if id.is_some() || s.peek() != Some(b'"') {
+                    return None;
+                }
+                id = Some(std::str::from_utf8(s.plain_string()?).ok()?);
+            } else {
+                s.skip_value()?;
+            }
+            s.ws();
+            match s.peek()? {
+                b',' => s.i += 1,
+                b'}' => {
+                    s.i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    s.ws();
+    (s.i == b.len()).then_some(id)
+}
+
+struct Scan<'b> {
+    b: &'b [u8],
+    i: usize,
+}
+
+impl<'b> Scan<'b> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek() == Some(c)).then(|| self.i += 1)
+    }
+
+    /// A string without escapes or control characters; its bytes without the quotes.
+    fn plain_string(&mut self) -> Option<&'b [u8]> {
+        self.eat(b'"')?;
+        let start = self.i;
+        let len = memchr::memchr2(b'"', b'\\', &self.b[start..])?;
+        let body = &self.b[start..start + len];
+        if self.b[start + len] != b'"' || body.iter().any(|&c| c < 0x20) {
+            return None;
+        }
+        self.i = start + len + 1;
+        Some(body)
+    }
+
+    /// Skips one value: a string (escapes allowed), a nested object or array, or a scalar.
+    fn skip_value(&mut self) -> Option<()> {
+        let mut depth = 0usize;
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    self.i += 1;
+                    loop {
+                        let n = memchr::memchr2(b'"', b'\\', &self.b[self.i..])?;
+                        self.i += n;
+                        if self.b[self.i] == b'"' {
+                            self.i += 1;
+                            break;
+                        }
+                        self.i += 2;
+                    }
+                }
+                b'{' | b'[' => {
+                    depth += 1;
+                    self.i += 1;
+                }
+                b'}' | b']' if depth > 0 => {
+                    depth -= 1;
+                    self.i += 1;
+                }
+                b',' | b'}' | b']' if depth == 0 => return Some(()),
+                _ => self.i += 1,
+            }
+            if depth == 0 && matches!(self.peek(), Some(b',' | b'}' | b']') | None) {
+                return Some(());
+            }
+        }
+    }
 }
 
 /// Screens the ids of a file before it is decided.
@@ -37,9 +158,9 @@ pub struct Screen {
 
 impl Screen {
     /// Notes one record's id.
-    pub fn add(&mut self, id: String) {
-        if self.bloom.insert(fingerprint(&id)) {
-            self.suspects.insert(id);
+    pub fn add(&mut self, id: &str) {
+        if self.bloom.insert(fingerprint(id)) {
+            self.suspects.insert(id.to_owned());
         }
     }
 
@@ -147,6 +268,7 @@ impl Bloom {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn bloom_never_forgets_and_rarely_imagines() {
@@ -174,5 +296,57 @@ mod tests {
         assert_eq!(line_id("{\"id\": \"c\"}\r").as_deref(), Some("c"));
         assert_eq!(line_id(r#"{"id": "  "}"#), None);
         assert_eq!(line_id("not json"), None);
+        assert_eq!(line_id(r#"{"i\u0064": "e"}"#).as_deref(), Some("e"));
+        assert_eq!(line_id(r#"{"n": "}\"", "id": "f"}"#).as_deref(), Some("f"));
+        assert_eq!(line_id(r#" { "a" : { "id" : "x" } , "id" : "g" } "#).as_deref(), Some("g"));
+        assert_eq!(line_id(r#"{"id": "h\"i"}"#).as_deref(), Some("h\"i"));
+        assert_eq!(line_id(r#"{"id": "j"} x"#), None);
+    }
+
+    fn json() -> impl Strategy<Value = Value> {
+        let key = prop_oneof![
+            Just("id".to_string()),
+            Just("i\\u0064".to_string()),
+            "[a-z\"\\\\{}\\[\\],: ]{0,4}",
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i32>().prop_map(Value::from),
+            "[a-z0-9\"\\\\{}\\[\\],: \\n]{0,6}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 4, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::vec((key.clone(), inner), 0..5)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// The quick scan gives the id serde_json reads, on any JSON text (written compactly,
+        /// spaciously, or with a key repeated by hand), and never panics on a mangled line.
+        #[test]
+        fn scan_agrees_with_serde(v in json(), id in "[a-z \\\\\"]{0,4}", cut in 0usize..200, pretty: bool) {
+            let mut v = v;
+            if let Value::Object(m) = &mut v {
+                m.insert("id".into(), Value::String(id));
+            }
+            let text = if pretty {
+                serde_json::to_string_pretty(&v).unwrap().replace('\n', " ")
+            } else {
+                serde_json::to_string(&v).unwrap()
+            };
+            prop_assert_eq!(line_id(&text).map(Cow::into_owned), serde_id(&text));
+            let repeated = text.replacen('{', "{\"id\":\"first\",", 1);
+            if serde_json::from_str::<Value>(&repeated).is_ok() {
+                prop_assert_eq!(line_id(&repeated).map(Cow::into_owned), serde_id(&repeated));
+            }
+            let mangled = &text.as_bytes()[..cut.min(text.len())];
+            if let Ok(m) = std::str::from_utf8(mangled) {
+                let _ = line_id(m);
+            }
+        }
     }
 }

@@ -142,7 +142,7 @@ impl Batch<'_> {
             let reader = s.spawn(move || read_lines(input, tx, &hidden));
             let mut screen = Screen::default();
             for chunk in rx.iter() {
-                let ids: Vec<Option<String>> = pool.install(|| {
+                let ids: Vec<Option<std::borrow::Cow<str>>> = pool.install(|| {
                     (chunk.par_iter())
                         .map(|l| match l {
                             Line::Text(_, text) => line_id(text),
@@ -150,7 +150,7 @@ impl Batch<'_> {
                         })
                         .collect()
                 });
-                ids.into_iter().flatten().for_each(|id| screen.add(id));
+                ids.iter().flatten().for_each(|id| screen.add(id));
             }
             reader
                 .join()
