@@ -298,7 +298,10 @@ mod tests {
         assert_eq!(line_id("not json"), None);
         assert_eq!(line_id(r#"{"i\u0064": "e"}"#).as_deref(), Some("e"));
         assert_eq!(line_id(r#"{"n": "}\"", "id": "f"}"#).as_deref(), Some("f"));
-        assert_eq!(line_id(r#" { "a" : { "id" : "x" } , "id" : "g" } "#).as_deref(), Some("g"));
+        assert_eq!(
+            line_id(r#" { "a" : { "id" : "x" } , "id" : "g" } "#).as_deref(),
+            Some("g")
+        );
         assert_eq!(line_id(r#"{"id": "h\"i"}"#).as_deref(), Some("h\"i"));
         assert_eq!(line_id(r#"{"id": "j"} x"#), None);
     }

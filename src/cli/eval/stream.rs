@@ -34,10 +34,28 @@ pub struct Rendered {
     errors: usize,
 }
 
-/// One line of a JSONL input: its number and its text, or why it cannot be read.
-enum Line {
-    Text(usize, String),
-    Bad(usize, String),
+/// Lines of a JSONL input read together: their bytes in one buffer (no allocation per line).
+struct Chunk {
+    bytes: Vec<u8>,
+    lines: Vec<Line>,
+}
+
+/// One line of a chunk: its number and where its bytes are (none when it was too long).
+struct Line {
+    no: usize,
+    bytes: std::ops::Range<usize>,
+    too_long: bool,
+}
+
+impl Chunk {
+    /// A line's text, or why it cannot be read (checked here, on the worker threads).
+    fn text(&self, l: &Line) -> Result<&str, String> {
+        if l.too_long {
+            return Err(format!("line is longer than the limit of {MAX_LINE} bytes"));
+        }
+        std::str::from_utf8(&self.bytes[l.bytes.clone()])
+            .map_err(|_| "line is not UTF-8 text".to_owned())
+    }
 }
 
 impl Batch<'_> {
@@ -108,13 +126,16 @@ impl Batch<'_> {
         out: &SyncSender<Rendered>,
         progress: &ProgressBar,
     ) -> Result<(), String> {
-        let (tx, rx) = sync_channel::<Vec<Line>>(2);
+        let (tx, rx) = sync_channel::<Chunk>(2);
         let progress_reader = progress.clone();
         std::thread::scope(|s| {
             let reader = s.spawn(move || read_lines(input, tx, &progress_reader));
             for chunk in rx.iter() {
-                let mut entries: Vec<Entry> =
-                    pool.install(|| chunk.into_par_iter().map(|l| self.entry(l, file)).collect());
+                let mut entries: Vec<Entry> = pool.install(|| {
+                    (chunk.lines.par_iter())
+                        .map(|l| self.entry(&chunk, l, file))
+                        .collect()
+                });
                 for e in &mut entries {
                     dupes.mark(e);
                 }
@@ -136,18 +157,15 @@ impl Batch<'_> {
         input: Box<dyn BufRead + Send>,
         pool: &rayon::ThreadPool,
     ) -> Result<Duplicates, String> {
-        let (tx, rx) = sync_channel::<Vec<Line>>(2);
+        let (tx, rx) = sync_channel::<Chunk>(2);
         let hidden = ProgressBar::hidden();
         std::thread::scope(|s| {
             let reader = s.spawn(move || read_lines(input, tx, &hidden));
             let mut screen = Screen::default();
             for chunk in rx.iter() {
                 let ids: Vec<Option<std::borrow::Cow<str>>> = pool.install(|| {
-                    (chunk.par_iter())
-                        .map(|l| match l {
-                            Line::Text(_, text) => line_id(text),
-                            Line::Bad(..) => None,
-                        })
+                    (chunk.lines.par_iter())
+                        .map(|l| chunk.text(l).ok().and_then(line_id))
                         .collect()
                 });
                 ids.iter().flatten().for_each(|id| screen.add(id));
@@ -159,77 +177,104 @@ impl Batch<'_> {
         })
     }
 
-    fn entry(&self, line: Line, file: &str) -> Entry {
-        match line {
+    fn entry(&self, chunk: &Chunk, line: &Line, file: &str) -> Entry {
+        let n = line.no;
+        let error = match chunk.text(line) {
             // A byte order mark may open the first line, as in any record file.
-            Line::Text(1, text) => {
-                read_json_line(text.trim_start_matches('\u{feff}'), file, 1, self.policy)
+            Ok(text) if n == 1 => {
+                return read_json_line(text.trim_start_matches('\u{feff}'), file, 1, self.policy)
             }
-            Line::Text(n, text) => read_json_line(&text, file, n, self.policy),
-            Line::Bad(n, error) => Entry {
+            Ok(text) => return read_json_line(text, file, n, self.policy),
+            Err(e) => e,
+        };
+        Entry {
+            file: file.to_owned(),
+            line: n,
+            result: Err(RecordError {
+                record: None,
                 file: file.to_owned(),
                 line: n,
-                result: Err(RecordError {
-                    record: None,
-                    file: file.to_owned(),
-                    line: n,
-                    error,
-                }),
-            },
+                error,
+            }),
         }
     }
 }
+
+/// Bytes of text per chunk beyond which it is sent early (lines of a few kilobytes fill
+/// [`CHUNK`] lines first).
+const CHUNK_BYTES: usize = 8 << 20;
 
 /// Reads non-blank lines in chunks. A line longer than [`MAX_LINE`] is skipped without being
 /// kept, and becomes a record error, as does a line that is not UTF-8.
 fn read_lines(
     mut input: Box<dyn BufRead + Send>,
-    tx: SyncSender<Vec<Line>>,
+    tx: SyncSender<Chunk>,
     progress: &ProgressBar,
 ) -> Result<(), String> {
-    let mut chunk = Vec::with_capacity(CHUNK);
-    let mut buf = Vec::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
+    let mut lines = Vec::with_capacity(CHUNK);
     let mut line_no = 0;
+    let mut unreported = 0u64;
+    let send = |buf: &mut Vec<u8>, lines: &mut Vec<Line>| {
+        let bytes = std::mem::replace(buf, Vec::with_capacity(1 << 20));
+        let lines = std::mem::replace(lines, Vec::with_capacity(CHUNK));
+        tx.send(Chunk { bytes, lines }).is_ok()
+    };
     loop {
-        buf.clear();
-        let (read, too_long) = read_capped(&mut input, &mut buf).map_err(|e| e.to_string())?;
+        let start = buf.len();
+        let (read, too_long) =
+            read_capped(&mut input, &mut buf, start).map_err(|e| e.to_string())?;
         if read == 0 {
             break;
         }
         line_no += 1;
-        progress.inc(read as u64);
-        let line = if too_long {
-            Line::Bad(
-                line_no,
-                format!("line is longer than the limit of {MAX_LINE} bytes"),
-            )
-        } else {
+        unreported += read as u64;
+        if unreported >= 1 << 20 {
+            progress.inc(unreported);
+            unreported = 0;
+        }
+        if !too_long {
             if buf.last() == Some(&b'\n') {
                 buf.pop();
             }
-            match std::str::from_utf8(&buf) {
-                Ok(t) if t.trim().is_empty() => continue,
-                Ok(t) => Line::Text(line_no, t.to_owned()),
-                Err(_) => Line::Bad(line_no, "line is not UTF-8 text".into()),
-            }
-        };
-        chunk.push(line);
-        if chunk.len() == CHUNK {
-            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-            if tx.send(full).is_err() {
-                return Ok(());
+            if blank(&buf[start..]) {
+                buf.truncate(start);
+                continue;
             }
         }
+        lines.push(Line {
+            no: line_no,
+            bytes: start..buf.len(),
+            too_long,
+        });
+        if (lines.len() == CHUNK || buf.len() >= CHUNK_BYTES) && !send(&mut buf, &mut lines) {
+            return Ok(());
+        }
     }
-    if !chunk.is_empty() {
-        let _ = tx.send(chunk);
+    progress.inc(unreported);
+    if !lines.is_empty() {
+        send(&mut buf, &mut lines);
     }
     Ok(())
 }
 
-/// Reads up to and including the next `\n`, keeping at most [`MAX_LINE`] + 1 bytes; returns
-/// the bytes consumed and whether the line was longer than the limit.
-fn read_capped(input: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<(usize, bool)> {
+/// Whether a line holds only white space (Unicode's, as `str::trim` takes it).
+fn blank(line: &[u8]) -> bool {
+    match line.iter().position(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(i) if line[i].is_ascii() => false,
+        Some(i) => std::str::from_utf8(&line[i..]).is_ok_and(|t| t.trim().is_empty()),
+    }
+}
+
+/// Appends up to and including the next `\n` to `buf`, keeping at most [`MAX_LINE`] + 1 bytes
+/// of it after `start`; returns the bytes consumed and whether the line was longer than the
+/// limit (its bytes are then not kept).
+fn read_capped(
+    input: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    start: usize,
+) -> std::io::Result<(usize, bool)> {
     let mut consumed = 0;
     let mut too_long = false;
     loop {
@@ -248,10 +293,10 @@ fn read_capped(input: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<(u
         let n = part.len();
         if !too_long {
             buf.extend_from_slice(part);
-            let len = buf.len() - usize::from(done);
+            let len = buf.len() - start - usize::from(done);
             if len > MAX_LINE {
                 too_long = true;
-                buf.clear();
+                buf.truncate(start);
             }
         }
         input.consume(n);
