@@ -105,7 +105,10 @@ impl<'b> Scan<'b> {
     fn plain_string(&mut self) -> Option<&'b [u8]> {
         self.eat(b'"')?;
         let start = self.i;
-        let len = memchr::memchr2(b'"', b'\\', &self.b[start..])?;
+        // Record strings are short: a plain loop beats memchr's set-up.
+        let len = self.b[start..]
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\')?;
         let body = &self.b[start..start + len];
         if self.b[start + len] != b'"' || body.iter().any(|&c| c < 0x20) {
             return None;
@@ -122,7 +125,7 @@ impl<'b> Scan<'b> {
                 b'"' => {
                     self.i += 1;
                     loop {
-                        let n = memchr::memchr2(b'"', b'\\', &self.b[self.i..])?;
+                        let n = (self.b[self.i..].iter()).position(|&c| c == b'"' || c == b'\\')?;
                         self.i += n;
                         if self.b[self.i] == b'"' {
                             self.i += 1;
