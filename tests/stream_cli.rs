@@ -114,7 +114,10 @@ fn streamed_lines_decide_as_a_whole_document_does() {
         .as_str()
         .unwrap()
         .contains("unknown field `bogus`"));
-    assert_eq!(errors[2]["error"], "line is not UTF-8 text");
+    assert_eq!(
+        errors[2]["error"],
+        "line is not UTF-8 text (invalid byte at column 9)"
+    );
 
     // The valid records as one JSON document (read whole, not streamed) decide the same.
     let text = std::fs::read(&records).unwrap();
@@ -279,4 +282,104 @@ fn a_pipe_given_as_a_path_is_read_once() {
     assert_eq!(lines.len(), 3, "{}", String::from_utf8_lossy(&o.stderr));
     assert!(lines[2].contains("duplicate record id `a` (first at line 1)"));
     assert_eq!(o.status.code(), Some(3));
+}
+
+/// The streamed reader numbers and reads lines exactly as the whole-file reader does: a byte
+/// order mark, blank and CRLF lines, a 2 MB record (longer than a read block), a 17 MB line
+/// (longer than the limit: an error in its place), a repeated id, bytes that are not UTF-8 and a
+/// last line without a line break; from a file and from standard input.
+#[test]
+fn streamed_lines_are_numbered_and_read_as_the_whole_file_reader_does() {
+    use credo::record::{read_records_bytes, Format};
+    let dir = std::env::temp_dir().join(format!("credo-stream-lines-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut bytes = "\u{feff}{\"id\":\"a\"}\n\n{\"id\":\"b\"}\r\n   \n"
+        .as_bytes()
+        .to_vec();
+    bytes.extend_from_slice(b"{\"id\":\"");
+    bytes.extend(std::iter::repeat_n(b'l', 2 << 20));
+    bytes.extend_from_slice(b"\"}\n");
+    bytes.extend(std::iter::repeat_n(b'x', 17 << 20));
+    bytes.extend_from_slice(b"\n{\"id\":\"c\"}\n{\"id\":\"b\"}\n\xff\xfe\n{\"id\":\"d\"}");
+    let path = dir.join("lines.jsonl");
+    std::fs::write(&path, &bytes).unwrap();
+    let policy_path = "policies/acme-cyber.credo";
+    let policy = credo::load_policy(std::path::Path::new(policy_path))
+        .unwrap()
+        .policy
+        .unwrap();
+
+    // What the whole-file reader makes of it: (record id or error, line).
+    let expected: Vec<(String, usize)> = read_records_bytes(&bytes, "f", Format::Jsonl, &policy)
+        .into_iter()
+        .map(|e| match e.result {
+            Ok(c) => (c.id.chars().take(8).collect(), e.line),
+            Err(err) => (format!("error: {}", err.error), e.line),
+        })
+        .collect();
+    assert_eq!(expected.len(), 8, "{expected:?}");
+    assert_eq!(
+        expected[3],
+        (
+            "error: line is longer than the limit of 16777216 bytes".into(),
+            6
+        )
+    );
+    assert_eq!(expected[7].1, 10);
+
+    let streamed = |out: Output| -> Vec<(String, Option<u64>)> {
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                match v.get("error") {
+                    Some(e) => (
+                        format!("error: {}", e.as_str().unwrap()),
+                        v["line"].as_u64(),
+                    ),
+                    None => (
+                        v["candidate"].as_str().unwrap().chars().take(8).collect(),
+                        None,
+                    ),
+                }
+            })
+            .collect()
+    };
+    let args = [
+        "--role",
+        "soc_analyst",
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "jsonl",
+    ];
+    let from_file = streamed(credo(
+        &[
+            &["eval", policy_path, path.to_str().unwrap()][..],
+            &args[..],
+        ]
+        .concat(),
+    ));
+    let stdin = Command::new(env!("CARGO_BIN_EXE_credo"))
+        .args(
+            [
+                &["eval", policy_path, "-", "--input-format", "jsonl"][..],
+                &args[..],
+            ]
+            .concat(),
+        )
+        .stdin(std::fs::File::open(&path).unwrap())
+        .output()
+        .unwrap();
+    for got in [from_file, streamed(stdin)] {
+        assert_eq!(got.len(), expected.len());
+        for ((what, line), (want, want_line)) in got.iter().zip(&expected) {
+            assert_eq!(what, want);
+            if let Some(line) = line {
+                assert_eq!(*line as usize, *want_line, "{what}");
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -195,14 +195,14 @@ fn feed_jsonl(
     tx: &std::sync::mpsc::SyncSender<Rendered>,
     progress: &indicatif::ProgressBar,
 ) -> Result<(), String> {
-    type Input = Box<dyn std::io::BufRead + Send>;
+    type Input = Box<dyn std::io::Read + Send>;
     if path == "-" {
-        let stdin: Input = Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()));
+        let stdin: Input = Box::new(std::io::stdin());
         return batch.jsonl(stdin, path, Duplicates::default(), pool, tx, progress);
     }
     let open = || -> Result<Input, String> {
         let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
-        Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, f)))
+        Ok(Box::new(f))
     };
     // Only a regular file can be read twice (not a pipe such as `<(…)` or `/dev/stdin`).
     let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());

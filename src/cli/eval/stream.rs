@@ -10,7 +10,7 @@ use credo::record::{line_id, read_json_line, Duplicates, Entry, RecordError, Scr
 use credo::render::{text, write_item, Item};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
-use std::io::{BufRead, Write};
+use std::io::{Read, Write};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 /// Records per chunk: large enough to keep every core busy, small enough that the chunks in
@@ -34,27 +34,66 @@ pub struct Rendered {
     errors: usize,
 }
 
-/// Lines of a JSONL input read together: their bytes in one buffer (no allocation per line).
-struct Chunk {
+/// Whole lines of a JSONL input, read together as one block of bytes: the reader only finds
+/// the last line break of each block; lines are split and numbered by the caller and read on
+/// the worker threads.
+struct Block {
     bytes: Vec<u8>,
-    lines: Vec<Line>,
+    /// The number of the first line in `bytes`.
+    first_line: usize,
+    /// A line longer than [`MAX_LINE`] that follows these (its bytes were not kept).
+    too_long: Option<usize>,
 }
 
-/// One line of a chunk: its number and where its bytes are (none when it was too long).
+/// One line of a block: its number and where its bytes are (no bytes when it was too long).
 struct Line {
     no: usize,
     bytes: std::ops::Range<usize>,
     too_long: bool,
 }
 
-impl Chunk {
-    /// A line's text, or why it cannot be read (checked here, on the worker threads).
+impl Block {
+    /// The block's non-blank lines, numbered.
+    fn lines(&self) -> Vec<Line> {
+        let mut out = Vec::with_capacity(self.bytes.len() / 256 + 1);
+        let mut no = self.first_line;
+        let mut start = 0;
+        let ends = memchr::memchr_iter(b'\n', &self.bytes).chain(
+            // A last line without a line break.
+            (self.bytes.last().is_some_and(|&b| b != b'\n')).then_some(self.bytes.len()),
+        );
+        for end in ends {
+            if !blank(&self.bytes[start..end]) {
+                out.push(Line {
+                    no,
+                    bytes: start..end,
+                    too_long: false,
+                });
+            }
+            no += 1;
+            start = end + 1;
+        }
+        if let Some(no) = self.too_long {
+            out.push(Line {
+                no,
+                bytes: 0..0,
+                too_long: true,
+            });
+        }
+        out
+    }
+
+    /// A line's text, or why it cannot be read (checked on the worker threads).
     fn text(&self, l: &Line) -> Result<&str, String> {
         if l.too_long {
             return Err(format!("line is longer than the limit of {MAX_LINE} bytes"));
         }
-        std::str::from_utf8(&self.bytes[l.bytes.clone()])
-            .map_err(|_| "line is not UTF-8 text".to_owned())
+        std::str::from_utf8(&self.bytes[l.bytes.clone()]).map_err(|e| {
+            format!(
+                "line is not UTF-8 text (invalid byte at column {})",
+                e.valid_up_to() + 1
+            )
+        })
     }
 }
 
@@ -119,28 +158,31 @@ impl Batch<'_> {
     /// rendered chunks to the writer. Returns a read error, if reading failed.
     pub fn jsonl(
         &self,
-        input: Box<dyn BufRead + Send>,
+        input: Box<dyn Read + Send>,
         file: &str,
         mut dupes: Duplicates,
         pool: &rayon::ThreadPool,
         out: &SyncSender<Rendered>,
         progress: &ProgressBar,
     ) -> Result<(), String> {
-        let (tx, rx) = sync_channel::<Chunk>(2);
+        let (tx, rx) = sync_channel::<Block>(2);
         let progress_reader = progress.clone();
         std::thread::scope(|s| {
-            let reader = s.spawn(move || read_lines(input, tx, &progress_reader));
-            for chunk in rx.iter() {
-                let mut entries: Vec<Entry> = pool.install(|| {
-                    (chunk.lines.par_iter())
-                        .map(|l| self.entry(&chunk, l, file))
-                        .collect()
-                });
-                for e in &mut entries {
-                    dupes.mark(e);
-                }
-                if out.send(pool.install(|| self.render(entries))).is_err() {
-                    break;
+            let reader = s.spawn(move || read_blocks(input, tx, &progress_reader));
+            'blocks: for block in rx.iter() {
+                let lines = block.lines();
+                for chunk in lines.chunks(CHUNK) {
+                    let mut entries: Vec<Entry> = pool.install(|| {
+                        (chunk.par_iter())
+                            .map(|l| self.entry(&block, l, file))
+                            .collect()
+                    });
+                    for e in &mut entries {
+                        dupes.mark(e);
+                    }
+                    if out.send(pool.install(|| self.render(entries))).is_err() {
+                        break 'blocks;
+                    }
                 }
             }
             drop(rx);
@@ -154,18 +196,19 @@ impl Batch<'_> {
     /// the ids that may repeat.
     pub fn screen(
         &self,
-        input: Box<dyn BufRead + Send>,
+        input: Box<dyn Read + Send>,
         pool: &rayon::ThreadPool,
     ) -> Result<Duplicates, String> {
-        let (tx, rx) = sync_channel::<Chunk>(2);
+        let (tx, rx) = sync_channel::<Block>(2);
         let hidden = ProgressBar::hidden();
         std::thread::scope(|s| {
-            let reader = s.spawn(move || read_lines(input, tx, &hidden));
+            let reader = s.spawn(move || read_blocks(input, tx, &hidden));
             let mut screen = Screen::default();
-            for chunk in rx.iter() {
+            for block in rx.iter() {
+                let lines = block.lines();
                 let ids: Vec<Option<std::borrow::Cow<str>>> = pool.install(|| {
-                    (chunk.lines.par_iter())
-                        .map(|l| chunk.text(l).ok().and_then(line_id))
+                    (lines.par_iter())
+                        .map(|l| block.text(l).ok().and_then(line_id))
                         .collect()
                 });
                 ids.iter().flatten().for_each(|id| screen.add(id));
@@ -177,9 +220,9 @@ impl Batch<'_> {
         })
     }
 
-    fn entry(&self, chunk: &Chunk, line: &Line, file: &str) -> Entry {
+    fn entry(&self, block: &Block, line: &Line, file: &str) -> Entry {
         let n = line.no;
-        let error = match chunk.text(line) {
+        let error = match block.text(line) {
             // A byte order mark may open the first line, as in any record file.
             Ok(text) if n == 1 => {
                 return read_json_line(text.trim_start_matches('\u{feff}'), file, 1, self.policy)
@@ -200,62 +243,83 @@ impl Batch<'_> {
     }
 }
 
-/// Bytes of text per chunk beyond which it is sent early (lines of a few kilobytes fill
-/// [`CHUNK`] lines first).
-const CHUNK_BYTES: usize = 8 << 20;
+/// Bytes read per block (a line longer than this makes its block longer).
+const BLOCK: usize = 1 << 20;
 
-/// Reads non-blank lines in chunks. A line longer than [`MAX_LINE`] is skipped without being
-/// kept, and becomes a record error, as does a line that is not UTF-8.
-fn read_lines(
-    mut input: Box<dyn BufRead + Send>,
-    tx: SyncSender<Chunk>,
+/// Reads an input in blocks of whole lines. A line longer than [`MAX_LINE`] is skipped
+/// without being kept and reported in its place (see [`Block::too_long`]).
+fn read_blocks(
+    mut input: Box<dyn Read + Send>,
+    tx: SyncSender<Block>,
     progress: &ProgressBar,
 ) -> Result<(), String> {
-    let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
-    let mut lines = Vec::with_capacity(CHUNK);
-    let mut line_no = 0;
-    let mut unreported = 0u64;
-    let send = |buf: &mut Vec<u8>, lines: &mut Vec<Line>| {
-        let bytes = std::mem::replace(buf, Vec::with_capacity(1 << 20));
-        let lines = std::mem::replace(lines, Vec::with_capacity(CHUNK));
-        tx.send(Chunk { bytes, lines }).is_ok()
-    };
+    let mut first_line = 1;
+    // The start of a line whose end is not read yet.
+    let mut carry: Vec<u8> = Vec::new();
     loop {
-        let start = buf.len();
-        let (read, too_long) =
-            read_capped(&mut input, &mut buf, start).map_err(|e| e.to_string())?;
-        if read == 0 {
-            break;
-        }
-        line_no += 1;
-        unreported += read as u64;
-        if unreported >= 1 << 20 {
-            progress.inc(unreported);
-            unreported = 0;
-        }
-        if !too_long {
-            if buf.last() == Some(&b'\n') {
-                buf.pop();
-            }
-            if blank(&buf[start..]) {
-                buf.truncate(start);
+        let mut bytes = std::mem::take(&mut carry);
+        bytes.reserve(BLOCK);
+        let read = (&mut input)
+            .take(BLOCK as u64)
+            .read_to_end(&mut bytes)
+            .map_err(|e| e.to_string())?;
+        progress.inc(read as u64);
+        // At the end, what is left is the last line, without a line break.
+        let end = read == 0;
+        let mut too_long = None;
+        if !end {
+            if let Some(i) = memchr::memrchr(b'\n', &bytes) {
+                carry = bytes.split_off(i + 1);
+            } else if bytes.len() <= MAX_LINE {
+                carry = bytes;
                 continue;
+            } else {
+                skip_line(&mut input, &mut carry, progress)?;
+                bytes.clear();
+                too_long = Some(first_line);
             }
         }
-        lines.push(Line {
-            no: line_no,
-            bytes: start..buf.len(),
+        if bytes.is_empty() && too_long.is_none() {
+            if end {
+                return Ok(());
+            }
+            continue;
+        }
+        let lines = memchr::memchr_iter(b'\n', &bytes).count()
+            + usize::from(bytes.last().is_some_and(|&b| b != b'\n'))
+            + usize::from(too_long.is_some());
+        let block = Block {
+            bytes,
+            first_line,
             too_long,
-        });
-        if (lines.len() == CHUNK || buf.len() >= CHUNK_BYTES) && !send(&mut buf, &mut lines) {
+        };
+        first_line += lines;
+        if tx.send(block).is_err() || end {
             return Ok(());
         }
     }
-    progress.inc(unreported);
-    if !lines.is_empty() {
-        send(&mut buf, &mut lines);
+}
+
+/// Reads past the rest of a too-long line; what follows its line break goes to `carry`.
+fn skip_line(
+    input: &mut dyn Read,
+    carry: &mut Vec<u8>,
+    progress: &ProgressBar,
+) -> Result<(), String> {
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.to_string()),
+        };
+        progress.inc(n as u64);
+        if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
+            carry.extend_from_slice(&buf[i + 1..n]);
+            return Ok(());
+        }
     }
-    Ok(())
 }
 
 /// Whether a line holds only white space (Unicode's, as `str::trim` takes it).
@@ -264,46 +328,6 @@ fn blank(line: &[u8]) -> bool {
         None => true,
         Some(i) if line[i].is_ascii() => false,
         Some(i) => std::str::from_utf8(&line[i..]).is_ok_and(|t| t.trim().is_empty()),
-    }
-}
-
-/// Appends up to and including the next `\n` to `buf`, keeping at most [`MAX_LINE`] + 1 bytes
-/// of it after `start`; returns the bytes consumed and whether the line was longer than the
-/// limit (its bytes are then not kept).
-fn read_capped(
-    input: &mut dyn BufRead,
-    buf: &mut Vec<u8>,
-    start: usize,
-) -> std::io::Result<(usize, bool)> {
-    let mut consumed = 0;
-    let mut too_long = false;
-    loop {
-        let available = match input.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            return Ok((consumed, too_long));
-        }
-        let (part, done) = match memchr::memchr(b'\n', available) {
-            Some(i) => (&available[..=i], true),
-            None => (available, false),
-        };
-        let n = part.len();
-        if !too_long {
-            buf.extend_from_slice(part);
-            let len = buf.len() - start - usize::from(done);
-            if len > MAX_LINE {
-                too_long = true;
-                buf.truncate(start);
-            }
-        }
-        input.consume(n);
-        consumed += n;
-        if done {
-            return Ok((consumed, too_long));
-        }
     }
 }
 
