@@ -56,13 +56,12 @@ impl Block {
     /// The block's non-blank lines, numbered.
     fn lines(&self) -> Vec<Line> {
         let mut out = Vec::with_capacity(self.bytes.len() / 256 + 1);
-        let mut no = self.first_line;
         let mut start = 0;
         let ends = memchr::memchr_iter(b'\n', &self.bytes).chain(
             // A last line without a line break.
             (self.bytes.last().is_some_and(|&b| b != b'\n')).then_some(self.bytes.len()),
         );
-        for end in ends {
+        for (no, end) in (self.first_line..).zip(ends) {
             if !blank(&self.bytes[start..end]) {
                 out.push(Line {
                     no,
@@ -70,7 +69,6 @@ impl Block {
                     too_long: false,
                 });
             }
-            no += 1;
             start = end + 1;
         }
         if let Some(no) = self.too_long {
