@@ -96,3 +96,33 @@ proptest! {
         check(&policy, &text, Format::Json, jiff::civil::date(2026, 11, 25));
     }
 }
+
+/// A decision borrows the policy and the record; `into_owned` detaches it unchanged, and the
+/// owned decision outlives both.
+#[test]
+fn an_owned_decision_outlives_its_policy_and_record() {
+    let as_of = jiff::civil::date(2026, 11, 25);
+    let mut owned = Vec::new();
+    let mut borrowed_json = Vec::new();
+    {
+        let policy = credo::load_policy(std::path::Path::new("policies/acme-cyber.credo"))
+            .unwrap()
+            .policy
+            .unwrap();
+        let text = std::fs::read_to_string("policies/acme-cyber.records.yaml").unwrap();
+        for e in read_records(&text, "r", Format::Yaml, &policy) {
+            let Ok(c) = &e.result else { continue };
+            for r in 0..policy.roles.len() {
+                let d = credo::eval::evaluate(&policy, c, r, as_of);
+                borrowed_json.push(serde_json::to_string(&d).unwrap());
+                owned.push(d.into_owned());
+            }
+        }
+    }
+    assert!(owned.len() > 10);
+    let owned_json: Vec<String> = owned
+        .iter()
+        .map(|d| serde_json::to_string(d).unwrap())
+        .collect();
+    assert_eq!(owned_json, borrowed_json);
+}
