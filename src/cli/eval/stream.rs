@@ -340,14 +340,15 @@ pub struct Written {
 /// Writes rendered chunks in order and counts them; stops at the first failed write.
 pub fn write_all(rx: Receiver<Rendered>, format: OutFormat, progress: &ProgressBar) -> Written {
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    let mut lock = stdout.lock();
+    let mut out = Output::new(&mut lock);
     let mut w = Written {
         decisions: 0,
         errors: 0,
         closed: false,
     };
     let mut first = true;
-    if format == OutFormat::Json && out.write_all(b"[").is_err() {
+    if format == OutFormat::Json && out.write_all(&[b"["]).is_err() {
         w.closed = true;
         return w;
     }
@@ -355,22 +356,77 @@ pub fn write_all(rx: Receiver<Rendered>, format: OutFormat, progress: &ProgressB
         w.decisions += r.decisions;
         w.errors += r.errors;
         progress.set_message(format!("{} decisions", w.decisions));
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(r.parts.len());
         for part in r.parts.iter().filter(|p| !p.is_empty()) {
-            let bytes = if format == OutFormat::Json && first {
+            parts.push(if format == OutFormat::Json && first {
                 &part[1..]
             } else {
                 &part[..]
-            };
+            });
             first = false;
-            if out.write_all(bytes).is_err() {
-                w.closed = true;
-                return w;
-            }
+        }
+        if out.write_all(&parts).is_err() {
+            w.closed = true;
+            return w;
         }
     }
     if format == OutFormat::Json {
-        let _ = out.write_all(if first { b"]\n" } else { b"\n]\n" });
+        let _ = out.write_all(&[if first { b"]\n" } else { b"\n]\n" }]);
     }
     w.closed = out.flush().is_err();
     w
+}
+
+/// Standard output for the writer: on Unix its file descriptor, written with one `writev` per
+/// chunk straight from the rendered buffers (the JSON of a million decisions is gigabytes: not
+/// copied once more into a buffer); elsewhere the buffered handle.
+enum Output<'a> {
+    #[cfg(unix)]
+    Fd(std::fs::File),
+    Buffered(std::io::BufWriter<&'a mut std::io::StdoutLock<'static>>),
+}
+
+impl<'a> Output<'a> {
+    fn new(lock: &'a mut std::io::StdoutLock<'static>) -> Self {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsFd;
+            // Anything printed before is flushed first, so nothing is written out of order.
+            if lock.flush().is_ok() {
+                if let Ok(fd) = lock.as_fd().try_clone_to_owned() {
+                    return Output::Fd(std::fs::File::from(fd));
+                }
+            }
+        }
+        Output::Buffered(std::io::BufWriter::with_capacity(1 << 20, lock))
+    }
+
+    fn write_all(&mut self, parts: &[&[u8]]) -> std::io::Result<()> {
+        match self {
+            #[cfg(unix)]
+            Output::Fd(f) => {
+                let mut slices: Vec<std::io::IoSlice<'_>> =
+                    parts.iter().map(|p| std::io::IoSlice::new(p)).collect();
+                let mut rest = &mut slices[..];
+                while !rest.is_empty() {
+                    match f.write_vectored(rest) {
+                        Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+                        Ok(n) => std::io::IoSlice::advance_slices(&mut rest, n),
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(())
+            }
+            Output::Buffered(b) => parts.iter().try_for_each(|p| b.write_all(p)),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            #[cfg(unix)]
+            Output::Fd(_) => Ok(()),
+            Output::Buffered(b) => b.flush(),
+        }
+    }
 }
