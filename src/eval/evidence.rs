@@ -3,7 +3,7 @@
 
 use super::calendar;
 use super::facts::{Facts, Held};
-use crate::ast::{CmpOp, Duration, ItemKind};
+use crate::ast::{CmpOp, ItemKind};
 use crate::decision::{Detail, ExpiryBy, Reason, Refusal, TermTrace, Text};
 use crate::policy::{Cond, Field, Policy, Value, DEGREE_LEVELS};
 use crate::record::{AttrValue, Candidate, HeldCredential};
@@ -46,14 +46,21 @@ impl<'a> Prepared<'a> {
             verified: true,
             ..Default::default()
         };
-        self.accept(&held, false, cat, skill, filter).is_ok()
+        let h = Held {
+            cat: cat as u32,
+            issued: Some(calendar::day(issued)),
+            verified: true,
+            base: false,
+        };
+        self.accept(&held, &h, cat, skill, filter).is_ok()
     }
 
-    /// Steps 2–7 of acceptance for a matched credential.
+    /// Steps 2–7 of acceptance for a matched credential (`h`: its settled facts; when
+    /// `h.base`, steps 3–6 are known to hold).
     fn accept(
         &self,
         held: &HeldCredential,
-        settled: bool,
+        h: &Held,
         cat: usize,
         skill: Option<usize>,
         filter: Option<&Cond>,
@@ -69,12 +76,15 @@ impl<'a> Prepared<'a> {
         }
         // Steps 3–6 are settled once per candidate (see `Facts`); only a refusal needs to know
         // which one failed.
-        if !settled {
+        if !h.base {
             self.refuse_steps_3_to_6(held, cat)?;
         }
         if let Some(f) = filter {
-            if let Some(failed) = self.where_credential(f, held, cat) {
-                return Err(Reason::WhereFailed { condition: failed });
+            let cmp = |field, op, value: &Value| self.facts.cred_field(field, op, value, h);
+            if !test_where(f, &cmp) {
+                return Err(Reason::WhereFailed {
+                    condition: first_failing(f, &cmp),
+                });
             }
         }
         Ok(())
@@ -137,45 +147,6 @@ impl<'a> Prepared<'a> {
         Ok(())
     }
 
-    /// `None` when the `where` holds, else the text of its first failing part.
-    fn where_credential(&self, f: &Cond, held: &HeldCredential, cat: usize) -> Option<String> {
-        let holds = test_where(f, &|field, op, value| {
-            self.cred_field(field, op, value, held, cat)
-        });
-        if holds {
-            None
-        } else {
-            Some(first_failing(f, &|field, op, value| {
-                self.cred_field(field, op, value, held, cat)
-            }))
-        }
-    }
-
-    fn cred_field(
-        &self,
-        field: Field,
-        op: CmpOp,
-        value: &Value,
-        held: &HeldCredential,
-        cat: usize,
-    ) -> bool {
-        let p = self.policy;
-        let c = &p.credentials[cat];
-        let ord = match (field, value) {
-            (Field::CredId, Value::Index(i)) => Some(cat.cmp(i)),
-            (Field::CredProvider, Value::Index(i)) => Some(c.provider.cmp(i)),
-            (Field::CredTier, Value::Index(i)) => Some(p.providers[c.provider].tier.cmp(i)),
-            (Field::CredAssessment, Value::Index(i)) => c.assessment.map(|a| a.cmp(i)),
-            (Field::CredHours, Value::Num(n)) => c.hours.and_then(|h| h.partial_cmp(n)),
-            (Field::CredCost, Value::Num(n)) => c.cost.and_then(|h| h.partial_cmp(n)),
-            (Field::CredIssued, Value::Date(d)) => held.issued.map(|i| i.cmp(d)),
-            (Field::CredAge, Value::Dur(d)) => return age_holds(held.issued, *d, op, self.as_of),
-            (Field::CredVerified, Value::Bool(b)) => Some(held.verified.cmp(b)),
-            _ => None,
-        };
-        ord.is_some_and(|o| op.test(o))
-    }
-
     /// Every credential the candidate holds, with its settled facts (catalogue index, steps 3–6).
     fn held(&self) -> impl Iterator<Item = (&'a HeldCredential, &Held)> + '_ {
         (self.cand.credentials.iter()).zip(self.facts.held.iter())
@@ -198,9 +169,7 @@ impl<'a> Prepared<'a> {
         for (held, settled) in self.held() {
             let m = settled.catalogue();
             let result = match m {
-                Some(cat) => self
-                    .accept(held, settled.base, cat, skill, filter)
-                    .map(|_| cat),
+                Some(cat) => self.accept(held, settled, cat, skill, filter).map(|_| cat),
                 None => Err(Reason::NotInCatalogue),
             };
             match result {
@@ -592,18 +561,6 @@ fn compare_values(a: &Value, b: &Value) -> Option<Ordering> {
         (Value::Str(a), Value::Str(b)) => Some(a.cmp(b)),
         (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
         _ => None,
-    }
-}
-
-/// `age OP D` ⇔ `as_of OP date + D`, with calendar arithmetic; false when the date is missing.
-/// A `date + D` past the last representable day is later than any `as_of`.
-fn age_holds(date: Option<Date>, d: Duration, op: CmpOp, as_of: Date) -> bool {
-    match date {
-        None => false,
-        Some(date) => match d.add_to(date) {
-            Some(threshold) => op.test(as_of.cmp(&threshold)),
-            None => op.test(Ordering::Less),
-        },
     }
 }
 

@@ -298,7 +298,9 @@ impl<'c> Facts<'c> {
                 .is_none_or(|f| test_where(f, &|field, op, v| self.cred_field(field, op, v, h)))
     }
 
-    fn cred_field(&self, field: Field, op: CmpOp, value: &Value, h: &Held) -> bool {
+    /// One comparison of a credential `where` on a held (or hypothetical) credential: the one
+    /// test both the fast path and the traced evaluator use.
+    pub(crate) fn cred_field(&self, field: Field, op: CmpOp, value: &Value, h: &Held) -> bool {
         let p = self.policy;
         let cat = h.cat as usize;
         let c = &p.credentials[cat];
@@ -518,10 +520,14 @@ fn base_ok(p: &Policy, h: &Held, expires: Option<Day>, today: Day) -> bool {
         && (h.verified || !p.guardrails.verified_only)
 }
 
-/// `age OP D` ⇔ `as_of OP date + D`; false when the date is missing or out of range.
+/// `age OP D` ⇔ `as_of OP date + D`, with calendar arithmetic; false when the date is missing.
+/// A `date + D` past the last representable day is later than any `as_of`.
 fn age_holds(date: Option<Day>, d: crate::ast::Duration, op: CmpOp, today: Day) -> bool {
-    match date.and_then(|date| calendar::add(date, d)) {
-        Some(threshold) => op.test(today.cmp(&threshold)),
+    match date {
         None => false,
+        Some(date) => match calendar::add(date, d) {
+            Some(threshold) => op.test(today.cmp(&threshold)),
+            None => op.test(std::cmp::Ordering::Less),
+        },
     }
 }
