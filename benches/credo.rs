@@ -1,7 +1,7 @@
 //! Benchmarks: policy load (parse + check + compile) of a 1,000-role / 5,000-credential policy;
 //! one decision on the reference scenario, as a summary (fast path) and with the full trace;
-//! reading one JSONL record. Run with `cargo bench`; the end-to-end figures come from
-//! `scripts/bench-e2e.sh`.
+//! reading one JSONL record. Run with `cargo bench --bench credo`; `benches/e2e.rs` times
+//! `credo eval` end to end and `scripts/bench-e2e.sh` adds peak memory.
 
 use credo::record::{read_json_line, read_records, Candidate, Format};
 use credo::synth::{self, Rng, Shape};
