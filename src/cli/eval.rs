@@ -104,17 +104,19 @@ pub fn run(a: Args) -> u8 {
             return EXIT_USAGE;
         }
     };
+    let spares = stream::Spares::default();
     let batch = Batch {
         policy: &policy,
         role: a.role.as_deref(),
         as_of,
         format: a.format,
         explain: a.explain,
+        spares: &spares,
     };
     let progress = progress_bar(&a.records);
     let (tx, rx) = sync_channel::<Rendered>(2);
     let (written, failure) = std::thread::scope(|s| {
-        let writer = s.spawn(|| stream::write_all(rx, a.format, &progress));
+        let writer = s.spawn(|| stream::write_all(rx, a.format, &progress, &spares));
         let failure = feed(&a, &batch, &pool, tx, &progress);
         (writer.join(), failure)
     });

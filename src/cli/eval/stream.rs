@@ -25,6 +25,45 @@ pub struct Batch<'p> {
     pub as_of: jiff::civil::Date,
     pub format: OutFormat,
     pub explain: bool,
+    /// Output buffers the writer has finished with.
+    pub spares: &'p Spares,
+}
+
+/// Output buffers handed back by the writer for the next chunks. A new buffer is fresh memory
+/// that the kernel must zero page by page: for 5 KB of JSON per decision that cost a third of
+/// the rendering time. The pool keeps at most a few chunks' worth of buffers of ordinary size.
+#[derive(Default)]
+pub struct Spares(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl Spares {
+    const MAX_BUFFERS: usize = 4 * CHUNK;
+    const MAX_BUFFER: usize = 64 << 10;
+
+    /// Up to `n` empty buffers.
+    fn take(&self, n: usize) -> Vec<Vec<u8>> {
+        match self.0.lock() {
+            Ok(mut pool) => {
+                let keep = pool.len().saturating_sub(n);
+                pool.split_off(keep)
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Buffers written out, for reuse.
+    fn give(&self, parts: Vec<Vec<u8>>) {
+        if let Ok(mut pool) = self.0.lock() {
+            for mut p in parts {
+                if pool.len() >= Self::MAX_BUFFERS {
+                    break;
+                }
+                if p.capacity() <= Self::MAX_BUFFER {
+                    p.clear();
+                    pool.push(p);
+                }
+            }
+        }
+    }
 }
 
 /// A rendered chunk (one buffer per record, in input order) and what it counts.
@@ -98,10 +137,11 @@ impl Block {
 impl Batch<'_> {
     /// Decides and renders a chunk of read entries on the current rayon pool.
     pub fn render(&self, entries: Vec<Entry>) -> Rendered {
-        let parts: Vec<(Vec<u8>, usize, usize)> = entries
-            .into_par_iter()
-            .map(|e| {
-                let mut out = Vec::with_capacity(8 << 10);
+        let mut buffers = self.spares.take(entries.len());
+        buffers.resize_with(entries.len(), || Vec::with_capacity(8 << 10));
+        let parts: Vec<(Vec<u8>, usize, usize)> = (entries.into_par_iter())
+            .zip(buffers)
+            .map(|(e, mut out)| {
                 let (mut decisions, mut errors) = (0, 0);
                 for item in items(self.policy, &e, self.role, self.as_of) {
                     match &item {
@@ -338,7 +378,12 @@ pub struct Written {
 }
 
 /// Writes rendered chunks in order and counts them; stops at the first failed write.
-pub fn write_all(rx: Receiver<Rendered>, format: OutFormat, progress: &ProgressBar) -> Written {
+pub fn write_all(
+    rx: Receiver<Rendered>,
+    format: OutFormat,
+    progress: &ProgressBar,
+    spares: &Spares,
+) -> Written {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     let mut out = Output::new(&mut lock);
@@ -369,6 +414,7 @@ pub fn write_all(rx: Receiver<Rendered>, format: OutFormat, progress: &ProgressB
             w.closed = true;
             return w;
         }
+        spares.give(r.parts);
     }
     if format == OutFormat::Json {
         let _ = out.write_all(&[if first { b"]\n" } else { b"\n]\n" }]);
