@@ -283,9 +283,7 @@ const MAX_HEAD: usize = 16 * 1024 * 1024;
 
 /// Reads the start of the input to its first content and gives it back with the rest, without
 /// a UTF-8 byte order mark.
-fn sniff<R: BufRead>(
-    mut input: R,
-) -> std::io::Result<(Head, Rejoined<R>)> {
+fn sniff<R: BufRead>(mut input: R) -> std::io::Result<(Head, Rejoined<R>)> {
     let mut head = Vec::new();
     let sequence = loop {
         let data = match input.fill_buf() {
