@@ -213,17 +213,17 @@ fn stop(e: &serde_saphyr::Error, watch: &Watch, last: usize) -> RawRecord {
             }
             (line, format!("a byte on line {line} is not UTF-8 text"))
         }
-        Some(Trouble::TooLarge { limit }) if last == 0 && limit == super::MAX_RECORD_FILE => {
+        Some(Trouble::TooLarge { limit, .. }) if last == 0 && limit == super::MAX_RECORD_FILE => {
             return RawRecord::error(
                 1,
                 format!("file is larger than the limit of {limit} bytes for one record; put many records in a list (`- id: …`) or in JSONL"),
             );
         }
-        Some(Trouble::TooLarge { limit }) => (
-            at,
+        Some(Trouble::TooLarge { limit, line }) => (
+            line,
             format!("a record is longer than the limit of {limit} bytes"),
         ),
-        Some(Trouble::Io(error)) => (at, format!("reading failed: {error}")),
+        Some(Trouble::Io { error, line }) => (line, format!("reading failed: {error}")),
         None => (at, plain_yaml_error(&first_line(e))),
     };
     if last == 0 {

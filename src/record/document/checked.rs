@@ -11,10 +11,11 @@ use std::rc::Rc;
 pub enum Trouble {
     /// A byte that is not UTF-8 text, on this line.
     NotUtf8 { line: usize },
-    /// More than `limit` bytes since the last mark (the start of the document or of a record).
-    TooLarge { limit: usize },
-    /// Reading failed.
-    Io(String),
+    /// More than `limit` bytes since the last mark (the start of the document or of a record),
+    /// crossed on this line.
+    TooLarge { limit: usize, line: usize },
+    /// Reading failed after this line.
+    Io { error: String, line: usize },
 }
 
 /// What the reader and the parser's caller share.
@@ -86,7 +87,13 @@ impl<R: BufRead> Checked<R> {
             let data = match self.inner.fill_buf() {
                 Ok(d) => d,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return self.fail(Trouble::Io(e.to_string())),
+                Err(e) => {
+                    let line = self.lines + 1;
+                    return self.fail(Trouble::Io {
+                        error: e.to_string(),
+                        line,
+                    });
+                }
             };
             if data.is_empty() {
                 if !self.buf.is_empty() {
@@ -103,8 +110,12 @@ impl<R: BufRead> Checked<R> {
             let read = self.watch.read.get() + n;
             self.watch.read.set(read);
             if read - self.watch.mark.get() > self.limit {
+                let line = self.lines + memchr::memchr_iter(b'\n', &self.buf).count() + 1;
                 self.buf.clear();
-                return self.fail(Trouble::TooLarge { limit: self.limit });
+                return self.fail(Trouble::TooLarge {
+                    limit: self.limit,
+                    line,
+                });
             }
             if let Err(e) = std::str::from_utf8(&self.buf) {
                 let valid = e.valid_up_to();
@@ -189,6 +200,6 @@ mod tests {
     #[test]
     fn stops_past_the_limit_from_the_mark() {
         let (_, trouble) = read_all(&[b'x'; 100], 10);
-        assert_eq!(trouble, Some(Trouble::TooLarge { limit: 10 }));
+        assert_eq!(trouble, Some(Trouble::TooLarge { limit: 10, line: 1 }));
     }
 }
