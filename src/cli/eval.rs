@@ -223,8 +223,9 @@ fn feed_document(
         progress: progress.clone(),
     };
     let input = Box::new(std::io::BufReader::with_capacity(1 << 20, counting));
-    batch.document(input, path, pool, tx);
-    Ok(())
+    batch
+        .document(input, path, pool, tx)
+        .map_err(std::io::Error::other)
 }
 
 /// A progress bar on stderr when it is a terminal (hidden otherwise): bytes of input read.

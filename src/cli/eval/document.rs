@@ -26,18 +26,19 @@ const CHUNK_BYTES: usize = 32 * 1024 * 1024;
 
 impl Batch<'_> {
     /// Streams one YAML or JSON document: reads ahead on a thread, decides chunk by chunk,
-    /// sends the rendered chunks to the writer.
+    /// sends the rendered chunks to the writer. What cannot be read is a record error in the
+    /// output; `Err` only if the reader thread failed.
     pub fn document(
         &self,
         input: Box<dyn BufRead + Send>,
         file: &str,
         pool: &rayon::ThreadPool,
         out: &SyncSender<Rendered>,
-    ) {
+    ) -> Result<(), String> {
         let (tx, rx) = sync_channel::<Vec<RawRecord>>(2);
         let mut dupes = Duplicates::default();
         std::thread::scope(|s| {
-            s.spawn(move || read_chunks(input, tx));
+            let reader = s.spawn(move || read_chunks(input, tx));
             for chunk in rx.iter() {
                 let mut entries: Vec<Entry> = pool.install(|| {
                     (chunk.into_par_iter())
@@ -53,7 +54,8 @@ impl Batch<'_> {
             }
             // Dropping the receiver stops the reader at its next chunk.
             drop(rx);
-        });
+            reader.join().map_err(|_| "the reader stopped".to_owned())
+        })
     }
 }
 
