@@ -1,5 +1,7 @@
 //! Candidate records (SPEC §7): YAML, JSON or JSONL, read strictly. A record that cannot be
-//! read becomes a [`RecordError`] in its place; the rest of the batch goes on.
+//! read becomes a [`RecordError`] in its place; the rest of the batch goes on. JSONL is read
+//! line by line, and a YAML or JSON list record by record ([`read_document`]), so a batch of
+//! any length is read with the memory of a few records.
 
 mod document;
 mod dupes;
