@@ -1,6 +1,9 @@
 //! Candidate records (SPEC §7): YAML, JSON or JSONL, read strictly. A record that cannot be
-//! read becomes a [`RecordError`] in its place; the rest of the batch goes on.
+//! read becomes a [`RecordError`] in its place; the rest of the batch goes on. JSONL is read
+//! line by line, and a YAML or JSON list record by record ([`read_document`]), so a batch of
+//! any length is read with the memory of a few records.
 
+mod document;
 mod dupes;
 mod raw;
 mod typed;
@@ -11,10 +14,12 @@ use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+pub use document::{read_document, RawRecord, MAX_RECORD_INPUT, MAX_RECORD_NODES, MAX_RECORD_TEXT};
 pub use dupes::{line_id, Duplicates, Screen};
 pub use raw::parse_date_or_timestamp;
 
-/// Largest record file read whole (YAML/JSON), in bytes. JSONL is streamed line by line.
+/// Largest YAML/JSON document that holds one record (not a list), in bytes. A list of records
+/// and JSONL are read record by record, with no limit on their length.
 pub const MAX_RECORD_FILE: usize = 256 * 1024 * 1024;
 /// Longest JSONL line, in bytes.
 pub const MAX_LINE: usize = 16 * 1024 * 1024;
@@ -176,7 +181,8 @@ impl Format {
 }
 
 /// Reads every record of a file's bytes: text that is not UTF-8 is a record error at its line
-/// (for JSONL, only the lines concerned), never a lost batch.
+/// (for JSONL, only the lines concerned; in a YAML or JSON list, the records before it are
+/// read), never a lost batch. Duplicate ids after the first are record errors.
 pub fn read_records_bytes(bytes: &[u8], file: &str, format: Format, policy: &Policy) -> Vec<Entry> {
     let error = |line: usize, error: String| Entry {
         file: file.to_owned(),
@@ -211,20 +217,9 @@ pub fn read_records_bytes(bytes: &[u8], file: &str, format: Format, policy: &Pol
         mark_duplicates(&mut entries);
         return entries;
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => read_records(text, file, format, policy),
-        Err(e) => {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1;
-            vec![error(
-                line,
-                format!("the file is not UTF-8 text (invalid byte on line {line})"),
-            )]
-        }
-    }
+    let mut entries = document::read_entries(bytes, file, policy);
+    mark_duplicates(&mut entries);
+    entries
 }
 
 /// Reads every record of a text. Duplicate ids after the first are record errors.
@@ -237,7 +232,7 @@ pub fn read_records(text: &str, file: &str, format: Format, policy: &Policy) -> 
             .filter(|(_, l)| !l.trim().is_empty())
             .map(|(i, line)| read_json_line(line, file, i + 1, policy))
             .collect(),
-        Format::Yaml | Format::Json => raw::read_document(text, file, policy),
+        Format::Yaml | Format::Json => document::read_entries(text.as_bytes(), file, policy),
     };
     mark_duplicates(&mut entries);
     entries

@@ -119,13 +119,14 @@ fn streamed_lines_decide_as_a_whole_document_does() {
         "line is not UTF-8 text (invalid byte at column 9)"
     );
 
-    // The valid records as one JSON document (read whole, not streamed) decide the same.
+    // The valid records as one JSON document (a JSON array, parsed by the YAML reader) decide
+    // the same.
     let text = std::fs::read(&records).unwrap();
     let valid: Vec<serde_json::Value> = text
         .split(|b| *b == b'\n')
         .filter_map(|l| serde_json::from_slice::<serde_json::Value>(l).ok())
         .filter(|v| v.get("bogus").is_none() && v.get("credentials").is_some())
-        .take(500) // a YAML/JSON document is read whole, within a node budget
+        .take(500)
         .collect();
     let doc = dir.join("records.json");
     std::fs::write(&doc, serde_json::to_string(&valid).unwrap()).unwrap();

@@ -1,5 +1,6 @@
 //! `credo eval POLICY RECORDS [--role R] [--as-of DATE] [--format text|json|jsonl] [--explain]`
 
+mod document;
 mod stream;
 
 use super::{ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
@@ -164,24 +165,9 @@ fn feed(
             }
             continue;
         }
-        let (text, name) = match read_input(path) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: cannot read `{path}`: {e}");
-                return Some(EXIT_USAGE);
-            }
-        };
-        progress.inc(text.len() as u64);
-        let mut entries = read_records_bytes(&text, &name, format, batch.policy).into_iter();
-        drop(text);
-        loop {
-            let chunk: Vec<Entry> = entries.by_ref().take(256).collect();
-            if chunk.is_empty() {
-                break;
-            }
-            if tx.send(pool.install(|| batch.render(chunk))).is_err() {
-                return None;
-            }
+        if let Err(e) = feed_document(path, batch, pool, &tx, progress) {
+            eprintln!("error: cannot read `{path}`: {e}");
+            return Some(EXIT_USAGE);
         }
     }
     None
@@ -215,6 +201,33 @@ fn feed_jsonl(
     let dupes = batch.screen(open()?, pool)?;
     progress.set_message("");
     batch.jsonl(open()?, path, dupes, pool, tx, progress)
+}
+
+/// Streams one YAML or JSON input (a file, or standard input for `-`).
+fn feed_document(
+    path: &str,
+    batch: &Batch<'_>,
+    pool: &rayon::ThreadPool,
+    tx: &std::sync::mpsc::SyncSender<Rendered>,
+    progress: &indicatif::ProgressBar,
+) -> std::io::Result<()> {
+    let inner: Box<dyn Read + Send> = if path == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        let f = std::fs::File::open(path)?;
+        if f.metadata()?.is_dir() {
+            return Err(std::io::ErrorKind::IsADirectory.into());
+        }
+        Box::new(f)
+    };
+    let counting = document::Counting {
+        inner,
+        progress: progress.clone(),
+    };
+    let input = Box::new(std::io::BufReader::with_capacity(1 << 20, counting));
+    batch
+        .document(input, path, pool, tx)
+        .map_err(std::io::Error::other)
 }
 
 /// A progress bar on stderr when it is a terminal (hidden otherwise): bytes of input read.
