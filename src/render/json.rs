@@ -16,6 +16,23 @@ pub fn write_item(item: &Item, out: &mut Vec<u8>) {
     }
 }
 
+/// `,"key":"value"` for a key and a value that need no escaping, as one constant.
+macro_rules! kv {
+    ($k:literal, $v:literal) => {
+        concat!(",\"", $k, "\":\"", $v, "\"")
+    };
+}
+
+/// `,"key":true` and `,"key":false`, as constants.
+macro_rules! kb {
+    ($k:literal) => {
+        (
+            concat!(",\"", $k, "\":true"),
+            concat!(",\"", $k, "\":false"),
+        )
+    };
+}
+
 /// A JSON object being written: keys in order, commas between fields.
 struct Obj<'o> {
     out: &'o mut Vec<u8>,
@@ -45,6 +62,14 @@ impl<'o> Obj<'o> {
         string(v, self.key(k));
     }
 
+    /// A whole field known when compiling, made by [`kv!`] (`,"key":"value"`).
+    #[inline]
+    fn fixed(&mut self, field: &'static str) {
+        let field = if self.first { &field[1..] } else { field };
+        self.first = false;
+        self.out.extend_from_slice(field.as_bytes());
+    }
+
     fn opt_str(&mut self, k: &'static str, v: Option<&str>) {
         match v {
             Some(v) => self.str(k, v),
@@ -52,9 +77,10 @@ impl<'o> Obj<'o> {
         }
     }
 
-    fn bool(&mut self, k: &'static str, v: bool) {
-        let v: &[u8] = if v { b"true" } else { b"false" };
-        self.key(k).extend_from_slice(v);
+    /// A boolean field from its two constants ([`kb!`]).
+    #[inline]
+    fn bool(&mut self, (yes, no): (&'static str, &'static str), v: bool) {
+        self.fixed(if v { yes } else { no });
     }
 
     fn int(&mut self, k: &'static str, v: impl itoa_like::Int) {
@@ -190,10 +216,30 @@ fn outcome(o: Option<crate::policy::Outcome>, out: &mut Vec<u8>) {
     }
 }
 
-fn req_kind(k: crate::ast::ReqKind) -> &'static str {
+fn kind_field(k: crate::ast::ReqKind) -> &'static str {
     match k {
-        crate::ast::ReqKind::Required => "required",
-        crate::ast::ReqKind::Preferred => "preferred",
+        crate::ast::ReqKind::Required => kv!("kind", "required"),
+        crate::ast::ReqKind::Preferred => kv!("kind", "preferred"),
+    }
+}
+
+fn outcome_field(o: crate::policy::Outcome) -> &'static str {
+    use crate::policy::Outcome::*;
+    match o {
+        Ineligible => kv!("outcome", "ineligible"),
+        Decline => kv!("outcome", "decline"),
+        Review => kv!("outcome", "review"),
+        Advance => kv!("outcome", "advance"),
+    }
+}
+
+fn outcome_if_met_field(o: crate::policy::Outcome) -> &'static str {
+    use crate::policy::Outcome::*;
+    match o {
+        Ineligible => kv!("outcome_if_met", "ineligible"),
+        Decline => kv!("outcome_if_met", "decline"),
+        Review => kv!("outcome_if_met", "review"),
+        Advance => kv!("outcome_if_met", "advance"),
     }
 }
 
@@ -201,7 +247,7 @@ fn decision(d: &Decision, out: &mut Vec<u8>) {
     let mut o = Obj::new(out);
     o.str("candidate", &d.candidate);
     o.str("role", &d.role);
-    o.str("outcome", d.outcome.as_str());
+    o.fixed(outcome_field(d.outcome));
     outcome(d.proposed, o.key("proposed"));
     date(d.as_of, o.key("as_of"));
     let mut p = Obj::new(o.key("policy"));
@@ -213,7 +259,7 @@ fn decision(d: &Decision, out: &mut Vec<u8>) {
     r.str("text", &d.rule.text);
     r.str("at", &d.rule.at);
     if d.rule.default {
-        r.bool("default", true);
+        r.bool(kb!("default"), true);
     }
     r.end();
     if let Some(e) = &d.eligible {
@@ -241,10 +287,10 @@ fn decision(d: &Decision, out: &mut Vec<u8>) {
     list(o.key("would_change"), &d.would_change, |w, out| {
         let mut x = Obj::new(out);
         x.str("skill", &w.skill);
-        x.str("kind", req_kind(w.kind));
-        x.str("outcome_if_met", w.outcome_if_met.as_str());
+        x.fixed(kind_field(w.kind));
+        x.fixed(outcome_if_met_field(w.outcome_if_met));
         outcome(w.proposed_if_met, x.key("proposed_if_met"));
-        x.bool("changes", w.changes);
+        x.bool(kb!("changes"), w.changes);
         x.end();
     });
     list(o.key("next_steps"), &d.next_steps, |n, out| {
@@ -269,8 +315,8 @@ fn decision(d: &Decision, out: &mut Vec<u8>) {
 fn skill(s: &SkillResult, out: &mut Vec<u8>) {
     let mut o = Obj::new(out);
     o.str("skill", &s.skill);
-    o.str("kind", req_kind(s.kind));
-    o.bool("met", s.met);
+    o.fixed(kind_field(s.kind));
+    o.bool(kb!("met"), s.met);
     match &s.via {
         Some(v) => {
             let mut x = Obj::new(o.key("via"));
@@ -291,7 +337,7 @@ fn line_trace(l: &LineTrace, out: &mut Vec<u8>) {
     o.int("line", l.line);
     o.str("text", &l.text);
     o.str("at", &l.at);
-    o.bool("holds", l.holds);
+    o.bool(kb!("holds"), l.holds);
     list(o.key("terms"), &l.terms, term);
     o.end();
 }
@@ -299,7 +345,7 @@ fn line_trace(l: &LineTrace, out: &mut Vec<u8>) {
 fn term(t: &TermTrace, out: &mut Vec<u8>) {
     let mut o = Obj::new(out);
     o.str("term", &t.term);
-    o.bool("holds", t.holds);
+    o.bool(kb!("holds"), t.holds);
     match &t.detail {
         Detail::Credentials {
             needed,
@@ -307,7 +353,7 @@ fn term(t: &TermTrace, out: &mut Vec<u8>) {
             refused,
             suggest,
         } => {
-            o.str("kind", "credentials");
+            o.fixed(kv!("kind", "credentials"));
             o.int("needed", *needed);
             o.strs("accepted", accepted);
             list(o.key("refused"), refused, refusal);
@@ -320,32 +366,29 @@ fn term(t: &TermTrace, out: &mut Vec<u8>) {
             matching,
             excluded,
         } => {
-            o.str("kind", "items");
-            o.str(
-                "item",
-                match item {
-                    crate::ast::ItemKind::Credentials => "credentials",
-                    crate::ast::ItemKind::Artifacts => "artifacts",
-                    crate::ast::ItemKind::Labs => "labs",
-                },
-            );
+            o.fixed(kv!("kind", "items"));
+            o.fixed(match item {
+                crate::ast::ItemKind::Credentials => kv!("item", "credentials"),
+                crate::ast::ItemKind::Artifacts => kv!("item", "artifacts"),
+                crate::ast::ItemKind::Labs => kv!("item", "labs"),
+            });
             o.int("needed", *needed);
             o.int("counted", *counted);
             o.strs("matching", matching);
             o.strs("excluded", excluded);
         }
         Detail::WorkSample { best, threshold } => {
-            o.str("kind", "work_sample");
+            o.fixed(kv!("kind", "work_sample"));
             o.opt_f64("best", *best);
             o.opt_f64("threshold", *threshold);
         }
         Detail::Experience { months, threshold } => {
-            o.str("kind", "experience");
+            o.fixed(kv!("kind", "experience"));
             o.opt_f64("months", *months);
             o.opt_f64("threshold", *threshold);
         }
         Detail::Attribute { attribute, value } => {
-            o.str("kind", "attribute");
+            o.fixed(kv!("kind", "attribute"));
             o.str("attribute", attribute);
             let out = o.key("value");
             match value {
@@ -359,11 +402,11 @@ fn term(t: &TermTrace, out: &mut Vec<u8>) {
             }
         }
         Detail::Degree { highest } => {
-            o.str("kind", "degree");
+            o.fixed(kv!("kind", "degree"));
             o.opt_str("highest", highest.as_deref());
         }
         Detail::Value { value } => {
-            o.str("kind", "value");
+            o.fixed(kv!("kind", "value"));
             o.f64("value", *value);
         }
     }
@@ -374,22 +417,22 @@ fn refusal(r: &Refusal, out: &mut Vec<u8>) {
     let mut o = Obj::new(out);
     o.str("credential", &r.credential);
     match &r.reason {
-        Reason::NotInCatalogue => o.str("reason", "not_in_catalogue"),
+        Reason::NotInCatalogue => o.fixed(kv!("reason", "not_in_catalogue")),
         Reason::SkillNotListed { skill } => {
-            o.str("reason", "skill_not_listed");
+            o.fixed(kv!("reason", "skill_not_listed"));
             o.str("skill", skill);
         }
-        Reason::NoIssueDate => o.str("reason", "no_issue_date"),
+        Reason::NoIssueDate => o.fixed(kv!("reason", "no_issue_date")),
         Reason::IssuedAfterAsOf { issued } => {
-            o.str("reason", "issued_after_as_of");
+            o.fixed(kv!("reason", "issued_after_as_of"));
             date(*issued, o.key("issued"));
         }
         Reason::Expired { expiry, issued, by } => {
-            o.str("reason", "expired");
+            o.fixed(kv!("reason", "expired"));
             date(*expiry, o.key("expiry"));
             date(*issued, o.key("issued"));
             match by {
-                ExpiryBy::Record => o.str("by", "record"),
+                ExpiryBy::Record => o.fixed(kv!("by", "record")),
                 ExpiryBy::ValidFor(v) => {
                     let out = o.key("by");
                     string(&format!("valid_for {v}"), out);
@@ -401,24 +444,24 @@ fn refusal(r: &Refusal, out: &mut Vec<u8>) {
             retired,
             issued,
         } => {
-            o.str("reason", "provider_retired");
+            o.fixed(kv!("reason", "provider_retired"));
             o.str("provider", provider);
             date(*retired, o.key("retired"));
             date(*issued, o.key("issued"));
         }
         Reason::CredentialRetired { retired, issued } => {
-            o.str("reason", "credential_retired");
+            o.fixed(kv!("reason", "credential_retired"));
             date(*retired, o.key("retired"));
             date(*issued, o.key("issued"));
         }
         Reason::BelowMinTier { tier, min_tier } => {
-            o.str("reason", "below_min_tier");
+            o.fixed(kv!("reason", "below_min_tier"));
             o.str("tier", tier);
             o.str("min_tier", min_tier);
         }
-        Reason::NotVerified => o.str("reason", "not_verified"),
+        Reason::NotVerified => o.fixed(kv!("reason", "not_verified")),
         Reason::WhereFailed { condition } => {
-            o.str("reason", "where_failed");
+            o.fixed(kv!("reason", "where_failed"));
             o.str("condition", condition);
         }
     }
