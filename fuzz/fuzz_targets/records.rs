@@ -28,5 +28,17 @@ fuzz_target!(|data: &[u8]| {
         let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let lines = body.split('\n').filter(|l| !l.trim().is_empty()).count();
         assert_eq!(entries.len(), lines, "every JSONL line is accounted for");
+        // The id screen of a streamed batch reads every line too, and agrees with the reader
+        // on every line the reader accepts.
+        for (line, e) in body
+            .split('\n')
+            .filter(|l| !l.trim().is_empty())
+            .zip(&entries)
+        {
+            let id = credo::record::line_id(line);
+            if let Ok(c) = &e.result {
+                assert_eq!(id.as_deref(), Some(c.id.as_str()), "the screen reads the record's id");
+            }
+        }
     }
 });
