@@ -108,7 +108,9 @@ fn build(r: Record<'_>, policy: &Policy) -> Result<Candidate, ()> {
     };
     super::raw::attributes(r.attributes.as_ref(), policy, &mut c).map_err(drop)?;
     super::raw::protected(r.protected.as_ref(), &mut c).map_err(drop)?;
-    for h in r.credentials.unwrap_or_default() {
+    let credentials = r.credentials.unwrap_or_default();
+    c.credentials.reserve_exact(credentials.len());
+    for h in credentials {
         let cred = HeldCredential {
             id: h.id,
             issuer: h.issuer,
@@ -129,7 +131,9 @@ fn build(r: Record<'_>, policy: &Policy) -> Result<Candidate, ()> {
         }
         c.credentials.push(cred);
     }
-    for (i, a) in r.artifacts.unwrap_or_default().into_iter().enumerate() {
+    let artifacts = r.artifacts.unwrap_or_default();
+    c.artifacts.reserve_exact(artifacts.len());
+    for (i, a) in artifacts.into_iter().enumerate() {
         c.artifacts.push(Artifact {
             title: a.title.unwrap_or_else(|| format!("artifact {}", i + 1)),
             skills: a.skills.unwrap_or_default(),
@@ -137,7 +141,9 @@ fn build(r: Record<'_>, policy: &Policy) -> Result<Candidate, ()> {
             reviewed: a.reviewed.unwrap_or(false),
         });
     }
-    for (i, l) in r.labs.unwrap_or_default().into_iter().enumerate() {
+    let labs = r.labs.unwrap_or_default();
+    c.labs.reserve_exact(labs.len());
+    for (i, l) in labs.into_iter().enumerate() {
         if l.hours.is_some_and(|h| h < 0.0 || !h.is_finite()) {
             return Err(());
         }
