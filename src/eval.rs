@@ -524,7 +524,7 @@ fn notes(prep: &Prepared<'_>) -> Vec<String> {
         .chain(prep.cand.labs.iter().flat_map(|l| l.skills.iter()))
         .chain(prep.cand.work_samples.iter().map(|(s, _)| s))
         .chain(prep.cand.experience.iter().map(|(s, _)| s));
-    for t in tags {
+    for t in tags.filter(|_| prep.facts.unknown_skill) {
         if !policy.index.skill.contains_key(t.as_str()) && !unknown_tags.contains(&t.as_str()) {
             unknown_tags.push(t);
         }

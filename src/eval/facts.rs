@@ -69,6 +69,8 @@ pub struct Facts<'c> {
     attrs: Vec<Option<&'c AttrValue>>,
     /// Catalogue credentials that a credential held at `as_of` stacks into.
     pub(crate) stacks_into: Vec<usize>,
+    /// Whether the record names a skill the policy does not have (decisions note it).
+    pub(crate) unknown_skill: bool,
 }
 
 impl<'c> Facts<'c> {
@@ -92,9 +94,15 @@ impl<'c> Facts<'c> {
             })
             .collect();
         let mut tags = Vec::new();
+        let mut unknown_skill = false;
         let mut item = |skills: &[String], date: Option<Date>, reviewed, hours| {
             let start = tags.len() as u32;
-            tags.extend(skills.iter().filter_map(|s| ix.skill.get(s.as_str())));
+            for s in skills {
+                match ix.skill.get(s.as_str()) {
+                    Some(&t) => tags.push(t),
+                    None => unknown_skill = true,
+                }
+            }
             Item {
                 tags: (start, tags.len() as u32),
                 any_tag: !skills.is_empty(),
@@ -109,7 +117,13 @@ impl<'c> Facts<'c> {
         let labs = (cand.labs.iter())
             .map(|l| item(&l.skills, l.completed, false, l.hours))
             .collect();
-        let skill = |s: &String| ix.skill.get(s.as_str()).copied().unwrap_or(NONE);
+        let samples: Vec<(u32, f64)> = (cand.work_samples.iter())
+            .map(|(s, v)| (ix.skill.get(s.as_str()).copied().unwrap_or(NONE), *v))
+            .collect();
+        let experience: Vec<(u32, f64)> = (cand.experience.iter())
+            .map(|(s, v)| (ix.skill.get(s.as_str()).copied().unwrap_or(NONE), *v))
+            .collect();
+        unknown_skill |= (samples.iter().chain(&experience)).any(|(s, _)| *s == NONE);
         let degrees = (cand.education.iter())
             .filter(|e| e.completed)
             .filter_map(|e| e.level.as_deref())
@@ -132,16 +146,9 @@ impl<'c> Facts<'c> {
             artifacts,
             labs,
             tags,
-            samples: cand
-                .work_samples
-                .iter()
-                .map(|(s, v)| (skill(s), *v))
-                .collect(),
-            experience: cand
-                .experience
-                .iter()
-                .map(|(s, v)| (skill(s), *v))
-                .collect(),
+            samples,
+            experience,
+            unknown_skill,
             degrees,
             attrs: (policy.attributes.iter())
                 .map(|a| cand.attributes.get(&a.id))
