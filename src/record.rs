@@ -15,7 +15,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 pub use document::{read_document, RawRecord, MAX_RECORD_INPUT, MAX_RECORD_NODES, MAX_RECORD_TEXT};
-pub use dupes::{line_id, Duplicates, Screen};
+pub use dupes::{fingerprint, line_id, line_id_bytes, Duplicates, Screen};
 pub use raw::parse_date_or_timestamp;
 
 /// Largest YAML/JSON document that holds one record (not a list), in bytes. A list of records

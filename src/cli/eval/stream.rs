@@ -6,7 +6,9 @@
 
 use super::{items, OutFormat};
 use credo::policy::Policy;
-use credo::record::{line_id, read_json_line, Duplicates, Entry, RecordError, Screen, MAX_LINE};
+use credo::record::{
+    fingerprint, line_id_bytes, read_json_line, Duplicates, Entry, RecordError, Screen, MAX_LINE,
+};
 use credo::render::{text, write_item, Item};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
@@ -31,12 +33,12 @@ pub struct Batch<'p> {
 
 /// Output buffers handed back by the writer for the next chunks. A new buffer is fresh memory
 /// that the kernel must zero page by page: for 5 KB of JSON per decision that cost a third of
-/// the rendering time. The pool keeps at most a few chunks' worth of buffers of ordinary size.
+/// the rendering time. The pool keeps at most two chunks' worth of buffers of ordinary size.
 #[derive(Default)]
 pub struct Spares(std::sync::Mutex<Vec<Vec<u8>>>);
 
 impl Spares {
-    const MAX_BUFFERS: usize = 4 * CHUNK;
+    const MAX_BUFFERS: usize = 2 * CHUNK;
     const MAX_BUFFER: usize = 64 << 10;
 
     /// Up to `n` empty buffers.
@@ -204,9 +206,10 @@ impl Batch<'_> {
         progress: &ProgressBar,
     ) -> Result<(), String> {
         let (tx, rx) = sync_channel::<Block>(2);
+        let (back, spare) = sync_channel::<Vec<u8>>(4);
         let progress_reader = progress.clone();
         std::thread::scope(|s| {
-            let reader = s.spawn(move || read_blocks(input, tx, &progress_reader));
+            let reader = s.spawn(move || read_blocks(input, tx, spare, &progress_reader));
             'blocks: for block in rx.iter() {
                 let lines = block.lines();
                 for chunk in lines.chunks(CHUNK) {
@@ -222,6 +225,7 @@ impl Batch<'_> {
                         break 'blocks;
                     }
                 }
+                let _ = back.try_send(block.bytes);
             }
             drop(rx);
             reader
@@ -238,18 +242,24 @@ impl Batch<'_> {
         pool: &rayon::ThreadPool,
     ) -> Result<Duplicates, String> {
         let (tx, rx) = sync_channel::<Block>(2);
+        let (back, spare) = sync_channel::<Vec<u8>>(4);
         let hidden = ProgressBar::hidden();
         std::thread::scope(|s| {
-            let reader = s.spawn(move || read_blocks(input, tx, &hidden));
+            let reader = s.spawn(move || read_blocks(input, tx, spare, &hidden));
             let mut screen = Screen::default();
             for block in rx.iter() {
                 let lines = block.lines();
-                let ids: Vec<Option<std::borrow::Cow<str>>> = pool.install(|| {
+                let ids: Vec<Option<(u64, std::borrow::Cow<str>)>> = pool.install(|| {
                     (lines.par_iter())
-                        .map(|l| block.text(l).ok().and_then(line_id))
+                        .map(|l| {
+                            let id = line_id_bytes(block.bytes.get(l.bytes.clone())?)?;
+                            Some((fingerprint(&id), id))
+                        })
                         .collect()
                 });
-                ids.iter().flatten().for_each(|id| screen.add(id));
+                (ids.iter().flatten()).for_each(|(fp, id)| screen.add_fingerprinted(*fp, id));
+                drop(ids);
+                let _ = back.try_send(block.bytes);
             }
             reader
                 .join()
@@ -289,13 +299,25 @@ const BLOCK: usize = 1 << 20;
 fn read_blocks(
     mut input: Box<dyn Read + Send>,
     tx: SyncSender<Block>,
+    spare: Receiver<Vec<u8>>,
     progress: &ProgressBar,
 ) -> Result<(), String> {
     let mut first_line = 1;
     // The start of a line whose end is not read yet.
     let mut carry: Vec<u8> = Vec::new();
     loop {
-        let mut bytes = std::mem::take(&mut carry);
+        // A block buffer handed back (its pages are already mapped: new ones the kernel must
+        // zero, a megabyte at a time), else a new one.
+        // A long unfinished line keeps its own buffer rather than being copied again.
+        let mut bytes = if carry.len() >= BLOCK / 2 {
+            std::mem::take(&mut carry)
+        } else {
+            let mut b = spare.try_recv().unwrap_or_default();
+            b.clear();
+            b.extend_from_slice(&carry);
+            carry.clear();
+            b
+        };
         bytes.reserve(BLOCK);
         let read = (&mut input)
             .take(BLOCK as u64)
