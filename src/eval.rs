@@ -353,13 +353,19 @@ fn next_steps<'a>(
                 continue;
             }
             // The skill is unmet: a line without a credential term stays false.
-            let lines: Vec<WhatIf<'_>> = (policy.index.credential_lines[role][q].iter())
-                .map(|&l| WhatIf::new(&prep.facts, &req.lines[l].cond, req.skill))
-                .collect();
-            let mut found: Vec<usize> = (policy.index.skill_creds[req.skill].iter())
-                .filter(|&&c| lines.iter().any(|w| w.holds_with(&prep.facts, c)))
-                .map(|&c| c as usize)
-                .collect();
+            let line_ids = &policy.index.credential_lines[role][q];
+            let mut found = match suggested(prep, line_ids.iter().map(|&l| &req.lines[l].cond)) {
+                Some(found) => found,
+                None => {
+                    let lines: Vec<WhatIf<'_>> = (line_ids.iter())
+                        .map(|&l| WhatIf::new(&prep.facts, &req.lines[l].cond, req.skill))
+                        .collect();
+                    (policy.index.skill_creds[req.skill].iter())
+                        .filter(|&&c| lines.iter().any(|w| w.holds_with(&prep.facts, c)))
+                        .map(|&c| c as usize)
+                        .collect()
+                }
+            };
             rank_credentials(prep, &mut found);
             found.truncate(3);
             if !found.is_empty() {
@@ -374,6 +380,39 @@ fn next_steps<'a>(
         }
     }
     out
+}
+
+/// Next steps for an unmet skill whose credential lines are each one credential term, from
+/// what the trace of those terms already suggested (each its best 3, so the best 3 of all are
+/// among them); `None` when a line is more than one term and must be asked again. A term
+/// without suggestions (it needs two credentials more, or none would do) adds none.
+fn suggested<'c>(
+    prep: &Prepared<'_>,
+    lines: impl Iterator<Item = &'c crate::policy::Cond>,
+) -> Option<Vec<usize>> {
+    use crate::ast::ItemKind;
+    use crate::policy::Cond;
+    let memo = prep.suggested.try_borrow().ok()?;
+    let mut found = Vec::new();
+    for cond in lines {
+        match cond {
+            Cond::AnyCredential { .. }
+            | Cond::AtLeast {
+                kind: ItemKind::Credentials,
+                ..
+            } => {}
+            _ => return None,
+        }
+        let key = cond as *const Cond;
+        for (_, list) in memo.iter().filter(|(k, _)| *k == key) {
+            for &c in list {
+                if !found.contains(&c) {
+                    found.push(c);
+                }
+            }
+        }
+    }
+    Some(found)
 }
 
 /// The catalogue credentials that, held fresh (issued on `as_of`) and verified, the evaluator

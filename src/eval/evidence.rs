@@ -19,6 +19,9 @@ pub(crate) struct Prepared<'a> {
     pub(crate) as_of: Date,
     /// The candidate compiled for fast checks (matching, what-if questions).
     pub(crate) facts: Facts<'a>,
+    /// The catalogue credentials each traced credential term suggested (ranked, at most 3),
+    /// by the term's address: next steps ask the same question of the same terms.
+    pub(crate) suggested: std::cell::RefCell<Vec<(*const Cond, Vec<usize>)>>,
 }
 
 impl<'a> Prepared<'a> {
@@ -28,6 +31,7 @@ impl<'a> Prepared<'a> {
             cand,
             as_of,
             facts: Facts::new(policy, cand, as_of),
+            suggested: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -154,6 +158,7 @@ impl<'a> Prepared<'a> {
 
     fn credentials(
         &self,
+        term: &Cond,
         needed: u32,
         filter: Option<&Cond>,
         skill: Option<usize>,
@@ -203,7 +208,14 @@ impl<'a> Prepared<'a> {
             let suggest = if holds || (needed as usize) > accepted.len() + 1 {
                 Vec::new()
             } else {
-                self.suggest(skill, filter, &accepted)
+                let found = self.suggest(skill, filter, &accepted);
+                let ids = (found.iter())
+                    .map(|&c| Text::from(self.policy.credentials[c].id.as_str()))
+                    .collect();
+                if let Ok(mut memo) = self.suggested.try_borrow_mut() {
+                    memo.push((term as *const Cond, found));
+                }
+                ids
             };
             t.push(TermTrace {
                 term: text.into(),
@@ -222,13 +234,9 @@ impl<'a> Prepared<'a> {
         holds
     }
 
-    /// Catalogue credentials that would pass this term's checks if held fresh and verified.
-    fn suggest(
-        &self,
-        skill: Option<usize>,
-        filter: Option<&Cond>,
-        have: &[usize],
-    ) -> Vec<Text<'a>> {
+    /// Catalogue credentials that would pass this term's checks if held fresh and verified,
+    /// ranked, at most 3.
+    fn suggest(&self, skill: Option<usize>, filter: Option<&Cond>, have: &[usize]) -> Vec<usize> {
         let f = &self.facts;
         let fits =
             |&c: &u32| !have.contains(&(c as usize)) && f.accepts(&f.fresh(c), skill, filter);
@@ -244,9 +252,7 @@ impl<'a> Prepared<'a> {
         };
         super::rank_credentials(self, &mut out);
         out.truncate(3);
-        out.into_iter()
-            .map(|c| Text::from(self.policy.credentials[c].id.as_str()))
-            .collect()
+        out
     }
 
     fn items(
@@ -331,14 +337,14 @@ impl<'a> Prepared<'a> {
             }
             Cond::Not(x) => !self.eval(x, scope, trace),
             Cond::AnyCredential { filter, text } => {
-                self.credentials(1, filter.as_deref(), skill, text, trace)
+                self.credentials(c, 1, filter.as_deref(), skill, text, trace)
             }
             Cond::AtLeast {
                 n,
                 kind: ItemKind::Credentials,
                 filter,
                 text,
-            } => self.credentials(*n, filter.as_deref(), skill, text, trace),
+            } => self.credentials(c, *n, filter.as_deref(), skill, text, trace),
             Cond::AtLeast {
                 n,
                 kind,
