@@ -33,12 +33,13 @@ pub struct Batch<'p> {
 
 /// Output buffers handed back by the writer for the next chunks. A new buffer is fresh memory
 /// that the kernel must zero page by page: for 5 KB of JSON per decision that cost a third of
-/// the rendering time. The pool keeps at most two chunks' worth of buffers of ordinary size.
+/// the rendering time. The pool keeps at most four chunks' worth (what can be in flight) of
+/// buffers of ordinary size.
 #[derive(Default)]
 pub struct Spares(std::sync::Mutex<Vec<Vec<u8>>>);
 
 impl Spares {
-    const MAX_BUFFERS: usize = 2 * CHUNK;
+    const MAX_BUFFERS: usize = 4 * CHUNK;
     const MAX_BUFFER: usize = 64 << 10;
 
     /// Up to `n` empty buffers.
