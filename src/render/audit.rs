@@ -99,18 +99,21 @@ fn flag_line(f: &Flag) -> String {
     )
 }
 
+/// A role's outcomes with their counts, best first: `advance 12, review 3, decline 1`.
+pub(super) fn outcome_counts(role: &RoleAudit) -> String {
+    let counts: Vec<String> = (role.outcomes.iter().rev())
+        .map(|(o, n)| format!("{} {n}", o.as_str()))
+        .collect();
+    counts.join(", ")
+}
+
 fn role_section(s: &mut String, role: &RoleAudit) {
     let _ = writeln!(s, "\n── role {} \"{}\" ──", role.role, role.title);
     if role.decisions == 0 {
         let _ = writeln!(s, "  no decisions");
         return;
     }
-    let outcomes: Vec<String> = role
-        .outcomes
-        .iter()
-        .rev()
-        .map(|(o, n)| format!("{} {n}", o.as_str()))
-        .collect();
+    let outcomes = outcome_counts(role);
     let _ = writeln!(
         s,
         "  {} decision{} · {} selected ({}) · {} · median coverage {}",
@@ -118,7 +121,7 @@ fn role_section(s: &mut String, role: &RoleAudit) {
         plural(role.decisions),
         role.selected,
         opt(role.rate, pct),
-        outcomes.join(", "),
+        outcomes,
         opt(role.median_coverage, pct)
     );
     for g in &role.groupings {

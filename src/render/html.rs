@@ -201,19 +201,14 @@ fn role_section(s: &mut String, role: &RoleAudit, threshold: f64) {
         s.push_str("<p class=\"sub\">No decisions for this role.</p></section>\n");
         return;
     }
-    let outcomes: Vec<String> = role
-        .outcomes
-        .iter()
-        .rev()
-        .map(|(o, n)| format!("{} {n}", o.as_str()))
-        .collect();
+    let outcomes = super::audit::outcome_counts(role);
     let _ = write!(
         s,
         "<p class=\"sub\">{} decisions · {} selected ({}) · {} · median coverage {}</p>",
         role.decisions,
         role.selected,
         opt(role.rate, pct),
-        esc(&outcomes.join(", ")),
+        esc(&outcomes),
         opt(role.median_coverage, pct)
     );
     for g in &role.groupings {
