@@ -135,6 +135,18 @@ fn attribute_tests(c: &Cond, out: &mut Vec<Arc<str>>) {
     match c {
         Cond::And(v) | Cond::Or(v) => v.iter().for_each(|x| attribute_tests(x, out)),
         Cond::Not(x) => attribute_tests(x, out),
+        _ => {
+            if let Some(text) = attribute_test(c).filter(|t| !out.contains(t)) {
+                out.push(text.clone());
+            }
+        }
+    }
+}
+
+/// The source text of a leaf the analysis treats as an unknown true/false: a test on a
+/// candidate attribute, or a comparison of two names.
+fn attribute_test(c: &Cond) -> Option<&Arc<str>> {
+    match c {
         Cond::Cmp {
             field: Field::Attr(_),
             text,
@@ -149,12 +161,8 @@ fn attribute_tests(c: &Cond, out: &mut Vec<Arc<str>>) {
             field: Field::Attr(_),
             text,
         }
-        | Cond::CmpFields { text, .. }
-            if !out.contains(text) =>
-        {
-            out.push(text.clone());
-        }
-        _ => {}
+        | Cond::CmpFields { text, .. } => Some(text),
+        _ => None,
     }
 }
 
@@ -211,23 +219,8 @@ fn holds(c: &Cond, role: &Role, row: &Row, tests: &[Arc<str>]) -> bool {
             .iter()
             .zip(&row.met)
             .any(|(r, m)| r.skill == *s && *m),
-        Cond::Cmp {
-            field: Field::Attr(_),
-            text,
-            ..
-        }
-        | Cond::In {
-            field: Field::Attr(_),
-            text,
-            ..
-        }
-        | Cond::Test {
-            field: Field::Attr(_),
-            text,
-        }
-        | Cond::CmpFields { text, .. } => tests
-            .iter()
-            .position(|t| t == text)
+        _ if attribute_test(c).is_some() => (tests.iter())
+            .position(|t| Some(t) == attribute_test(c))
             .is_some_and(|i| row.attrs[i]),
         Cond::Cmp {
             field,
