@@ -1,7 +1,6 @@
 //! `credo kit POLICY ROLE [--as-of DATE]`
 
-use super::{role_index, ErrorFormat, EXIT_OK};
-use std::io::Write;
+use super::ErrorFormat;
 use std::path::PathBuf;
 
 /// Print a reviewer's screening checklist (Markdown) for a role.
@@ -20,18 +19,11 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> u8 {
-    let (as_of, policy) =
-        match super::as_of_and_policy(a.as_of.as_deref(), &a.policy, a.error_format) {
-            Ok(x) => x,
-            Err(code) => return code,
-        };
-    let role = match role_index(&policy, &a.role, "role") {
-        Ok(r) => &policy.roles[r],
-        Err(code) => return code,
-    };
-    let posting = credo::posting::build(&policy, role, as_of);
-    let _ = std::io::stdout()
-        .lock()
-        .write_all(credo::posting::kit(&posting).as_bytes());
-    EXIT_OK
+    super::posting::print_posting(
+        &a.policy,
+        &a.role,
+        a.as_of.as_deref(),
+        a.error_format,
+        credo::posting::kit,
+    )
 }

@@ -36,24 +36,43 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> u8 {
-    let (as_of, policy) =
-        match super::as_of_and_policy(a.as_of.as_deref(), &a.policy, a.error_format) {
-            Ok(x) => x,
-            Err(code) => return code,
-        };
-    let role = match role_index(&policy, &a.role, "role") {
+    let format = a.format;
+    print_posting(
+        &a.policy,
+        &a.role,
+        a.as_of.as_deref(),
+        a.error_format,
+        |posting| match format {
+            PostingFormat::Md => credo::posting::markdown(posting),
+            PostingFormat::Html => credo::posting::html(posting),
+            PostingFormat::Jsonld => {
+                let v = credo::posting::jsonld(posting);
+                serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+            }
+        },
+    )
+}
+
+/// Loads the policy, builds the role's posting as of the date and prints what `render` makes
+/// of it (the posting itself, or the screening kit).
+pub(super) fn print_posting(
+    policy: &std::path::Path,
+    role: &str,
+    as_of: Option<&str>,
+    error_format: ErrorFormat,
+    render: impl FnOnce(&credo::posting::Posting<'_>) -> String,
+) -> u8 {
+    let (as_of, policy) = match super::as_of_and_policy(as_of, policy, error_format) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let role = match role_index(&policy, role, "role") {
         Ok(r) => &policy.roles[r],
         Err(code) => return code,
     };
     let posting = credo::posting::build(&policy, role, as_of);
-    let text = match a.format {
-        PostingFormat::Md => credo::posting::markdown(&posting),
-        PostingFormat::Html => credo::posting::html(&posting),
-        PostingFormat::Jsonld => {
-            let v = credo::posting::jsonld(&posting);
-            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
-        }
-    };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    let _ = std::io::stdout()
+        .lock()
+        .write_all(render(&posting).as_bytes());
     EXIT_OK
 }
