@@ -24,20 +24,46 @@ pub enum OutFormat {
     Jsonl,
 }
 
+/// What the commands that decide a batch (`eval`, `audit`) take alike.
+#[derive(Debug, clap::Args)]
+pub struct Inputs {
+    /// A `.credo` file or a directory of them.
+    pub policy: PathBuf,
+    /// Records: YAML, JSON or JSONL files; `-` reads standard input.
+    #[arg(required = true)]
+    pub records: Vec<String>,
+    /// Evaluate this role for records without `applied`.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Evaluation date (YYYY-MM-DD); defaults to today (UTC) and is recorded in the output.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Format of records on standard input.
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
+    /// How to print policy diagnostics.
+    #[arg(long, value_enum, default_value_t)]
+    pub error_format: ErrorFormat,
+}
+
+impl Inputs {
+    /// The evaluation date and the checked policy; diagnostics are printed and a role the
+    /// policy lacks is a usage error (the exit code is the error).
+    pub fn load(&self) -> Result<(jiff::civil::Date, credo::policy::Policy), u8> {
+        let (as_of, policy) =
+            super::as_of_and_policy(self.as_of.as_deref(), &self.policy, self.error_format)?;
+        if let Some(r) = &self.role {
+            super::role_index(&policy, r, "--role")?;
+        }
+        Ok((as_of, policy))
+    }
+}
+
 /// Evaluate candidate records against a policy.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A `.credo` file or a directory of them.
-    policy: PathBuf,
-    /// Records: YAML, JSON or JSONL files; `-` reads standard input.
-    #[arg(required = true)]
-    records: Vec<String>,
-    /// Evaluate this role for records without `applied`.
-    #[arg(long)]
-    role: Option<String>,
-    /// Evaluation date (YYYY-MM-DD); defaults to today (UTC) and is recorded in every decision.
-    #[arg(long)]
-    as_of: Option<String>,
+    #[command(flatten)]
+    inputs: Inputs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: OutFormat,
@@ -51,12 +77,6 @@ pub struct Args {
     /// are then made on one thread, in order.
     #[arg(long)]
     log: Option<PathBuf>,
-    /// Format of records on standard input.
-    #[arg(long, value_enum)]
-    input_format: Option<InputFormat>,
-    /// How to print policy diagnostics.
-    #[arg(long, value_enum, default_value_t)]
-    error_format: ErrorFormat,
 }
 
 /// Record formats.
@@ -82,16 +102,10 @@ pub fn as_of(arg: Option<&str>) -> Result<jiff::civil::Date, String> {
 }
 
 pub fn run(a: Args) -> u8 {
-    let (as_of, policy) =
-        match super::as_of_and_policy(a.as_of.as_deref(), &a.policy, a.error_format) {
-            Ok(x) => x,
-            Err(code) => return code,
-        };
-    if let Some(r) = &a.role {
-        if let Err(code) = super::role_index(&policy, r, "--role") {
-            return code;
-        }
-    }
+    let (as_of, policy) = match a.inputs.load() {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     if let Some(path) = &a.log {
         return run_logged(&a, &policy, as_of, path);
     }
@@ -108,13 +122,13 @@ pub fn run(a: Args) -> u8 {
     let spares = stream::Spares::default();
     let batch = Batch {
         policy: &policy,
-        role: a.role.as_deref(),
+        role: a.inputs.role.as_deref(),
         as_of,
         format: a.format,
         explain: a.explain,
         spares: &spares,
     };
-    let progress = progress_bar(&a.records);
+    let progress = progress_bar(&a.inputs.records);
     let (tx, rx) = sync_channel::<Rendered>(2);
     let (written, failure) = std::thread::scope(|s| {
         let writer = s.spawn(|| stream::write_all(rx, a.format, &progress, &spares));
@@ -156,8 +170,8 @@ fn feed(
     tx: std::sync::mpsc::SyncSender<Rendered>,
     progress: &indicatif::ProgressBar,
 ) -> Option<u8> {
-    for path in &a.records {
-        let format = input_format(a.input_format, path);
+    for path in &a.inputs.records {
+        let format = input_format(a.inputs.input_format, path);
         if format == Format::Jsonl {
             if let Err(e) = feed_jsonl(path, batch, pool, &tx, progress) {
                 eprintln!("error: cannot read `{path}`: {e}");
@@ -328,7 +342,7 @@ fn run_logged(
     if a.format == OutFormat::Json {
         let _ = out.write_all(b"[");
     }
-    for input in &a.records {
+    for input in &a.inputs.records {
         let (bytes, name) = match read_input(input) {
             Ok(t) => t,
             Err(e) => {
@@ -336,10 +350,14 @@ fn run_logged(
                 return EXIT_USAGE;
             }
         };
-        for entry in read_records_bytes(&bytes, &name, input_format(a.input_format, input), policy)
-        {
+        for entry in read_records_bytes(
+            &bytes,
+            &name,
+            input_format(a.inputs.input_format, input),
+            policy,
+        ) {
             let cand = entry.result.as_ref().ok();
-            for item in items(policy, &entry, a.role.as_deref(), as_of) {
+            for item in items(policy, &entry, a.inputs.role.as_deref(), as_of) {
                 match &item {
                     Item::Decision(d) => {
                         decisions += 1;
