@@ -8,10 +8,10 @@ use credo::synth::{self, Rng, Shape};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
 
-/// The allocator the `credo` binary uses (see `src/main.rs`); with the system allocator the
+/// The allocator the `credo` binary uses (see `src/alloc.rs`); with the system allocator the
 /// traced figures are slower (the README says by how much).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: credo::alloc::Mimalloc = credo::alloc::Mimalloc;
 
 fn load_large_policy(c: &mut Criterion) {
     let text = synth::policy(Shape::LARGE, 7);

@@ -73,6 +73,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod alloc;
 pub mod ast;
 pub mod audit;
 pub mod check;
