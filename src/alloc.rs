@@ -113,12 +113,16 @@ mod tests {
                     let grown = size * 2 + 8;
                     let q = a.realloc(p, l, grown);
                     assert_eq!(q as usize % align, 0, "grow {size} align {align}");
-                    assert!(std::slice::from_raw_parts(q, size).iter().all(|&b| b == 0xAB));
+                    assert!(std::slice::from_raw_parts(q, size)
+                        .iter()
+                        .all(|&b| b == 0xAB));
                     let shrunk = size.div_ceil(2);
                     let grown = Layout::from_size_align_unchecked(grown, align);
                     let r = a.realloc(q, grown, shrunk);
                     assert_eq!(r as usize % align, 0, "shrink {size} align {align}");
-                    assert!(std::slice::from_raw_parts(r, shrunk).iter().all(|&b| b == 0xAB));
+                    assert!(std::slice::from_raw_parts(r, shrunk)
+                        .iter()
+                        .all(|&b| b == 0xAB));
                     a.dealloc(r, Layout::from_size_align_unchecked(shrunk, align));
                 }
             }

@@ -91,6 +91,7 @@ pub mod record;
 pub mod render;
 pub mod source;
 pub mod suite;
+mod swar;
 pub mod synth;
 
 pub use load::{compile_str, load_policy, Loaded};

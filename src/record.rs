@@ -5,6 +5,7 @@
 
 mod document;
 mod dupes;
+mod lex;
 mod raw;
 mod typed;
 
@@ -17,6 +18,7 @@ use std::collections::BTreeMap;
 pub use document::{read_document, RawRecord, MAX_RECORD_INPUT, MAX_RECORD_NODES, MAX_RECORD_TEXT};
 pub use dupes::{fingerprint, line_id, line_id_bytes, Duplicates, Screen};
 pub use raw::parse_date_or_timestamp;
+pub use typed::quick_reader_disagrees;
 
 /// Largest YAML/JSON document that holds one record (not a list), in bytes. A list of records
 /// and JSONL are read record by record, with no limit on their length.

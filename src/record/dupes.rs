@@ -7,6 +7,7 @@
 //! and the suspects a fraction of a percent of the ids. Standard input cannot be read twice:
 //! there every id is remembered.
 
+use super::lex::Scan;
 use super::{Entry, RecordError};
 use serde::Deserialize;
 use serde_json::Value;
@@ -52,7 +53,7 @@ fn serde_id(line: &str) -> Option<String> {
 /// then asks serde_json. Values other than the id are skipped by their brackets and quotes
 /// only; a line this accepts but serde_json rejects cannot be read as a record anyway.
 fn scan_id(b: &[u8]) -> Option<Option<&str>> {
-    let mut s = Scan { b, i: 0 };
+    let mut s = Scan::new(b);
     s.ws();
     s.eat(b'{')?;
     let mut id = None;
@@ -87,96 +88,6 @@ fn scan_id(b: &[u8]) -> Option<Option<&str>> {
     }
     s.ws();
     (s.i == b.len()).then_some(id)
-}
-
-struct Scan<'b> {
-    b: &'b [u8],
-    i: usize,
-}
-
-impl<'b> Scan<'b> {
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
-    }
-
-    fn ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.i += 1;
-        }
-    }
-
-    fn eat(&mut self, c: u8) -> Option<()> {
-        (self.peek() == Some(c)).then(|| self.i += 1)
-    }
-
-    /// A string without escapes or control characters; its bytes without the quotes.
-    fn plain_string(&mut self) -> Option<&'b [u8]> {
-        self.eat(b'"')?;
-        let start = self.i;
-        let len = quote_or_backslash(self.b.get(start..)?)?;
-        let body = &self.b[start..start + len];
-        if self.b[start + len] != b'"' || body.iter().any(|&c| c < 0x20) {
-            return None;
-        }
-        self.i = start + len + 1;
-        Some(body)
-    }
-
-    /// Skips one value: a string (escapes allowed), a nested object or array, or a scalar.
-    fn skip_value(&mut self) -> Option<()> {
-        let mut depth = 0usize;
-        loop {
-            match self.peek()? {
-                b'"' => {
-                    self.i += 1;
-                    loop {
-                        self.i += quote_or_backslash(self.b.get(self.i..)?)?;
-                        if self.peek()? == b'"' {
-                            self.i += 1;
-                            break;
-                        }
-                        self.i += 2;
-                    }
-                }
-                b'{' | b'[' => {
-                    depth += 1;
-                    self.i += 1;
-                }
-                b'}' | b']' if depth > 0 => {
-                    depth -= 1;
-                    self.i += 1;
-                }
-                b',' | b'}' | b']' if depth == 0 => return Some(()),
-                _ => self.i += 1,
-            }
-            if depth == 0 && matches!(self.peek(), Some(b',' | b'}' | b']') | None) {
-                return Some(());
-            }
-        }
-    }
-}
-
-/// The index of the first `"` or `\\`, eight bytes at a time (record strings are short: this
-/// beats memchr's set-up). In a word, the lowest byte the "has a zero byte" trick marks is
-/// always a real match.
-fn quote_or_backslash(b: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let mut words = b.chunks_exact(8);
-    let mut at = 0;
-    for w in &mut words {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(w);
-        let x = u64::from_le_bytes(bytes);
-        let hits = zero(x ^ (u64::from(b'"') * ONES)) | zero(x ^ (u64::from(b'\\') * ONES));
-        if hits != 0 {
-            return Some(at + (hits.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
-    }
-    let rest = words.remainder();
-    (rest.iter().position(|&c| c == b'"' || c == b'\\')).map(|i| at + i)
 }
 
 /// Screens the ids of a file before it is decided.
@@ -363,16 +274,6 @@ mod tests {
     fn a_line_cut_after_a_backslash_is_not_a_panic() {
         assert_eq!(line_id(r#"{"x": "a\"#), None);
         assert_eq!(line_id(r#"{"id": "b", "x": ["a\"#), None);
-    }
-
-    proptest! {
-        #[test]
-        fn quote_or_backslash_finds_the_first(s in proptest::collection::vec(any::<u8>(), 0..40)) {
-            prop_assert_eq!(
-                quote_or_backslash(&s),
-                s.iter().position(|&c| c == b'"' || c == b'\\')
-            );
-        }
     }
 
     fn json() -> impl Strategy<Value = Value> {

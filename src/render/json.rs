@@ -135,43 +135,10 @@ fn list<T>(out: &mut Vec<u8>, items: &[T], mut each: impl FnMut(&T, &mut Vec<u8>
     out.push(b']');
 }
 
-/// Bytes a JSON string cannot hold as they are: control characters, `"` and `\`.
-static ESCAPE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 0x20 {
-        t[i] = true;
-        i += 1;
-    }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t
-};
-
-/// Whether no byte needs escaping, eight bytes at a time (a word has a byte below 0x20, or equal
-/// to `"` or `\\`, exactly when the classic "has a zero / has less" bit tricks say so).
-#[inline]
-fn plain(s: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let mut words = s.chunks_exact(8);
-    for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        let x = u64::from_le_bytes(b);
-        let below = x.wrapping_sub(0x20 * ONES) & !x & HIGH;
-        if below | zero(x ^ (u64::from(b'"') * ONES)) | zero(x ^ (u64::from(b'\\') * ONES)) != 0 {
-            return false;
-        }
-    }
-    !words.remainder().iter().any(|&b| ESCAPE[b as usize])
-}
-
 /// A JSON string: copied whole when nothing needs escaping, else escaped by serde_json.
 #[inline]
 fn string(s: &str, out: &mut Vec<u8>) {
-    if plain(s.as_bytes()) {
+    if crate::swar::needs_escape(s.as_bytes()).is_none() {
         out.reserve(s.len() + 2);
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
@@ -475,34 +442,4 @@ fn record_error(e: &RecordError, out: &mut Vec<u8>) {
     o.int("line", e.line);
     o.str("error", &e.error);
     o.end();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn naive(s: &[u8]) -> bool {
-        !s.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
-    }
-
-    #[test]
-    fn plain_finds_every_byte_that_needs_escaping_at_every_place() {
-        for len in 0..20 {
-            for at in 0..len {
-                for b in 0..=255u8 {
-                    let mut s = vec![b'a'; len];
-                    s[at] = b;
-                    assert_eq!(plain(&s), naive(&s), "byte {b:#x} at {at} of {len}");
-                }
-            }
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn plain_agrees_with_the_byte_by_byte_test(s in proptest::collection::vec(any::<u8>(), 0..64)) {
-            prop_assert_eq!(plain(&s), naive(&s));
-        }
-    }
 }
