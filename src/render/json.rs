@@ -23,6 +23,13 @@ macro_rules! kv {
     };
 }
 
+/// `,"key":` for a key (a plain ASCII name), as one constant.
+macro_rules! k {
+    ($k:literal) => {
+        concat!(",\"", $k, "\":")
+    };
+}
+
 /// `,"key":true` and `,"key":false`, as constants.
 macro_rules! kb {
     ($k:literal) => {
@@ -45,16 +52,11 @@ impl<'o> Obj<'o> {
         Obj { out, first: true }
     }
 
-    /// Starts a field (keys are plain ASCII names: no escaping); returns the buffer to write
-    /// its value into.
+    /// Starts a field from its [`k!`] constant (`,"key":`); returns the buffer to write its
+    /// value into.
     #[inline]
     fn key(&mut self, k: &'static str) -> &mut Vec<u8> {
-        let sep: &[u8] = if self.first { b"\"" } else { b",\"" };
-        self.first = false;
-        self.out.reserve(k.len() + 4);
-        self.out.extend_from_slice(sep);
-        self.out.extend_from_slice(k.as_bytes());
-        self.out.extend_from_slice(b"\":");
+        self.fixed(k);
         self.out
     }
 
@@ -62,7 +64,8 @@ impl<'o> Obj<'o> {
         string(v, self.key(k));
     }
 
-    /// A whole field known when compiling, made by [`kv!`] (`,"key":"value"`).
+    /// A whole field known when compiling, made by [`kv!`] (`,"key":"value"`), or the start
+    /// of one made by [`k!`]: the comma is dropped before the first.
     #[inline]
     fn fixed(&mut self, field: &'static str) {
         let field = if self.first { &field[1..] } else { field };
@@ -212,106 +215,106 @@ fn outcome_if_met_field(o: crate::policy::Outcome) -> &'static str {
 
 fn decision(d: &Decision, out: &mut Vec<u8>) {
     let mut o = Obj::new(out);
-    o.str("candidate", &d.candidate);
-    o.str("role", &d.role);
+    o.str(k!("candidate"), &d.candidate);
+    o.str(k!("role"), &d.role);
     o.fixed(outcome_field(d.outcome));
-    outcome(d.proposed, o.key("proposed"));
-    date(d.as_of, o.key("as_of"));
-    let mut p = Obj::new(o.key("policy"));
-    p.str("name", &d.policy.name);
-    p.str("version", &d.policy.version);
-    p.str("hash", &d.policy.hash);
+    outcome(d.proposed, o.key(k!("proposed")));
+    date(d.as_of, o.key(k!("as_of")));
+    let mut p = Obj::new(o.key(k!("policy")));
+    p.str(k!("name"), &d.policy.name);
+    p.str(k!("version"), &d.policy.version);
+    p.str(k!("hash"), &d.policy.hash);
     p.end();
-    let mut r = Obj::new(o.key("rule"));
-    r.str("text", &d.rule.text);
-    r.str("at", &d.rule.at);
+    let mut r = Obj::new(o.key(k!("rule")));
+    r.str(k!("text"), &d.rule.text);
+    r.str(k!("at"), &d.rule.at);
     if d.rule.default {
         r.bool(kb!("default"), true);
     }
     r.end();
     if let Some(e) = &d.eligible {
-        line_trace(e, o.key("eligible"));
+        line_trace(e, o.key(k!("eligible")));
     }
-    list(o.key("skills"), &d.skills, skill);
+    list(o.key(k!("skills")), &d.skills, skill);
     let c = &d.counts;
-    let mut k = Obj::new(o.key("counts"));
-    k.int("required_met", c.required_met);
-    k.int("required_missing", c.required_missing);
-    k.int("required_total", c.required_total);
-    k.int("preferred_met", c.preferred_met);
-    k.int("preferred_total", c.preferred_total);
-    k.f64("coverage", c.coverage);
+    let mut k = Obj::new(o.key(k!("counts")));
+    k.int(k!("required_met"), c.required_met);
+    k.int(k!("required_missing"), c.required_missing);
+    k.int(k!("required_total"), c.required_total);
+    k.int(k!("preferred_met"), c.preferred_met);
+    k.int(k!("preferred_total"), c.preferred_total);
+    k.f64(k!("coverage"), c.coverage);
     k.end();
-    let mut b = Obj::new(o.key("onboarding"));
-    b.strs("waived", &d.onboarding.waived);
+    let mut b = Obj::new(o.key(k!("onboarding")));
+    b.strs(k!("waived"), &d.onboarding.waived);
     let h = d.onboarding.hours_saved;
     if h.fract() == 0.0 && h.abs() < 9.0e15 {
-        b.int("hours_saved", h as i64);
+        b.int(k!("hours_saved"), h as i64);
     } else {
-        b.f64("hours_saved", h);
+        b.f64(k!("hours_saved"), h);
     }
     b.end();
-    list(o.key("would_change"), &d.would_change, |w, out| {
+    list(o.key(k!("would_change")), &d.would_change, |w, out| {
         let mut x = Obj::new(out);
-        x.str("skill", &w.skill);
+        x.str(k!("skill"), &w.skill);
         x.fixed(kind_field(w.kind));
         x.fixed(outcome_if_met_field(w.outcome_if_met));
-        outcome(w.proposed_if_met, x.key("proposed_if_met"));
+        outcome(w.proposed_if_met, x.key(k!("proposed_if_met")));
         x.bool(kb!("changes"), w.changes);
         x.end();
     });
-    list(o.key("next_steps"), &d.next_steps, |n, out| {
+    list(o.key(k!("next_steps")), &d.next_steps, |n, out| {
         let mut x = Obj::new(out);
-        x.str("skill", &n.skill);
-        x.strs("credentials", &n.credentials);
+        x.str(k!("skill"), &n.skill);
+        x.strs(k!("credentials"), &n.credentials);
         x.end();
     });
-    list(o.key("guardrails"), &d.guardrails, |g, out| {
+    list(o.key(k!("guardrails")), &d.guardrails, |g, out| {
         let mut x = Obj::new(out);
-        x.str("name", &g.name);
-        x.str("effect", &g.effect);
+        x.str(k!("name"), &g.name);
+        x.str(k!("effect"), &g.effect);
         if let Some(r) = &g.reason {
-            x.str("reason", r);
+            x.str(k!("reason"), r);
         }
         x.end();
     });
-    o.strs("notes", &d.notes);
+    o.strs(k!("notes"), &d.notes);
     o.end();
 }
 
 fn skill(s: &SkillResult, out: &mut Vec<u8>) {
     let mut o = Obj::new(out);
-    o.str("skill", &s.skill);
+    o.str(k!("skill"), &s.skill);
     o.fixed(kind_field(s.kind));
     o.bool(kb!("met"), s.met);
     match &s.via {
         Some(v) => {
-            let mut x = Obj::new(o.key("via"));
-            x.int("line", v.line);
-            x.str("text", &v.text);
-            x.str("at", &v.at);
-            x.strs("evidence", &v.evidence);
+            let mut x = Obj::new(o.key(k!("via")));
+            x.int(k!("line"), v.line);
+            x.str(k!("text"), &v.text);
+            x.str(k!("at"), &v.at);
+            x.strs(k!("evidence"), &v.evidence);
             x.end();
         }
-        None => o.key("via").extend_from_slice(b"null"),
+        None => o.key(k!("via")).extend_from_slice(b"null"),
     }
-    list(o.key("tried"), &s.tried, line_trace);
+    list(o.key(k!("tried")), &s.tried, line_trace);
     o.end();
 }
 
 fn line_trace(l: &LineTrace, out: &mut Vec<u8>) {
     let mut o = Obj::new(out);
-    o.int("line", l.line);
-    o.str("text", &l.text);
-    o.str("at", &l.at);
+    o.int(k!("line"), l.line);
+    o.str(k!("text"), &l.text);
+    o.str(k!("at"), &l.at);
     o.bool(kb!("holds"), l.holds);
-    list(o.key("terms"), &l.terms, term);
+    list(o.key(k!("terms")), &l.terms, term);
     o.end();
 }
 
 fn term(t: &TermTrace, out: &mut Vec<u8>) {
     let mut o = Obj::new(out);
-    o.str("term", &t.term);
+    o.str(k!("term"), &t.term);
     o.bool(kb!("holds"), t.holds);
     match &t.detail {
         Detail::Credentials {
@@ -321,10 +324,10 @@ fn term(t: &TermTrace, out: &mut Vec<u8>) {
             suggest,
         } => {
             o.fixed(kv!("kind", "credentials"));
-            o.int("needed", *needed);
-            o.strs("accepted", accepted);
-            list(o.key("refused"), refused, refusal);
-            o.strs("suggest", suggest);
+            o.int(k!("needed"), *needed);
+            o.strs(k!("accepted"), accepted);
+            list(o.key(k!("refused")), refused, refusal);
+            o.strs(k!("suggest"), suggest);
         }
         Detail::Items {
             item,
@@ -339,25 +342,25 @@ fn term(t: &TermTrace, out: &mut Vec<u8>) {
                 crate::ast::ItemKind::Artifacts => kv!("item", "artifacts"),
                 crate::ast::ItemKind::Labs => kv!("item", "labs"),
             });
-            o.int("needed", *needed);
-            o.int("counted", *counted);
-            o.strs("matching", matching);
-            o.strs("excluded", excluded);
+            o.int(k!("needed"), *needed);
+            o.int(k!("counted"), *counted);
+            o.strs(k!("matching"), matching);
+            o.strs(k!("excluded"), excluded);
         }
         Detail::WorkSample { best, threshold } => {
             o.fixed(kv!("kind", "work_sample"));
-            o.opt_f64("best", *best);
-            o.opt_f64("threshold", *threshold);
+            o.opt_f64(k!("best"), *best);
+            o.opt_f64(k!("threshold"), *threshold);
         }
         Detail::Experience { months, threshold } => {
             o.fixed(kv!("kind", "experience"));
-            o.opt_f64("months", *months);
-            o.opt_f64("threshold", *threshold);
+            o.opt_f64(k!("months"), *months);
+            o.opt_f64(k!("threshold"), *threshold);
         }
         Detail::Attribute { attribute, value } => {
             o.fixed(kv!("kind", "attribute"));
-            o.str("attribute", attribute);
-            let out = o.key("value");
+            o.str(k!("attribute"), attribute);
+            let out = o.key(k!("value"));
             match value {
                 None => out.extend_from_slice(b"null"),
                 Some(AttrValue::Bool(b)) => {
@@ -370,11 +373,11 @@ fn term(t: &TermTrace, out: &mut Vec<u8>) {
         }
         Detail::Degree { highest } => {
             o.fixed(kv!("kind", "degree"));
-            o.opt_str("highest", highest.as_deref());
+            o.opt_str(k!("highest"), highest.as_deref());
         }
         Detail::Value { value } => {
             o.fixed(kv!("kind", "value"));
-            o.f64("value", *value);
+            o.f64(k!("value"), *value);
         }
     }
     o.end();
@@ -382,26 +385,26 @@ fn term(t: &TermTrace, out: &mut Vec<u8>) {
 
 fn refusal(r: &Refusal, out: &mut Vec<u8>) {
     let mut o = Obj::new(out);
-    o.str("credential", &r.credential);
+    o.str(k!("credential"), &r.credential);
     match &r.reason {
         Reason::NotInCatalogue => o.fixed(kv!("reason", "not_in_catalogue")),
         Reason::SkillNotListed { skill } => {
             o.fixed(kv!("reason", "skill_not_listed"));
-            o.str("skill", skill);
+            o.str(k!("skill"), skill);
         }
         Reason::NoIssueDate => o.fixed(kv!("reason", "no_issue_date")),
         Reason::IssuedAfterAsOf { issued } => {
             o.fixed(kv!("reason", "issued_after_as_of"));
-            date(*issued, o.key("issued"));
+            date(*issued, o.key(k!("issued")));
         }
         Reason::Expired { expiry, issued, by } => {
             o.fixed(kv!("reason", "expired"));
-            date(*expiry, o.key("expiry"));
-            date(*issued, o.key("issued"));
+            date(*expiry, o.key(k!("expiry")));
+            date(*issued, o.key(k!("issued")));
             match by {
                 ExpiryBy::Record => o.fixed(kv!("by", "record")),
                 ExpiryBy::ValidFor(v) => {
-                    let out = o.key("by");
+                    let out = o.key(k!("by"));
                     string(&format!("valid_for {v}"), out);
                 }
             }
@@ -412,24 +415,24 @@ fn refusal(r: &Refusal, out: &mut Vec<u8>) {
             issued,
         } => {
             o.fixed(kv!("reason", "provider_retired"));
-            o.str("provider", provider);
-            date(*retired, o.key("retired"));
-            date(*issued, o.key("issued"));
+            o.str(k!("provider"), provider);
+            date(*retired, o.key(k!("retired")));
+            date(*issued, o.key(k!("issued")));
         }
         Reason::CredentialRetired { retired, issued } => {
             o.fixed(kv!("reason", "credential_retired"));
-            date(*retired, o.key("retired"));
-            date(*issued, o.key("issued"));
+            date(*retired, o.key(k!("retired")));
+            date(*issued, o.key(k!("issued")));
         }
         Reason::BelowMinTier { tier, min_tier } => {
             o.fixed(kv!("reason", "below_min_tier"));
-            o.str("tier", tier);
-            o.str("min_tier", min_tier);
+            o.str(k!("tier"), tier);
+            o.str(k!("min_tier"), min_tier);
         }
         Reason::NotVerified => o.fixed(kv!("reason", "not_verified")),
         Reason::WhereFailed { condition } => {
             o.fixed(kv!("reason", "where_failed"));
-            o.str("condition", condition);
+            o.str(k!("condition"), condition);
         }
     }
     o.end();
@@ -437,9 +440,9 @@ fn refusal(r: &Refusal, out: &mut Vec<u8>) {
 
 fn record_error(e: &RecordError, out: &mut Vec<u8>) {
     let mut o = Obj::new(out);
-    o.opt_str("record", e.record.as_deref());
-    o.str("file", &e.file);
-    o.int("line", e.line);
-    o.str("error", &e.error);
+    o.opt_str(k!("record"), e.record.as_deref());
+    o.str(k!("file"), &e.file);
+    o.int(k!("line"), e.line);
+    o.str(k!("error"), &e.error);
     o.end();
 }
