@@ -15,7 +15,8 @@ fn zero(x: u64) -> u64 {
 /// The index of the first byte that is `"` or `\`, or (with `CONTROL`) a control character.
 #[inline]
 fn first<const CONTROL: bool>(b: &[u8]) -> Option<usize> {
-    let special = |c: u8| c == b'"' || c == b'\\' || (CONTROL && c < 0x20);
+    let mask = if CONTROL { 3 } else { 1 };
+    let special = |c: u8| SPECIAL[usize::from(c)] & mask != 0;
     let mut words = b.chunks_exact(8);
     let mut at = 0;
     for w in &mut words {
@@ -33,6 +34,19 @@ fn first<const CONTROL: bool>(b: &[u8]) -> Option<usize> {
     }
     (words.remainder().iter().position(|&c| special(c))).map(|i| at + i)
 }
+
+/// Bytes that end a plain JSON string: `"`, `\`, and (second bit) control characters.
+static SPECIAL: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = 2;
+        i += 1;
+    }
+    t[b'"' as usize] = 1;
+    t[b'\\' as usize] = 1;
+    t
+};
 
 /// The index of the first `"` or `\`: where a JSON string's body stops being plain text,
 /// for a scan that steps over escapes.
