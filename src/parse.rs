@@ -892,10 +892,14 @@ pub fn parse_date(text: &str) -> Option<Date> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let y: i16 = text.get(0..4)?.parse().ok()?;
-    let m: i8 = text.get(5..7)?.parse().ok()?;
-    let d: i8 = text.get(8..10)?.parse().ok()?;
-    Date::new(y, m, d).ok()
+    // Digits only: `str::parse` would also take a sign (`2024-+1-01`, `-001-01-01`).
+    let number = |at: std::ops::Range<usize>| {
+        (b.get(at)?.iter()).try_fold(0i16, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + i16::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
 }
 
 /// Resolves string escapes; on error returns (byte offset, length, message).

@@ -78,6 +78,29 @@ fn fast_reader_leaves_every_error_to_the_value_reader() {
     }
 }
 
+#[test]
+fn dates_are_digits_in_iso_order() {
+    let p = policy();
+    let issued = |d: &str| {
+        let line = format!(r#"{{"id": "a", "credentials": [{{"id": "x", "issued": "{d}"}}]}}"#);
+        read_json_value(&line, "f", 1, &p).map(|c| c.credentials[0].issued)
+    };
+    let day = |y, m, d| Some(Some(jiff::civil::date(y, m, d)));
+    assert_eq!(issued("2024-02-29").ok(), day(2024, 2, 29));
+    assert_eq!(issued(" 0001-01-01 ").ok(), day(1, 1, 1));
+    assert_eq!(issued("2024-03-01T23:30:00-05:00").ok(), day(2024, 3, 2));
+    for bad in [
+        "2023-02-29",
+        "2024-+1-01",
+        "-001-01-01",
+        "2024-1-015",
+        "2024/01/01",
+        "２０２４-01-01",
+    ] {
+        assert!(issued(bad).is_err(), "{bad} read as a date");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
