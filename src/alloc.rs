@@ -71,20 +71,6 @@ unsafe impl GlobalAlloc for Mimalloc {
     }
 }
 
-/// mimalloc's `mi_option_purge_delay` (the same number in mimalloc 2 and 3; the Rust bindings
-/// do not name it).
-const MI_OPTION_PURGE_DELAY: mi::mi_option_t = 15;
-
-/// Keeps freed pages instead of giving them back to the system after a delay. A batch keeps
-/// freeing one chunk's decisions and allocating the next's: a million JSONL records took about
-/// 2,000 page faults on fresh (huge) pages, which the kernel zeroes, about 2% of the run. With
-/// purging off they take about 280, and the system time drops by a fifth. The binary calls this
-/// first thing: its memory is bounded by the chunks in flight anyway, so peak RSS is unchanged.
-pub fn keep_freed_pages() {
-    // SAFETY: sets a plain integer option; mimalloc reads it on its next purge.
-    unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,17 +113,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    /// The option number is mimalloc's purge delay: no other option defaults to 1000 (ms, in
-    /// mimalloc 3, which the bindings build by default).
-    #[test]
-    fn purge_delay_is_the_option_we_set() {
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-            return;
-        }
-        // SAFETY: reads a plain integer option.
-        let delay = unsafe { mi::mi_option_get(MI_OPTION_PURGE_DELAY) };
-        assert_eq!(delay, 1000);
     }
 }

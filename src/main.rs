@@ -12,7 +12,6 @@ use std::process::ExitCode;
 static ALLOCATOR: credo::alloc::Mimalloc = credo::alloc::Mimalloc;
 
 fn main() -> ExitCode {
-    credo::alloc::keep_freed_pages();
     let args = match cli::Cli::try_parse() {
         Ok(a) => a,
         Err(e) => {
