@@ -8,6 +8,7 @@ mod fmt;
 mod kit;
 mod log;
 mod posting;
+mod source;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};

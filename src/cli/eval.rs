@@ -1,16 +1,16 @@
 //! `credo eval POLICY RECORDS [--role R] [--as-of DATE] [--format text|json|jsonl] [--explain]`
 
-mod document;
 mod stream;
 
+use super::source::{self, Reader};
 use super::{ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::record::{read_records_bytes, Duplicates, Entry, Format, RecordError};
 use credo::render::{json_line, text, Item};
+use std::io::Read;
 use std::io::Write;
-use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::sync::mpsc::sync_channel;
-use stream::{Batch, Rendered};
+use stream::{Batch, Deciding, Rendered};
 
 /// Output formats of `eval`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -109,13 +109,10 @@ pub fn run(a: Args) -> u8 {
     if let Some(path) = &a.log {
         return run_logged(&a, &policy, as_of, path);
     }
-    let jobs = a.jobs.map(usize::from).unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+    let pool = match source::pool(a.jobs) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: cannot start {jobs} threads: {e}");
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -128,11 +125,25 @@ pub fn run(a: Args) -> u8 {
         explain: a.explain,
         spares: &spares,
     };
-    let progress = progress_bar(&a.inputs.records);
+    let progress = source::progress_bar(&a.inputs.records);
     let (tx, rx) = sync_channel::<Rendered>(2);
     let (written, failure) = std::thread::scope(|s| {
         let writer = s.spawn(|| stream::write_all(rx, a.format, &progress, &spares));
-        let failure = feed(&a, &batch, &pool, tx, &progress);
+        let reader = Reader {
+            pool: &pool,
+            progress: &progress,
+            input_format: a.inputs.input_format,
+        };
+        let mut deciding = Deciding {
+            batch: &batch,
+            pool: &pool,
+            out: tx,
+            file: String::new(),
+            dupes: Duplicates::default(),
+        };
+        let failure = reader.read(&a.inputs.records, &mut deciding);
+        // The writer ends when the last sender is gone.
+        drop(deciding);
         (writer.join(), failure)
     });
     progress.finish_and_clear();
@@ -140,8 +151,9 @@ pub fn run(a: Args) -> u8 {
         eprintln!("error: the output writer stopped");
         return EXIT_USAGE;
     };
-    if let Some(code) = failure {
-        return code;
+    if let Err((path, e)) = failure {
+        eprintln!("error: cannot read `{path}`: {e}");
+        return EXIT_USAGE;
     }
     if written.closed {
         return EXIT_OK;
@@ -159,115 +171,6 @@ pub fn run(a: Args) -> u8 {
     } else {
         EXIT_OK
     }
-}
-
-/// Reads every input in turn and sends its rendered chunks to the writer; `Some(code)` when an
-/// input could not be read.
-fn feed(
-    a: &Args,
-    batch: &Batch<'_>,
-    pool: &rayon::ThreadPool,
-    tx: std::sync::mpsc::SyncSender<Rendered>,
-    progress: &indicatif::ProgressBar,
-) -> Option<u8> {
-    for path in &a.inputs.records {
-        let format = input_format(a.inputs.input_format, path);
-        if format == Format::Jsonl {
-            if let Err(e) = feed_jsonl(path, batch, pool, &tx, progress) {
-                eprintln!("error: cannot read `{path}`: {e}");
-                return Some(EXIT_USAGE);
-            }
-            continue;
-        }
-        if let Err(e) = feed_document(path, batch, pool, &tx, progress) {
-            eprintln!("error: cannot read `{path}`: {e}");
-            return Some(EXIT_USAGE);
-        }
-    }
-    None
-}
-
-/// Streams one JSONL input. A regular file is screened for repeated ids first (see
-/// [`credo::record::Screen`]); standard input or a pipe, which cannot be read twice, remembers
-/// every id.
-fn feed_jsonl(
-    path: &str,
-    batch: &Batch<'_>,
-    pool: &rayon::ThreadPool,
-    tx: &std::sync::mpsc::SyncSender<Rendered>,
-    progress: &indicatif::ProgressBar,
-) -> Result<(), String> {
-    type Input = Box<dyn std::io::Read + Send>;
-    if path == "-" {
-        let stdin: Input = Box::new(std::io::stdin());
-        return batch.jsonl(stdin, path, Duplicates::default(), pool, tx, progress);
-    }
-    let open = || -> Result<Input, String> {
-        let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
-        Ok(Box::new(f))
-    };
-    // Only a regular file can be read twice (not a pipe such as `<(…)` or `/dev/stdin`).
-    let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
-    if !regular {
-        return batch.jsonl(open()?, path, Duplicates::default(), pool, tx, progress);
-    }
-    progress.set_message("checking record ids");
-    let dupes = batch.screen(open()?, pool)?;
-    progress.set_message("");
-    batch.jsonl(open()?, path, dupes, pool, tx, progress)
-}
-
-/// Streams one YAML or JSON input (a file, or standard input for `-`).
-fn feed_document(
-    path: &str,
-    batch: &Batch<'_>,
-    pool: &rayon::ThreadPool,
-    tx: &std::sync::mpsc::SyncSender<Rendered>,
-    progress: &indicatif::ProgressBar,
-) -> std::io::Result<()> {
-    let inner: Box<dyn Read + Send> = if path == "-" {
-        Box::new(std::io::stdin())
-    } else {
-        let f = std::fs::File::open(path)?;
-        if f.metadata()?.is_dir() {
-            return Err(std::io::ErrorKind::IsADirectory.into());
-        }
-        Box::new(f)
-    };
-    let counting = document::Counting {
-        inner,
-        progress: progress.clone(),
-    };
-    let input = Box::new(std::io::BufReader::with_capacity(1 << 20, counting));
-    batch
-        .document(input, path, pool, tx)
-        .map_err(std::io::Error::other)
-}
-
-/// A progress bar on stderr when it is a terminal (hidden otherwise): bytes of input read.
-fn progress_bar(paths: &[String]) -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let total: Option<u64> = paths
-        .iter()
-        .map(|p| {
-            (p != "-")
-                .then(|| std::fs::metadata(p).ok().map(|m| m.len()))
-                .flatten()
-        })
-        .sum();
-    let bar = match total {
-        Some(t) => indicatif::ProgressBar::new(t),
-        None => indicatif::ProgressBar::no_length(),
-    };
-    let style = indicatif::ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}) {msg}",
-    );
-    if let Ok(style) = style {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// The decisions of one entry, or its error.

@@ -58,14 +58,14 @@ impl RawRecord {
     }
 
     /// Checks the record against the policy.
-    pub fn entry(self, file: &str, policy: &Policy) -> Entry {
-        let result = match self.value {
-            Ok(v) => super::raw::candidate(&v, file, self.line, policy),
+    pub fn entry(&self, file: &str, policy: &Policy) -> Entry {
+        let result = match &self.value {
+            Ok(v) => super::raw::candidate(v, file, self.line, policy),
             Err(error) => Err(RecordError {
                 record: None,
                 file: file.to_owned(),
                 line: self.line,
-                error,
+                error: error.clone(),
             }),
         };
         Entry {

@@ -1,24 +1,18 @@
-//! Streaming batches: records are read, decided and written in chunks, in input order, with
-//! bounded memory. A reader thread reads JSONL lines ahead; each chunk is parsed and decided on
-//! the rayon pool (`--jobs`); a writer thread writes the rendered chunks in order. Output does
-//! not depend on the number of threads: every chunk is rendered item by item and joined in
-//! input order.
+//! Deciding a batch as it streams: the records come in chunks, in input order, from
+//! [`super::super::source`]; each chunk is checked and decided on the rayon pool (`--jobs`);
+//! a writer thread writes the rendered chunks in order. Output does not depend on the number
+//! of threads: every chunk is rendered item by item and joined in input order.
 
+use super::super::source::{Chunk, Sink, CHUNK};
 use super::{items, OutFormat};
 use credo::policy::Policy;
-use credo::record::{
-    fingerprint, line_id_bytes, read_json_line, Duplicates, Entry, RecordError, Screen, MAX_LINE,
-};
+use credo::record::{Duplicates, Entry};
 use credo::render::{text, write_item, Item};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
-use std::io::{Read, Write};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-
-/// Records per chunk: large enough to keep every core busy, small enough that the chunks in
-/// flight (at most five: two read ahead, one deciding, two waiting to be written) stay a few
-/// tens of megabytes.
-const CHUNK: usize = 1024;
+use std::io::Write;
+use std::ops::ControlFlow;
+use std::sync::mpsc::{Receiver, SyncSender};
 
 /// What is fixed for the whole batch.
 pub struct Batch<'p> {
@@ -74,67 +68,6 @@ pub struct Rendered {
     parts: Vec<Vec<u8>>,
     decisions: usize,
     errors: usize,
-}
-
-/// Whole lines of a JSONL input, read together as one block of bytes: the reader only finds
-/// the last line break of each block; lines are split and numbered by the caller and read on
-/// the worker threads.
-struct Block {
-    bytes: Vec<u8>,
-    /// The number of the first line in `bytes`.
-    first_line: usize,
-    /// A line longer than [`MAX_LINE`] that follows these (its bytes were not kept).
-    too_long: Option<usize>,
-}
-
-/// One line of a block: its number and where its bytes are (no bytes when it was too long).
-struct Line {
-    no: usize,
-    bytes: std::ops::Range<usize>,
-    too_long: bool,
-}
-
-impl Block {
-    /// The block's non-blank lines, numbered.
-    fn lines(&self) -> Vec<Line> {
-        let mut out = Vec::with_capacity(self.bytes.len() / 256 + 1);
-        let mut start = 0;
-        let ends = memchr::memchr_iter(b'\n', &self.bytes).chain(
-            // A last line without a line break.
-            (self.bytes.last().is_some_and(|&b| b != b'\n')).then_some(self.bytes.len()),
-        );
-        for (no, end) in (self.first_line..).zip(ends) {
-            if !blank(&self.bytes[start..end]) {
-                out.push(Line {
-                    no,
-                    bytes: start..end,
-                    too_long: false,
-                });
-            }
-            start = end + 1;
-        }
-        if let Some(no) = self.too_long {
-            out.push(Line {
-                no,
-                bytes: 0..0,
-                too_long: true,
-            });
-        }
-        out
-    }
-
-    /// A line's text, or why it cannot be read (checked on the worker threads).
-    fn text(&self, l: &Line) -> Result<&str, String> {
-        if l.too_long {
-            return Err(format!("line is longer than the limit of {MAX_LINE} bytes"));
-        }
-        std::str::from_utf8(&self.bytes[l.bytes.clone()]).map_err(|e| {
-            format!(
-                "line is not UTF-8 text (invalid byte at column {})",
-                e.valid_up_to() + 1
-            )
-        })
-    }
 }
 
 impl Batch<'_> {
@@ -194,201 +127,35 @@ impl Batch<'_> {
             }
         }
     }
-
-    /// Streams one JSONL input: reads ahead on a thread, decides chunk by chunk, sends the
-    /// rendered chunks to the writer. Returns a read error, if reading failed.
-    pub fn jsonl(
-        &self,
-        input: Box<dyn Read + Send>,
-        file: &str,
-        mut dupes: Duplicates,
-        pool: &rayon::ThreadPool,
-        out: &SyncSender<Rendered>,
-        progress: &ProgressBar,
-    ) -> Result<(), String> {
-        let (tx, rx) = sync_channel::<Block>(2);
-        let (back, spare) = sync_channel::<Vec<u8>>(4);
-        let progress_reader = progress.clone();
-        std::thread::scope(|s| {
-            let reader = s.spawn(move || read_blocks(input, tx, spare, &progress_reader));
-            'blocks: for block in rx.iter() {
-                let lines = block.lines();
-                for chunk in lines.chunks(CHUNK) {
-                    let mut entries: Vec<Entry> = pool.install(|| {
-                        (chunk.par_iter())
-                            .map(|l| self.entry(&block, l, file))
-                            .collect()
-                    });
-                    for e in &mut entries {
-                        dupes.mark(e);
-                    }
-                    if out.send(pool.install(|| self.render(entries))).is_err() {
-                        break 'blocks;
-                    }
-                }
-                let _ = back.try_send(block.bytes);
-            }
-            drop(rx);
-            reader
-                .join()
-                .unwrap_or_else(|_| Err("the reader stopped".into()))
-        })
-    }
-
-    /// Reads a JSONL file once for its record ids, so that deciding it needs to remember only
-    /// the ids that may repeat.
-    pub fn screen(
-        &self,
-        input: Box<dyn Read + Send>,
-        pool: &rayon::ThreadPool,
-    ) -> Result<Duplicates, String> {
-        let (tx, rx) = sync_channel::<Block>(2);
-        let (back, spare) = sync_channel::<Vec<u8>>(4);
-        let hidden = ProgressBar::hidden();
-        std::thread::scope(|s| {
-            let reader = s.spawn(move || read_blocks(input, tx, spare, &hidden));
-            let mut screen = Screen::default();
-            for block in rx.iter() {
-                let lines = block.lines();
-                let ids: Vec<Option<(u64, std::borrow::Cow<str>)>> = pool.install(|| {
-                    (lines.par_iter())
-                        .map(|l| {
-                            let id = line_id_bytes(block.bytes.get(l.bytes.clone())?)?;
-                            Some((fingerprint(&id), id))
-                        })
-                        .collect()
-                });
-                (ids.iter().flatten()).for_each(|(fp, id)| screen.add_fingerprinted(*fp, id));
-                drop(ids);
-                let _ = back.try_send(block.bytes);
-            }
-            reader
-                .join()
-                .unwrap_or_else(|_| Err("the reader stopped".into()))?;
-            Ok(screen.finish())
-        })
-    }
-
-    fn entry(&self, block: &Block, line: &Line, file: &str) -> Entry {
-        let n = line.no;
-        let error = match block.text(line) {
-            // A byte order mark may open the first line, as in any record file.
-            Ok(text) if n == 1 => {
-                return read_json_line(text.trim_start_matches('\u{feff}'), file, 1, self.policy)
-            }
-            Ok(text) => return read_json_line(text, file, n, self.policy),
-            Err(e) => e,
-        };
-        Entry {
-            file: file.to_owned(),
-            line: n,
-            result: Err(RecordError {
-                record: None,
-                file: file.to_owned(),
-                line: n,
-                error,
-            }),
-        }
-    }
 }
 
-/// Bytes read per block (a line longer than this makes its block longer).
-const BLOCK: usize = 1 << 20;
-
-/// Reads an input in blocks of whole lines. A line longer than [`MAX_LINE`] is skipped
-/// without being kept and reported in its place (see [`Block::too_long`]).
-fn read_blocks(
-    mut input: Box<dyn Read + Send>,
-    tx: SyncSender<Block>,
-    spare: Receiver<Vec<u8>>,
-    progress: &ProgressBar,
-) -> Result<(), String> {
-    let mut first_line = 1;
-    // The start of a line whose end is not read yet.
-    let mut carry: Vec<u8> = Vec::new();
-    loop {
-        // A block buffer handed back (its pages are already mapped: new ones the kernel must
-        // zero, a megabyte at a time), else a new one.
-        // A long unfinished line keeps its own buffer rather than being copied again.
-        let mut bytes = if carry.len() >= BLOCK / 2 {
-            std::mem::take(&mut carry)
-        } else {
-            let mut b = spare.try_recv().unwrap_or_default();
-            b.clear();
-            b.extend_from_slice(&carry);
-            carry.clear();
-            b
-        };
-        bytes.reserve(BLOCK);
-        let read = (&mut input)
-            .take(BLOCK as u64)
-            .read_to_end(&mut bytes)
-            .map_err(|e| e.to_string())?;
-        progress.inc(read as u64);
-        // At the end, what is left is the last line, without a line break.
-        let end = read == 0;
-        let mut too_long = None;
-        if !end {
-            if let Some(i) = memchr::memrchr(b'\n', &bytes) {
-                carry = bytes.split_off(i + 1);
-            } else if bytes.len() <= MAX_LINE {
-                carry = bytes;
-                continue;
-            } else {
-                skip_line(&mut input, &mut carry, progress)?;
-                bytes.clear();
-                too_long = Some(first_line);
-            }
-        }
-        if bytes.is_empty() && too_long.is_none() {
-            if end {
-                return Ok(());
-            }
-            continue;
-        }
-        let lines = memchr::memchr_iter(b'\n', &bytes).count()
-            + usize::from(bytes.last().is_some_and(|&b| b != b'\n'))
-            + usize::from(too_long.is_some());
-        let block = Block {
-            bytes,
-            first_line,
-            too_long,
-        };
-        first_line += lines;
-        if tx.send(block).is_err() || end {
-            return Ok(());
-        }
-    }
+/// Decides and renders each chunk of a batch and sends it to the writer.
+pub struct Deciding<'a, 'p> {
+    pub batch: &'a Batch<'p>,
+    pub pool: &'a rayon::ThreadPool,
+    pub out: SyncSender<Rendered>,
+    /// The current input and its repeated-id check.
+    pub file: String,
+    pub dupes: Duplicates,
 }
 
-/// Reads past the rest of a too-long line; what follows its line break goes to `carry`.
-fn skip_line(
-    input: &mut dyn Read,
-    carry: &mut Vec<u8>,
-    progress: &ProgressBar,
-) -> Result<(), String> {
-    let mut buf = vec![0u8; 64 << 10];
-    loop {
-        let n = match input.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e.to_string()),
-        };
-        progress.inc(n as u64);
-        if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
-            carry.extend_from_slice(&buf[i + 1..n]);
-            return Ok(());
-        }
+impl Sink for Deciding<'_, '_> {
+    fn input(&mut self, file: &str, dupes: Duplicates) {
+        self.file = file.to_owned();
+        self.dupes = dupes;
     }
-}
 
-/// Whether a line holds only white space (Unicode's, as `str::trim` takes it).
-fn blank(line: &[u8]) -> bool {
-    match line.iter().position(|b| !b.is_ascii_whitespace()) {
-        None => true,
-        Some(i) if line[i].is_ascii() => false,
-        Some(i) => std::str::from_utf8(&line[i..]).is_ok_and(|t| t.trim().is_empty()),
+    fn chunk(&mut self, chunk: &Chunk<'_>) -> ControlFlow<()> {
+        let policy = self.batch.policy;
+        let mut entries = self.pool.install(|| chunk.entries(&self.file, policy));
+        for e in &mut entries {
+            self.dupes.mark(e);
+        }
+        let rendered = self.pool.install(|| self.batch.render(entries));
+        match self.out.send(rendered) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(_) => ControlFlow::Break(()),
+        }
     }
 }
 
