@@ -1,9 +1,12 @@
 //! Audit (SPEC §9): evaluates every record, then measures adverse impact per role and protected
 //! attribute (and the intersection of the first two attributes), and how the catalogue was used.
 //!
-//! An [`Auditor`] takes record entries one at a time (so a batch can be streamed) and
-//! [`Auditor::finish`] gives a [`Report`]: data only, rendered by [`crate::render`]. The
-//! records' `protected` values are read here and nowhere else.
+//! An [`Auditor`] takes record entries one at a time (so a batch can be streamed), and keeps
+//! counts only: how many decisions had each (protected values, outcome, coverage), never the
+//! decisions themselves, so its memory grows with the categories in the data, not with the
+//! records. Auditors of parts of a batch merge ([`Auditor::merge`]), so parts can be audited on
+//! several threads. [`Auditor::finish`] gives a [`Report`]: data only, rendered by
+//! [`crate::render`]. The records' `protected` values are read here and nowhere else.
 
 mod groups;
 pub mod stats;
@@ -133,13 +136,18 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
-/// What the audit keeps of one decision.
+/// Decisions alike in what the audit reads of them: `count` decisions with these protected
+/// values, this outcome and this coverage.
 #[derive(Clone, Debug)]
 pub(crate) struct Row {
     pub(crate) protected: BTreeMap<String, String>,
     pub(crate) outcome: Outcome,
     pub(crate) coverage: f64,
+    pub(crate) count: u64,
 }
+
+/// One role's decisions, counted by protected values, then by (outcome, coverage's bits).
+type Counts = BTreeMap<BTreeMap<String, String>, BTreeMap<(Outcome, u64), u64>>;
 
 /// Evaluates records and accumulates what the audit needs.
 #[derive(Debug)]
@@ -147,7 +155,7 @@ pub struct Auditor<'p> {
     policy: &'p Policy,
     as_of: Date,
     role: Option<String>,
-    rows: Vec<Vec<Row>>,
+    rows: Vec<Counts>,
     usage: usage::Tally,
     errors: Vec<RecordError>,
     records: u64,
@@ -162,7 +170,7 @@ impl<'p> Auditor<'p> {
             policy,
             as_of,
             role: role.map(str::to_owned),
-            rows: vec![Vec::new(); policy.roles.len()],
+            rows: vec![Counts::new(); policy.roles.len()],
             usage: usage::Tally::new(policy),
             errors: Vec::new(),
             records: 0,
@@ -206,11 +214,29 @@ impl<'p> Auditor<'p> {
         for (&r, d) in roles.iter().zip(decisions) {
             self.usage.add_decision(self.policy, r, d);
             if let Some(rows) = self.rows.get_mut(r) {
-                rows.push(Row {
-                    protected: cand.protected.clone(),
-                    outcome: d.outcome,
-                    coverage: d.counts.coverage,
-                });
+                let by_decision = match rows.get_mut(&cand.protected) {
+                    Some(m) => m,
+                    None => rows.entry(cand.protected.clone()).or_default(),
+                };
+                let key = (d.outcome, d.counts.coverage.to_bits());
+                *by_decision.entry(key).or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// Adds what another auditor of the same policy, date and role counted. Record errors
+    /// follow this one's: merge auditors of a batch's parts in input order.
+    pub fn merge(&mut self, other: Auditor<'p>) {
+        self.records += other.records;
+        self.errors.extend(other.errors);
+        self.seen.extend(other.seen);
+        self.usage.merge(other.usage);
+        for (mine, theirs) in self.rows.iter_mut().zip(other.rows) {
+            for (protected, by_decision) in theirs {
+                let into = mine.entry(protected).or_default();
+                for (key, n) in by_decision {
+                    *into.entry(key).or_insert(0) += n;
+                }
             }
         }
     }
@@ -239,15 +265,25 @@ impl<'p> Auditor<'p> {
         let roles: Vec<RoleAudit> = policy
             .roles
             .iter()
-            .zip(&self.rows)
-            .map(|(role, rows)| {
+            .zip(self.rows)
+            .map(|(role, counts)| {
+                let rows: Vec<Row> = (counts.into_iter())
+                    .flat_map(|(protected, by_decision)| {
+                        (by_decision.into_iter()).map(move |((outcome, coverage), count)| Row {
+                            protected: protected.clone(),
+                            outcome,
+                            coverage: f64::from_bits(coverage),
+                            count,
+                        })
+                    })
+                    .collect();
                 if rows.is_empty() {
                     notes.push(format!("role `{}` has no decisions to audit", role.id));
                 }
-                role_audit(&role.id, &role.title, rows, &settings)
+                role_audit(&role.id, &role.title, &rows, &settings)
             })
             .collect();
-        let decisions = self.rows.iter().map(|r| r.len() as u64).sum();
+        let decisions = roles.iter().map(|r| r.decisions).sum();
         let flags = flags(&roles);
         Report {
             policy: PolicyRef {
@@ -338,21 +374,22 @@ fn settings(policy: &Policy, seen: &BTreeSet<String>) -> Settings {
 
 /// One role's tables.
 pub(crate) fn role_audit(id: &str, title: &str, rows: &[Row], settings: &Settings) -> RoleAudit {
-    let selected = rows
-        .iter()
+    let selected = (rows.iter())
         .filter(|r| settings.selected.contains(&r.outcome))
-        .count() as u64;
-    let n = rows.len() as u64;
+        .map(|r| r.count)
+        .sum();
+    let n = rows.iter().map(|r| r.count).sum();
     let mut outcomes = BTreeMap::new();
     for r in rows {
-        *outcomes.entry(r.outcome).or_insert(0) += 1;
+        *outcomes.entry(r.outcome).or_insert(0) += r.count;
     }
-    let coverages: Vec<f64> = rows.iter().map(|r| r.coverage).collect();
-    let median_coverage = stats::median(&coverages);
+    let coverages: Vec<(f64, u64)> = rows.iter().map(|r| (r.coverage, r.count)).collect();
+    let median_coverage = stats::weighted_median(coverages);
     let mut groupings = Vec::new();
     if n > 0 {
         let ctx = groups::Context {
             rows,
+            total: n,
             settings,
             rate_all: stats::rate(selected, n).unwrap_or(0.0),
             median: median_coverage.unwrap_or(0.0),

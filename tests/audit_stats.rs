@@ -396,3 +396,66 @@ fn the_guardrail_sets_threshold_attributes_and_selected_outcomes() {
     assert_eq!(r.roles[0].groupings.len(), 1);
     assert_eq!(r.roles[0].selected, 2);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Counting, not keeping: medians of counted values, and audits of parts merged
+// ---------------------------------------------------------------------------------------------
+
+proptest::proptest! {
+    /// The median of counted values is the median of the values repeated their counts.
+    #[test]
+    fn weighted_median_is_the_median_of_the_repeated_values(
+        counted in proptest::collection::vec((0u8..12, 0u64..5), 0..12),
+    ) {
+        let values: Vec<(f64, u64)> =
+            counted.iter().map(|&(v, c)| (f64::from(v) / 4.0, c)).collect();
+        let mut repeated: Vec<f64> = values
+            .iter()
+            .flat_map(|&(v, c)| std::iter::repeat_n(v, c as usize))
+            .collect();
+        repeated.sort_by(f64::total_cmp);
+        let n = repeated.len();
+        let expected = match n {
+            0 => None,
+            _ if n % 2 == 1 => Some(repeated[n / 2]),
+            _ => Some((repeated[n / 2 - 1] + repeated[n / 2]) / 2.0),
+        };
+        proptest::prop_assert_eq!(credo::audit::stats::weighted_median(values), expected);
+    }
+}
+
+/// Auditing a batch in parts (as `credo audit` does, a chunk at a time on several threads) and
+/// merging the parts in order gives the report of auditing it whole, record errors included.
+#[test]
+fn audits_of_parts_merge_into_the_audit_of_the_whole() {
+    let text = std::fs::read_to_string("policies/acme-cyber.credo").unwrap();
+    let policy = credo::compile_str("acme-cyber.credo", &text)
+        .policy
+        .unwrap();
+    let mut sample = credo::synth::audit_sample(600, 7);
+    sample.push_str("{\"id\": 12\n{\"id\": \"bad\", \"labs\": 3}\n");
+    let entries =
+        || credo::record::read_records(&sample, "s.jsonl", credo::record::Format::Jsonl, &policy);
+    let as_of = jiff::civil::date(2026, 11, 25);
+    let mut whole = Auditor::new(&policy, as_of, Some("soc_analyst"));
+    for e in entries() {
+        whole.add(e);
+    }
+    let whole = whole.finish();
+    assert_eq!(whole.totals.errors, 2);
+    for cuts in [vec![1usize], vec![300], vec![7, 8, 450, 601]] {
+        let mut merged = Auditor::new(&policy, as_of, Some("soc_analyst"));
+        let mut part = Auditor::new(&policy, as_of, Some("soc_analyst"));
+        for (i, e) in entries().into_iter().enumerate() {
+            if cuts.contains(&i) {
+                merged.merge(std::mem::replace(
+                    &mut part,
+                    Auditor::new(&policy, as_of, Some("soc_analyst")),
+                ));
+            }
+            part.add(e);
+        }
+        merged.merge(part);
+        assert_eq!(merged.finish(), whole, "cut at {cuts:?}");
+    }
+}

@@ -86,6 +86,8 @@ pub struct Grouping {
 /// What every table of a role shares.
 pub(super) struct Context<'a> {
     pub(super) rows: &'a [Row],
+    /// The role's decisions (the rows' counts summed).
+    pub(super) total: u64,
     pub(super) settings: &'a Settings,
     pub(super) rate_all: f64,
     pub(super) median: f64,
@@ -101,7 +103,7 @@ struct Tally {
 impl Context<'_> {
     /// The table for one attribute, or for the intersection of several.
     pub(super) fn grouping(&self, attributes: &[String]) -> Grouping {
-        let total = self.rows.len() as u64;
+        let total = self.total;
         let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
         let mut unknown = Tally::default();
         for row in self.rows {
@@ -118,12 +120,12 @@ impl Context<'_> {
                 Some(v) => tallies.entry(v.join(" / ")).or_default(),
                 None => &mut unknown,
             };
-            t.n += 1;
+            t.n += row.count;
             if self.settings.selected.contains(&row.outcome) {
-                t.selected += 1;
+                t.selected += row.count;
             }
             if row.coverage > self.median {
-                t.above += 1;
+                t.above += row.count;
             }
         }
 

@@ -109,15 +109,27 @@ pub fn fisher_exact(table: [[u64; 2]; 2]) -> f64 {
 /// The median of some values (the mean of the two middle ones for an even count); `None` when
 /// there are none. NaN values sort last and are not expected.
 pub fn median(values: &[f64]) -> Option<f64> {
-    if values.is_empty() {
+    weighted_median(values.iter().map(|&v| (v, 1)).collect())
+}
+
+/// The median of values given with how often each occurs: the [`median`] of the list with
+/// every value repeated its count of times, without making that list.
+pub fn weighted_median(mut values: Vec<(f64, u64)>) -> Option<f64> {
+    values.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let n: u64 = values.iter().map(|v| v.1).sum();
+    if n == 0 {
         return None;
     }
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    let mid = v.len() / 2;
-    Some(if v.len() % 2 == 1 {
-        v[mid]
-    } else {
-        (v[mid - 1] + v[mid]) / 2.0
-    })
+    // The values at 0-based positions k in the sorted, repeated list.
+    let at = |k: u64| {
+        let mut seen = 0;
+        (values.iter())
+            .find(|(_, c)| {
+                seen += c;
+                seen > k
+            })
+            .map(|v| v.0)
+    };
+    let (lo, hi) = (at((n - 1) / 2)?, at(n / 2)?);
+    Some(if n % 2 == 1 { lo } else { (lo + hi) / 2.0 })
 }

@@ -150,6 +150,21 @@ impl Tally {
         }
     }
 
+    /// Adds another tally of the same policy.
+    pub(super) fn merge(&mut self, other: Tally) {
+        let add = |a: &mut Vec<u64>, b: Vec<u64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        add(&mut self.held, other.held);
+        add(&mut self.carried, other.carried);
+        for (mine, theirs) in self.lines.iter_mut().zip(other.lines) {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                add(a, b);
+            }
+        }
+        for (key, n) in other.unrecognised {
+            *self.unrecognised.entry(key).or_insert(0) += n;
+        }
+    }
+
     pub(super) fn finish(self, policy: &Policy) -> Usage {
         let mut credentials: Vec<CredentialUse> = policy
             .credentials

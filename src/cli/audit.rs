@@ -1,10 +1,14 @@
 //! `credo audit POLICY RECORDS… [--role R] [--as-of DATE] [--format text|json] [--html FILE]`
 
-use super::eval::{input_format, read_input, Inputs};
+use super::eval::Inputs;
+use super::source::{self, Chunk, Reader, Sink};
 use super::{Format, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::audit::Auditor;
-use credo::record::read_records_bytes;
+use credo::policy::Policy;
+use credo::record::Duplicates;
+use rayon::prelude::*;
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 /// Audit adverse impact and catalogue usage over candidate records.
@@ -25,21 +29,34 @@ pub fn run(a: Args) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let mut auditor = Auditor::new(&policy, as_of, a.inputs.role.as_deref());
-    for path in &a.inputs.records {
-        let (text, name) = match read_input(path) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: cannot read `{path}`: {e}");
-                return EXIT_USAGE;
-            }
-        };
-        let format = input_format(a.inputs.input_format, path);
-        for entry in read_records_bytes(&text, &name, format, &policy) {
-            auditor.add(entry);
+    let pool = match source::pool(a.inputs.jobs) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
         }
+    };
+    let progress = source::progress_bar(&a.inputs.records);
+    let reader = Reader {
+        pool: &pool,
+        progress: &progress,
+        input_format: a.inputs.input_format,
+    };
+    let mut auditing = Auditing {
+        new: &|| Auditor::new(&policy, as_of, a.inputs.role.as_deref()),
+        auditor: Auditor::new(&policy, as_of, a.inputs.role.as_deref()),
+        policy: &policy,
+        pool: &pool,
+        file: String::new(),
+        dupes: Duplicates::default(),
+    };
+    let read = reader.read(&a.inputs.records, &mut auditing);
+    progress.finish_and_clear();
+    if let Err((path, e)) = read {
+        eprintln!("error: cannot read `{path}`: {e}");
+        return EXIT_USAGE;
     }
-    let report = auditor.finish();
+    let report = auditing.auditor.finish();
     if let Some(path) = &a.html {
         if let Err(e) = std::fs::write(path, credo::render::html::report(&report)) {
             eprintln!("error: cannot write `{}`: {e}", path.display());
@@ -68,5 +85,45 @@ pub fn run(a: Args) -> u8 {
         EXIT_RECORDS
     } else {
         EXIT_OK
+    }
+}
+
+/// Audits each chunk of a batch on the pool: the chunk's records are audited in parts, and
+/// the parts merged in input order into the batch's auditor.
+struct Auditing<'a, 'p> {
+    new: &'a (dyn Fn() -> Auditor<'p> + Sync),
+    auditor: Auditor<'p>,
+    policy: &'p Policy,
+    pool: &'a rayon::ThreadPool,
+    /// The current input and its repeated-id check.
+    file: String,
+    dupes: Duplicates,
+}
+
+impl Sink for Auditing<'_, '_> {
+    fn input(&mut self, file: &str, dupes: Duplicates) {
+        self.file = file.to_owned();
+        self.dupes = dupes;
+    }
+
+    fn chunk(&mut self, chunk: &Chunk<'_>) -> ControlFlow<()> {
+        let mut entries = self.pool.install(|| chunk.entries(&self.file, self.policy));
+        for e in &mut entries {
+            self.dupes.mark(e);
+        }
+        let new = self.new;
+        let part = self.pool.install(|| {
+            (entries.into_par_iter())
+                .fold(new, |mut a, e| {
+                    a.add(e);
+                    a
+                })
+                .reduce(new, |mut a, b| {
+                    a.merge(b);
+                    a
+                })
+        });
+        self.auditor.merge(part);
+        ControlFlow::Continue(())
     }
 }

@@ -44,6 +44,9 @@ pub struct Inputs {
     /// How to print policy diagnostics.
     #[arg(long, value_enum, default_value_t)]
     pub error_format: ErrorFormat,
+    /// Threads that decide records (default: every core). The output is the same for any N.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 impl Inputs {
@@ -70,9 +73,6 @@ pub struct Args {
     /// Explain every decision (text: a tree per decision).
     #[arg(long)]
     explain: bool,
-    /// Threads that decide records (default: every core). The output is the same for any N.
-    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
-    jobs: Option<u16>,
     /// Append every decision to this tamper-evident log (hash-chained JSON lines); decisions
     /// are then made on one thread, in order.
     #[arg(long)]
@@ -109,7 +109,7 @@ pub fn run(a: Args) -> u8 {
     if let Some(path) = &a.log {
         return run_logged(&a, &policy, as_of, path);
     }
-    let pool = match source::pool(a.jobs) {
+    let pool = match source::pool(a.inputs.jobs) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
