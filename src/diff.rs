@@ -4,7 +4,7 @@
 use crate::ast::ReqKind;
 use crate::decision::{Decision, PolicyRef, Text};
 use crate::policy::{Outcome, Policy};
-use crate::record::{read_records_bytes, Format, RecordError};
+use crate::record::{read_records_bytes, Entry, Format, RecordError};
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -87,63 +87,137 @@ pub fn diff(
     role: Option<&str>,
     as_of: Date,
 ) -> DiffReport {
-    let declarations = declarations(old, new);
-    let mut report = DiffReport {
-        old: policy_ref(old),
-        new: policy_ref(new),
-        as_of,
-        compared: 0,
-        changes: Vec::new(),
-        transitions: BTreeMap::new(),
-        declarations,
-        errors: Vec::new(),
-    };
+    let mut differ = Differ::new(old, new, role, as_of);
     for (name, text) in records {
         let format = Format::from_path(name);
         let a = read_records_bytes(text, name, format, old);
         let b = read_records_bytes(text, name, format, new);
         for (ea, eb) in a.into_iter().zip(b) {
-            let (ca, cb) = match (ea.result, eb.result) {
-                (Ok(ca), Ok(cb)) => (ca, cb),
-                (Err(e), _) | (_, Err(e)) => {
-                    report.errors.push(e);
-                    continue;
-                }
+            differ.add(ea, eb);
+        }
+    }
+    differ.finish()
+}
+
+/// Compares the decisions of two policies record by record, keeping only what changed and the
+/// counts, never the records: a batch can be streamed through it. Differs of parts of a batch
+/// merge ([`Differ::merge`]), so parts can be compared on several threads.
+#[derive(Debug)]
+pub struct Differ<'p> {
+    old: &'p Policy,
+    new: &'p Policy,
+    role: Option<String>,
+    /// The declaration changes, worked out once and shared by the parts of a batch.
+    declarations: std::sync::Arc<Vec<DeclChange>>,
+    /// The report so far (its declarations are filled in at the end).
+    report: DiffReport,
+    /// (old role index, old outcome, new outcome) → decisions.
+    transitions: BTreeMap<(usize, Outcome, Outcome), usize>,
+}
+
+impl<'p> Differ<'p> {
+    /// A differ for two policies and a date; `role` is `--role` (for records without
+    /// `applied`, as in `credo eval`).
+    pub fn new(old: &'p Policy, new: &'p Policy, role: Option<&str>, as_of: Date) -> Self {
+        Differ {
+            old,
+            new,
+            role: role.map(str::to_owned),
+            declarations: std::sync::Arc::new(declarations(old, new)),
+            report: DiffReport {
+                old: policy_ref(old),
+                new: policy_ref(new),
+                as_of,
+                compared: 0,
+                changes: Vec::new(),
+                transitions: BTreeMap::new(),
+                declarations: Vec::new(),
+                errors: Vec::new(),
+            },
+            transitions: BTreeMap::new(),
+        }
+    }
+
+    /// An empty differ for a part of the batch, to [`Differ::merge`] into this one later.
+    pub fn part(&self) -> Self {
+        Differ {
+            old: self.old,
+            new: self.new,
+            role: self.role.clone(),
+            declarations: self.declarations.clone(),
+            report: DiffReport {
+                old: self.report.old.clone(),
+                new: self.report.new.clone(),
+                as_of: self.report.as_of,
+                compared: 0,
+                changes: Vec::new(),
+                transitions: BTreeMap::new(),
+                declarations: Vec::new(),
+                errors: Vec::new(),
+            },
+            transitions: BTreeMap::new(),
+        }
+    }
+
+    /// One record as each policy reads it: `a` by the old one, `b` by the new one.
+    pub fn add(&mut self, ea: Entry, eb: Entry) {
+        let (old, new, as_of) = (self.old, self.new, self.report.as_of);
+        let (ca, cb) = match (ea.result, eb.result) {
+            (Ok(ca), Ok(cb)) => (ca, cb),
+            (Err(e), _) | (_, Err(e)) => return self.report.errors.push(e),
+        };
+        let roles = |p: &Policy, c| crate::eval::roles_for(p, c, self.role.as_deref());
+        let (ra, rb) = match (roles(old, &ca), roles(new, &cb)) {
+            (Ok(ra), Ok(rb)) => (ra, rb),
+            (Err(error), _) | (_, Err(error)) => {
+                return self.report.errors.push(RecordError {
+                    record: Some(ca.id.clone()),
+                    file: ea.file,
+                    line: ea.line,
+                    error,
+                })
+            }
+        };
+        for i in ra {
+            let id = &old.roles[i].id;
+            let Some(j) = rb.iter().copied().find(|j| new.roles[*j].id == *id) else {
+                continue;
             };
-            let roles = |p: &Policy, c| crate::eval::roles_for(p, c, role);
-            let (ra, rb) = match (roles(old, &ca), roles(new, &cb)) {
-                (Ok(ra), Ok(rb)) => (ra, rb),
-                (Err(error), _) | (_, Err(error)) => {
-                    report.errors.push(RecordError {
-                        record: Some(ca.id.clone()),
-                        file: ea.file.clone(),
-                        line: ea.line,
-                        error,
-                    });
-                    continue;
-                }
-            };
-            for i in ra {
-                let id = &old.roles[i].id;
-                let Some(j) = rb.iter().copied().find(|j| new.roles[*j].id == *id) else {
-                    continue;
-                };
-                let da = crate::eval::evaluate(old, &ca, i, as_of);
-                let db = crate::eval::evaluate(new, &cb, j, as_of);
-                report.compared += 1;
-                *report
-                    .transitions
-                    .entry(id.clone())
-                    .or_default()
-                    .entry(format!("{} → {}", da.outcome.as_str(), db.outcome.as_str()))
-                    .or_default() += 1;
-                if let Some(c) = change(&da, &db, &report.declarations, old, new) {
-                    report.changes.push(c);
-                }
+            let da = crate::eval::evaluate(old, &ca, i, as_of);
+            let db = crate::eval::evaluate(new, &cb, j, as_of);
+            self.report.compared += 1;
+            *(self.transitions)
+                .entry((i, da.outcome, db.outcome))
+                .or_default() += 1;
+            if let Some(c) = change(&da, &db, &self.declarations, old, new) {
+                self.report.changes.push(c);
             }
         }
     }
-    report
+
+    /// Adds what another differ of the same policies counted; its changes and record errors
+    /// follow this one's: merge differs of a batch's parts in input order.
+    pub fn merge(&mut self, other: Differ<'p>) {
+        self.report.compared += other.report.compared;
+        self.report.changes.extend(other.report.changes);
+        self.report.errors.extend(other.report.errors);
+        for (key, n) in other.transitions {
+            *self.transitions.entry(key).or_default() += n;
+        }
+    }
+
+    /// The report.
+    pub fn finish(mut self) -> DiffReport {
+        self.report.declarations = (*self.declarations).clone();
+        for ((i, a, b), n) in self.transitions {
+            *(self.report.transitions)
+                .entry(self.old.roles[i].id.clone())
+                .or_default()
+                .entry(format!("{} → {}", a.as_str(), b.as_str()))
+                .or_default() += n;
+        }
+        self.report
+    }
 }
 
 fn policy_ref(p: &Policy) -> PolicyRef<'static> {

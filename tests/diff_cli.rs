@@ -126,3 +126,67 @@ fn a_policy_against_itself_changes_nothing() {
     assert_eq!(v["declarations"].as_array().unwrap().len(), 0);
     assert_eq!(v["compared"], 26);
 }
+
+/// A batch compared in parts (as `credo diff` does, a chunk at a time on several threads) and
+/// merged in order gives the report of comparing it whole, and the command's JSON is the same
+/// for any number of threads.
+#[test]
+fn diffs_of_parts_merge_into_the_diff_of_the_whole() {
+    let load = |path: &str| {
+        let text = std::fs::read_to_string(path).unwrap();
+        credo::compile_str(path, &text).policy.unwrap()
+    };
+    let (old, new) = (load(OLD), load(NEW));
+    let mut records = std::fs::read_to_string("policies/acme-cyber.records.jsonl").unwrap();
+    records.push_str("{\"id\": \"\"}\n{\"id\": \"bad\", \"labs\": 3}\n");
+    let as_of = jiff::civil::date(2026, 11, 25);
+    let whole = credo::diff::diff(
+        &old,
+        &new,
+        &[("r.jsonl".into(), records.clone().into_bytes())],
+        None,
+        as_of,
+    );
+    assert!(!whole.changes.is_empty() && whole.errors.len() == 2);
+    let entries =
+        |p| credo::record::read_records(&records, "r.jsonl", credo::record::Format::Jsonl, p);
+    let (a, b) = (entries(&old), entries(&new));
+    for cut in 0..=a.len() {
+        let mut merged = credo::diff::Differ::new(&old, &new, None, as_of);
+        let mut part = merged.part();
+        for (i, (ea, eb)) in a.iter().cloned().zip(b.iter().cloned()).enumerate() {
+            if i == cut {
+                merged.merge(std::mem::replace(&mut part, merged.part()));
+            }
+            part.add(ea, eb);
+        }
+        merged.merge(part);
+        assert_eq!(
+            serde_json::to_value(merged.finish()).unwrap(),
+            serde_json::to_value(&whole).unwrap(),
+            "cut at {cut}"
+        );
+    }
+    let json = |jobs: &str| {
+        let o = credo(&[
+            "diff",
+            OLD,
+            NEW,
+            "policies/acme-cyber.records.jsonl",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+            "--jobs",
+            jobs,
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        o.stdout
+    };
+    assert_eq!(json("1"), json("3"));
+}

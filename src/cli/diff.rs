@@ -1,8 +1,14 @@
 //! `credo diff OLD NEW RECORDS… [--role R] [--as-of DATE] [--format text|json]`
 
+use super::eval::InputFormat;
+use super::source::{self, Chunk, Reader, Sink};
 use super::{load_checked, ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
-use credo::diff::DiffReport;
+use credo::diff::{DiffReport, Differ};
+use credo::policy::Policy;
+use credo::record::Duplicates;
+use rayon::prelude::*;
 use std::fmt::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 /// Compare the decisions of two policy versions on the same records.
@@ -24,9 +30,15 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: super::Format,
+    /// Format of records on standard input.
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormat>,
     /// How to print policy diagnostics.
     #[arg(long, value_enum, default_value_t)]
     error_format: ErrorFormat,
+    /// Threads that decide records (default: every core). The output is the same for any N.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
 }
 
 pub fn run(a: Args) -> u8 {
@@ -38,17 +50,34 @@ pub fn run(a: Args) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let mut texts = Vec::new();
-    for path in &a.records {
-        match super::eval::read_input(path) {
-            Ok((text, name)) => texts.push((name, text)),
-            Err(e) => {
-                eprintln!("error: cannot read `{path}`: {e}");
-                return EXIT_USAGE;
-            }
+    let pool = match source::pool(a.jobs) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
         }
+    };
+    let progress = source::progress_bar(&a.records);
+    let reader = Reader {
+        pool: &pool,
+        progress: &progress,
+        input_format: a.input_format,
+    };
+    let mut diffing = Diffing {
+        differ: Differ::new(&old, &new, a.role.as_deref(), as_of),
+        old: &old,
+        new: &new,
+        pool: &pool,
+        file: String::new(),
+        dupes: (Duplicates::default(), Duplicates::default()),
+    };
+    let read = reader.read(&a.records, &mut diffing);
+    progress.finish_and_clear();
+    if let Err((path, e)) = read {
+        eprintln!("error: cannot read `{path}`: {e}");
+        return EXIT_USAGE;
     }
-    let report = credo::diff::diff(&old, &new, &texts, a.role.as_deref(), as_of);
+    let report = diffing.differ.finish();
     match a.format {
         super::Format::Json => {
             super::out(&(serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"))
@@ -129,4 +158,55 @@ pub fn text(r: &DiffReport) -> String {
         let _ = writeln!(s, "{}", credo::render::text::error_line(e));
     }
     s
+}
+
+/// Compares each chunk of a batch on the pool: each record is read by both policies, the
+/// chunk compared in parts, and the parts merged in input order.
+struct Diffing<'a, 'p> {
+    differ: Differ<'p>,
+    old: &'p Policy,
+    new: &'p Policy,
+    pool: &'a rayon::ThreadPool,
+    /// The current input and its repeated-id checks, one per policy (a record one policy
+    /// cannot read is not remembered by that one).
+    file: String,
+    dupes: (Duplicates, Duplicates),
+}
+
+impl Sink for Diffing<'_, '_> {
+    fn input(&mut self, file: &str, dupes: Duplicates) {
+        self.file = file.to_owned();
+        self.dupes = (dupes.clone(), dupes);
+    }
+
+    fn chunk(&mut self, chunk: &Chunk<'_>) -> ControlFlow<()> {
+        let (mut a, mut b) = self.pool.install(|| {
+            rayon::join(
+                || chunk.entries(&self.file, self.old),
+                || chunk.entries(&self.file, self.new),
+            )
+        });
+        a.iter_mut().for_each(|e| self.dupes.0.mark(e));
+        b.iter_mut().for_each(|e| self.dupes.1.mark(e));
+        let differ = &self.differ;
+        let part = self.pool.install(|| {
+            (a.into_par_iter().zip(b))
+                .fold(
+                    || differ.part(),
+                    |mut d, (ea, eb)| {
+                        d.add(ea, eb);
+                        d
+                    },
+                )
+                .reduce(
+                    || differ.part(),
+                    |mut d, other| {
+                        d.merge(other);
+                        d
+                    },
+                )
+        });
+        self.differ.merge(part);
+        ControlFlow::Continue(())
+    }
 }

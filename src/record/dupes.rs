@@ -120,7 +120,7 @@ impl Screen {
 }
 
 /// Turns repeated record ids into record errors, in input order.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Duplicates {
     /// `None`: every id may repeat (an input that was not screened).
     suspects: Option<HashSet<String>>,
