@@ -181,12 +181,38 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Verifies a whole log.
+/// Verifies a whole log held in memory.
 pub fn verify(bytes: &[u8]) -> Verdict {
-    let text = String::from_utf8_lossy(bytes);
-    let ends_clean = bytes.is_empty() || bytes.ends_with(b"\n");
-    let lines: Vec<&str> = text.split_terminator('\n').collect();
-    let mut hashes: Vec<String> = vec![GENESIS.to_owned()];
+    // Reading a byte slice cannot fail.
+    verify_reader(bytes).unwrap_or_else(|_| Verdict {
+        verified: 0,
+        last_hash: GENESIS.to_owned(),
+        problem: None,
+        torn: Vec::new(),
+    })
+}
+
+/// The next line of a log, without its line break (bytes that are not UTF-8 replaced), and
+/// whether it had one; `None` at the end.
+fn next_line(r: &mut impl std::io::BufRead) -> std::io::Result<Option<(String, bool)>> {
+    let mut buf = Vec::new();
+    if r.read_until(b'\n', &mut buf)? == 0 {
+        return Ok(None);
+    }
+    let ended = buf.last() == Some(&b'\n');
+    if ended {
+        buf.pop();
+    }
+    let line = match String::from_utf8(buf) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    Ok(Some((line, ended)))
+}
+
+/// Verifies a log as it is read, line by line: memory stays that of a line or two however
+/// long the log is.
+pub fn verify_reader(mut r: impl std::io::BufRead) -> std::io::Result<Verdict> {
     let mut verdict = Verdict {
         verified: 0,
         last_hash: GENESIS.to_owned(),
@@ -194,22 +220,27 @@ pub fn verify(bytes: &[u8]) -> Verdict {
         torn: Vec::new(),
     };
     let mut expected_seq = 1;
-    for (i, line) in lines.iter().enumerate() {
-        let n = i + 1;
-        let last = i + 1 == lines.len();
-        let parsed = serde_json::from_str::<Value>(line)
+    // The hash the next line must chain onto.
+    let mut chained = GENESIS.to_owned();
+    let mut current = next_line(&mut r)?;
+    let mut n = 0;
+    while let Some((line, ended)) = current.take() {
+        n += 1;
+        let next = next_line(&mut r)?;
+        let last = next.is_none();
+        let parsed = serde_json::from_str::<Value>(&line)
             .ok()
             .filter(Value::is_object);
         let Some(mut v) = parsed else {
             // An incomplete write: the last line without a newline, or a line that a later
             // append terminated (it does not parse and the next line chains past it).
-            let next_chains_past = lines
-                .get(i + 1)
-                .and_then(|l| serde_json::from_str::<Value>(l).ok())
+            let next_chains_past = (next.as_ref())
+                .and_then(|(l, _)| serde_json::from_str::<Value>(l).ok())
                 .and_then(|v| v.get("prev").and_then(Value::as_str).map(str::to_owned))
-                .is_some_and(|p| Some(&p) == hashes.last());
-            if (last && !ends_clean) || next_chains_past {
+                .is_some_and(|p| p == chained);
+            if (last && !ended) || next_chains_past {
                 verdict.torn.push(n);
+                current = next;
                 continue;
             }
             verdict.problem = Some(Problem {
@@ -217,7 +248,7 @@ pub fn verify(bytes: &[u8]) -> Verdict {
                 kind: "unreadable",
                 message: format!("line {n} is not a log entry: it was changed or damaged"),
             });
-            return verdict;
+            return Ok(verdict);
         };
         let stored = v
             .as_object_mut()
@@ -229,7 +260,7 @@ pub fn verify(bytes: &[u8]) -> Verdict {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_owned();
-        let expected_prev = hashes.last().cloned().unwrap_or_default();
+        let expected_prev = chained.clone();
         let seq = v.get("seq").and_then(Value::as_u64).unwrap_or(0);
         if prev != expected_prev {
             let (kind, message) = if seq > expected_seq {
@@ -254,7 +285,7 @@ pub fn verify(bytes: &[u8]) -> Verdict {
                 kind,
                 message,
             });
-            return verdict;
+            return Ok(verdict);
         }
         let content = v.to_string();
         let recomputed = chain_hash(&prev, &content);
@@ -264,7 +295,7 @@ pub fn verify(bytes: &[u8]) -> Verdict {
                 kind: "changed",
                 message: format!("line {n} was changed after it was written (its hash does not match its content)"),
             });
-            return verdict;
+            return Ok(verdict);
         }
         if seq != expected_seq {
             verdict.problem = Some(Problem {
@@ -272,12 +303,13 @@ pub fn verify(bytes: &[u8]) -> Verdict {
                 kind: "changed",
                 message: format!("line {n} has sequence number {seq}, expected {expected_seq}"),
             });
-            return verdict;
+            return Ok(verdict);
         }
         expected_seq += 1;
-        hashes.push(stored.clone());
+        chained = stored.clone();
         verdict.verified += 1;
         verdict.last_hash = stored;
+        current = next;
     }
-    verdict
+    Ok(verdict)
 }

@@ -45,7 +45,12 @@ fn lines(path: &std::path::Path) -> Vec<String> {
 }
 
 fn verify(text: &str) -> credo::log::Verdict {
-    credo::log::verify(text.as_bytes())
+    let whole = credo::log::verify(text.as_bytes());
+    // Read as a stream, a byte at a time from the reader's point of view: the same verdict.
+    let streamed =
+        credo::log::verify_reader(std::io::BufReader::with_capacity(1, text.as_bytes())).unwrap();
+    assert_eq!(streamed, whole);
+    whole
 }
 
 #[test]
@@ -142,7 +147,7 @@ fn a_torn_last_line_is_reported_and_not_chained_onto() {
     let half = lines(&path)[3][..100].to_owned();
     bytes.extend_from_slice(half.as_bytes());
     std::fs::write(&path, &bytes).unwrap();
-    let v = credo::log::verify(&bytes);
+    let v = verify(&String::from_utf8_lossy(&bytes));
     assert_eq!(v.problem, None);
     assert_eq!(v.torn, vec![27]);
     assert_eq!(v.verified, 26);

@@ -31,14 +31,19 @@ pub fn run(a: Args) -> u8 {
         expect_last,
         format,
     } = a.command;
-    let bytes = match std::fs::read(&file) {
-        Ok(b) => b,
+    let read = std::fs::File::open(&file).and_then(|f| {
+        if f.metadata()?.is_dir() {
+            return Err(std::io::ErrorKind::IsADirectory.into());
+        }
+        credo::log::verify_reader(std::io::BufReader::with_capacity(1 << 20, f))
+    });
+    let mut verdict = match read {
+        Ok(v) => v,
         Err(e) => {
             eprintln!("error: cannot read `{}`: {e}", file.display());
             return EXIT_USAGE;
         }
     };
-    let mut verdict = credo::log::verify(&bytes);
     if verdict.problem.is_none() {
         if let Some(want) = &expect_last {
             if *want != verdict.last_hash {
