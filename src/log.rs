@@ -15,18 +15,6 @@ use std::path::Path;
 /// `prev` of the first line.
 pub const GENESIS: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
 
-/// One log line, in the order its fields are written (and hashed).
-#[derive(Clone, Debug, Serialize)]
-struct Line<'a> {
-    seq: u64,
-    engine: &'a str,
-    as_of: String,
-    policy_hash: &'a str,
-    record_sha256: String,
-    decision: &'a Decision<'a>,
-    prev: &'a str,
-}
-
 /// The engine version written in every line.
 pub fn engine() -> String {
     format!("credo {}", env!("CARGO_PKG_VERSION"))
@@ -69,9 +57,32 @@ pub fn record_sha256(c: &Candidate) -> String {
     format!("sha256:{}", hex(&h.finalize()))
 }
 
+/// What a log line says of one decision, worked out on any thread; [`Appender::append_pending`]
+/// chains it into the log in order.
+#[derive(Clone, Debug)]
+pub struct Pending {
+    as_of: String,
+    record_sha256: String,
+    /// The decision as compact JSON.
+    decision: Vec<u8>,
+}
+
+impl Pending {
+    /// The line for decision `d` about record `cand`.
+    pub fn new(d: &Decision, cand: &Candidate) -> Pending {
+        let mut decision = Vec::with_capacity(8 << 10);
+        crate::render::json::decision(d, &mut decision);
+        Pending {
+            as_of: d.as_of.to_string(),
+            record_sha256: record_sha256(cand),
+            decision,
+        }
+    }
+}
+
 /// An open log, ready to append.
 pub struct Appender {
-    file: std::fs::File,
+    file: std::io::BufWriter<std::fs::File>,
     prev: String,
     seq: u64,
     /// Whether a torn last line was found (and terminated) when opening.
@@ -115,7 +126,7 @@ impl Appender {
             file.write_all(b"\n")?;
         }
         Ok(Appender {
-            file,
+            file: std::io::BufWriter::with_capacity(1 << 20, file),
             prev,
             seq,
             torn,
@@ -129,18 +140,33 @@ impl Appender {
         cand: &Candidate,
         policy_hash: &str,
     ) -> std::io::Result<()> {
+        self.append_pending(Pending::new(d, cand), policy_hash)
+    }
+
+    /// Appends a line worked out before (on another thread), chaining it onto the last. The
+    /// content hashed is the compact JSON object `{seq, engine, as_of, policy_hash,
+    /// record_sha256, decision, prev}`, in that order; the hash is added as its last field.
+    pub fn append_pending(&mut self, p: Pending, policy_hash: &str) -> std::io::Result<()> {
         self.seq += 1;
-        let engine = engine();
-        let line = Line {
-            seq: self.seq,
-            engine: &engine,
-            as_of: d.as_of.to_string(),
-            policy_hash,
-            record_sha256: record_sha256(cand),
-            decision: d,
-            prev: &self.prev,
-        };
-        let content = serde_json::to_string(&line).map_err(std::io::Error::other)?;
+        let string = |s: &str| serde_json::to_string(s).map_err(std::io::Error::other);
+        let mut content = Vec::with_capacity(p.decision.len() + 400);
+        content.extend_from_slice(b"{\"seq\":");
+        content.extend_from_slice(self.seq.to_string().as_bytes());
+        for (key, value) in [
+            ("engine", engine().as_str()),
+            ("as_of", &p.as_of),
+            ("policy_hash", policy_hash),
+            ("record_sha256", &p.record_sha256),
+        ] {
+            content.extend_from_slice(format!(",\"{key}\":").as_bytes());
+            content.extend_from_slice(string(value)?.as_bytes());
+        }
+        content.extend_from_slice(b",\"decision\":");
+        content.extend_from_slice(&p.decision);
+        content.extend_from_slice(b",\"prev\":");
+        content.extend_from_slice(string(&self.prev)?.as_bytes());
+        content.push(b'}');
+        let content = String::from_utf8(content).map_err(std::io::Error::other)?;
         let hash = chain_hash(&self.prev, &content);
         // `content` is a JSON object: add the hash as its last field.
         let mut full = content;
@@ -153,7 +179,8 @@ impl Appender {
 
     /// Flushes to disk.
     pub fn finish(self) -> std::io::Result<()> {
-        self.file.sync_all()
+        let file = self.file.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()
     }
 }
 
@@ -312,4 +339,65 @@ pub fn verify_reader(mut r: impl std::io::BufRead) -> std::io::Result<Verdict> {
         current = next;
     }
     Ok(verdict)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One log line, in the order its fields are written (and hashed): the definition
+    /// [`Appender::append_pending`] writes by hand, byte for byte.
+    #[derive(Clone, Debug, Serialize)]
+    struct Line<'a> {
+        seq: u64,
+        engine: &'a str,
+        as_of: String,
+        policy_hash: &'a str,
+        record_sha256: String,
+        decision: &'a Decision<'a>,
+        prev: &'a str,
+    }
+
+    /// The line written is what serde_json makes of [`Line`], for every shipped decision.
+    #[test]
+    fn pending_lines_are_the_serde_lines() {
+        let text = std::fs::read_to_string("policies/acme-cyber.credo").unwrap();
+        let policy = crate::compile_str("acme-cyber.credo", &text)
+            .policy
+            .unwrap();
+        let records = std::fs::read_to_string("policies/acme-cyber.records.jsonl").unwrap();
+        let entries =
+            crate::record::read_records(&records, "r", crate::record::Format::Jsonl, &policy);
+        let prev = "sha256:ab\"c";
+        let mut checked = 0;
+        for e in &entries {
+            let Ok(c) = &e.result else { continue };
+            for r in crate::eval::roles_for(&policy, c, None).unwrap() {
+                let d = crate::eval::evaluate(&policy, c, r, jiff::civil::date(2026, 11, 25));
+                let engine = engine();
+                let line = Line {
+                    seq: 7,
+                    engine: &engine,
+                    as_of: d.as_of.to_string(),
+                    policy_hash: &policy.hash,
+                    record_sha256: record_sha256(c),
+                    decision: &d,
+                    prev,
+                };
+                let dir = std::env::temp_dir().join(format!("credo-log-{}", std::process::id()));
+                let _ = std::fs::remove_file(&dir);
+                let mut a = Appender::open(&dir).unwrap();
+                (a.seq, a.prev) = (6, prev.to_owned());
+                a.append(&d, c, &policy.hash).unwrap();
+                a.finish().unwrap();
+                let written = std::fs::read_to_string(&dir).unwrap();
+                let _ = std::fs::remove_file(&dir);
+                let serde = serde_json::to_string(&line).unwrap();
+                let content = written.rsplit_once(",\"hash\":").map(|(c, _)| c);
+                assert_eq!(content, serde.strip_suffix('}'));
+                checked += 1;
+            }
+        }
+        assert!(checked > 20);
+    }
 }

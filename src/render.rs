@@ -3,7 +3,7 @@
 
 pub mod audit;
 pub mod html;
-mod json;
+pub(crate) mod json;
 pub mod text;
 pub mod words;
 

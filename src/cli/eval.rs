@@ -4,13 +4,11 @@ mod stream;
 
 use super::source::{self, Reader};
 use super::{ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
-use credo::record::{read_records_bytes, Duplicates, Entry, Format, RecordError};
-use credo::render::{json_line, text, Item};
-use std::io::Read;
-use std::io::Write;
+use credo::record::{Duplicates, Entry, Format, RecordError};
+use credo::render::Item;
 use std::path::PathBuf;
 use std::sync::mpsc::sync_channel;
-use stream::{Batch, Deciding, Rendered};
+use stream::{Batch, Deciding, Logging, Rendered};
 
 /// Output formats of `eval`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -73,8 +71,8 @@ pub struct Args {
     /// Explain every decision (text: a tree per decision).
     #[arg(long)]
     explain: bool,
-    /// Append every decision to this tamper-evident log (hash-chained JSON lines); decisions
-    /// are then made on one thread, in order.
+    /// Append every decision to this tamper-evident log (hash-chained JSON lines), in input
+    /// order.
     #[arg(long)]
     log: Option<PathBuf>,
 }
@@ -106,9 +104,10 @@ pub fn run(a: Args) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    if let Some(path) = &a.log {
-        return run_logged(&a, &policy, as_of, path);
-    }
+    let mut log = match a.log.as_deref().map(open_log).transpose() {
+        Ok(log) => log,
+        Err(code) => return code,
+    };
     let pool = match source::pool(a.inputs.jobs) {
         Ok(p) => p,
         Err(e) => {
@@ -123,12 +122,17 @@ pub fn run(a: Args) -> u8 {
         as_of,
         format: a.format,
         explain: a.explain,
+        log: log.is_some(),
         spares: &spares,
     };
     let progress = source::progress_bar(&a.inputs.records);
     let (tx, rx) = sync_channel::<Rendered>(2);
     let (written, failure) = std::thread::scope(|s| {
-        let writer = s.spawn(|| stream::write_all(rx, a.format, &progress, &spares));
+        let logging = log.as_mut().map(|log| Logging {
+            log,
+            policy_hash: &policy.hash,
+        });
+        let writer = s.spawn(|| stream::write_all(rx, a.format, &progress, &spares, logging));
         let reader = Reader {
             pool: &pool,
             progress: &progress,
@@ -147,10 +151,15 @@ pub fn run(a: Args) -> u8 {
         (writer.join(), failure)
     });
     progress.finish_and_clear();
-    let Ok(written) = written else {
+    let Ok(mut written) = written else {
         eprintln!("error: the output writer stopped");
         return EXIT_USAGE;
     };
+    let log_error = (written.log_error.take()).or_else(|| log.and_then(|l| l.finish().err()));
+    if let Some(e) = log_error {
+        eprintln!("error: cannot write the log: {e}");
+        return EXIT_USAGE;
+    }
     if let Err((path, e)) = failure {
         eprintln!("error: cannot read `{path}`: {e}");
         return EXIT_USAGE;
@@ -198,16 +207,6 @@ pub fn items<'a>(
     }
 }
 
-/// Reads a records file, or standard input for `-`; returns the bytes and the name to report.
-pub fn read_input(path: &str) -> std::io::Result<(Vec<u8>, String)> {
-    if path == "-" {
-        let mut b = Vec::new();
-        std::io::stdin().read_to_end(&mut b)?;
-        return Ok((b, "-".into()));
-    }
-    Ok((std::fs::read(path)?, path.to_owned()))
-}
-
 /// The format of one input.
 pub fn input_format(given: Option<InputFormat>, path: &str) -> Format {
     match given {
@@ -218,94 +217,17 @@ pub fn input_format(given: Option<InputFormat>, path: &str) -> Format {
     }
 }
 
-/// `eval --log`: one thread, in input order, each decision appended to the hash chain as it is
-/// written.
-fn run_logged(
-    a: &Args,
-    policy: &credo::policy::Policy,
-    as_of: jiff::civil::Date,
-    path: &std::path::Path,
-) -> u8 {
-    let mut log = match credo::log::Appender::open(path) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: cannot open log `{}`: {e}", path.display());
-            return EXIT_USAGE;
-        }
-    };
+/// Opens the decision log for appending (`--log`); the error is printed.
+fn open_log(path: &std::path::Path) -> Result<credo::log::Appender, u8> {
+    let log = credo::log::Appender::open(path).map_err(|e| {
+        eprintln!("error: cannot open log `{}`: {e}", path.display());
+        EXIT_USAGE
+    })?;
     if log.torn {
         eprintln!(
             "warning: `{}` ended with an incomplete line; it is kept and not chained onto",
             path.display()
         );
     }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let (mut decisions, mut errors, mut first_json) = (0usize, 0usize, true);
-    if a.format == OutFormat::Json {
-        let _ = out.write_all(b"[");
-    }
-    for input in &a.inputs.records {
-        let (bytes, name) = match read_input(input) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: cannot read `{input}`: {e}");
-                return EXIT_USAGE;
-            }
-        };
-        for entry in read_records_bytes(
-            &bytes,
-            &name,
-            input_format(a.inputs.input_format, input),
-            policy,
-        ) {
-            let cand = entry.result.as_ref().ok();
-            for item in items(policy, &entry, a.inputs.role.as_deref(), as_of) {
-                match &item {
-                    Item::Decision(d) => {
-                        decisions += 1;
-                        if let Some(c) = cand {
-                            if let Err(e) = log.append(d, c, &policy.hash) {
-                                eprintln!("error: cannot append to the log: {e}");
-                                return EXIT_USAGE;
-                            }
-                        }
-                    }
-                    Item::Error(_) => errors += 1,
-                }
-                let rendered = match (a.format, &item) {
-                    (OutFormat::Text, Item::Decision(d)) if a.explain => {
-                        text::explain_in_words(d, policy)
-                    }
-                    (OutFormat::Text, Item::Decision(d)) => text::summary(d) + "\n",
-                    (OutFormat::Text, Item::Error(e)) => text::error_line(e) + "\n",
-                    (OutFormat::Jsonl, item) => json_line(item) + "\n",
-                    (OutFormat::Json, item) => {
-                        let sep = if first_json { "\n" } else { ",\n" };
-                        first_json = false;
-                        format!("{sep}{}", json_line(item))
-                    }
-                };
-                if out.write_all(rendered.as_bytes()).is_err() {
-                    break;
-                }
-            }
-        }
-    }
-    if a.format == OutFormat::Json {
-        let _ = out.write_all(if first_json { b"]\n" } else { b"\n]\n" });
-    }
-    let _ = out.flush();
-    if let Err(e) = log.finish() {
-        eprintln!("error: cannot write the log: {e}");
-        return EXIT_USAGE;
-    }
-    if a.format == OutFormat::Text {
-        eprintln!("{decisions} decisions, {errors} record errors (as of {as_of})");
-    }
-    if errors > 0 {
-        EXIT_RECORDS
-    } else {
-        EXIT_OK
-    }
+    Ok(log)
 }

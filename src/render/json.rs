@@ -213,7 +213,8 @@ fn outcome_if_met_field(o: crate::policy::Outcome) -> &'static str {
     }
 }
 
-fn decision(d: &Decision, out: &mut Vec<u8>) {
+/// Appends one decision as compact JSON (what `serde_json::to_string` gives).
+pub(crate) fn decision(d: &Decision, out: &mut Vec<u8>) {
     let mut o = Obj::new(out);
     o.str(k!("candidate"), &d.candidate);
     o.str(k!("role"), &d.role);

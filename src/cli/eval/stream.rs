@@ -5,6 +5,7 @@
 
 use super::super::source::{Chunk, Sink, CHUNK};
 use super::{items, OutFormat};
+use credo::log::{Appender, Pending};
 use credo::policy::Policy;
 use credo::record::{Duplicates, Entry};
 use credo::render::{text, write_item, Item};
@@ -21,6 +22,8 @@ pub struct Batch<'p> {
     pub as_of: jiff::civil::Date,
     pub format: OutFormat,
     pub explain: bool,
+    /// Whether decisions are also made ready for the decision log (`--log`).
+    pub log: bool,
     /// Output buffers the writer has finished with.
     pub spares: &'p Spares,
 }
@@ -68,6 +71,8 @@ pub struct Rendered {
     parts: Vec<Vec<u8>>,
     decisions: usize,
     errors: usize,
+    /// The decisions' log lines, in input order (with `--log`).
+    pending: Vec<Pending>,
 }
 
 impl Batch<'_> {
@@ -75,29 +80,35 @@ impl Batch<'_> {
     pub fn render(&self, entries: Vec<Entry>) -> Rendered {
         let mut buffers = self.spares.take(entries.len());
         buffers.resize_with(entries.len(), || Vec::with_capacity(8 << 10));
-        let parts: Vec<(Vec<u8>, usize, usize)> = (entries.into_par_iter())
+        let parts: Vec<(Vec<u8>, usize, usize, Vec<Pending>)> = (entries.into_par_iter())
             .zip(buffers)
             .map(|(e, mut out)| {
-                let (mut decisions, mut errors) = (0, 0);
+                let (mut decisions, mut errors, mut pending) = (0, 0, Vec::new());
                 for item in items(self.policy, &e, self.role, self.as_of) {
-                    match &item {
-                        Item::Decision(_) => decisions += 1,
-                        Item::Error(_) => errors += 1,
+                    match (&item, &e.result) {
+                        (Item::Decision(d), Ok(cand)) if self.log => {
+                            decisions += 1;
+                            pending.push(Pending::new(d, cand));
+                        }
+                        (Item::Decision(_), _) => decisions += 1,
+                        (Item::Error(_), _) => errors += 1,
                     }
                     self.render_item(&item, &mut out);
                 }
-                (out, decisions, errors)
+                (out, decisions, errors, pending)
             })
             .collect();
         let mut r = Rendered {
             parts: Vec::with_capacity(parts.len()),
             decisions: 0,
             errors: 0,
+            pending: Vec::new(),
         };
-        for (bytes, d, e) in parts {
+        for (bytes, d, e, pending) in parts {
             r.parts.push(bytes);
             r.decisions += d;
             r.errors += e;
+            r.pending.extend(pending);
         }
         r
     }
@@ -165,14 +176,25 @@ pub struct Written {
     pub errors: usize,
     /// Stdout was closed (`credo eval … | head`): the batch stops quietly.
     pub closed: bool,
+    /// Appending to the decision log failed: the batch stops.
+    pub log_error: Option<std::io::Error>,
 }
 
-/// Writes rendered chunks in order and counts them; stops at the first failed write.
+/// Where decisions are logged (`--log`): the log, and the policy's hash that every line names.
+pub struct Logging<'a> {
+    pub log: &'a mut Appender,
+    pub policy_hash: &'a str,
+}
+
+/// Writes rendered chunks in order and counts them; with a decision log, first appends each
+/// chunk's decisions to it (here, so that chaining them overlaps with deciding the next
+/// chunk). Stops at the first failed write.
 pub fn write_all(
     rx: Receiver<Rendered>,
     format: OutFormat,
     progress: &ProgressBar,
     spares: &Spares,
+    mut logging: Option<Logging<'_>>,
 ) -> Written {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
@@ -181,13 +203,22 @@ pub fn write_all(
         decisions: 0,
         errors: 0,
         closed: false,
+        log_error: None,
     };
     let mut first = true;
     if format == OutFormat::Json && out.write_all(&[b"["]).is_err() {
         w.closed = true;
         return w;
     }
-    for r in rx.iter() {
+    for mut r in rx.iter() {
+        if let Some(l) = &mut logging {
+            for p in std::mem::take(&mut r.pending) {
+                if let Err(e) = l.log.append_pending(p, l.policy_hash) {
+                    w.log_error = Some(e);
+                    return w;
+                }
+            }
+        }
         w.decisions += r.decisions;
         w.errors += r.errors;
         progress.set_message(format!("{} decisions", w.decisions));
