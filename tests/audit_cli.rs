@@ -2,23 +2,14 @@
 //! sample with known group differences, the sample's reproducibility, exit codes, record errors
 //! in the report, and an HTML page that is self-contained and escapes what records say.
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{credo, stdout};
+use std::process::Output;
 
 const POLICY: &str = "policies/acme-cyber.credo";
 const SAMPLE: &str = "policies/audit-sample.records.jsonl";
 const AS_OF: &str = "2026-11-25";
-
-fn credo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_credo"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("credo runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
 
 /// Text output with the policy hash replaced, so that editing the shipped policy's comments
 /// does not churn the snapshots (the JSON snapshots redact it too).

@@ -1,14 +1,8 @@
 //! `credo diff`: retiring one credential flips a known set of decisions and nothing else.
 
-use std::process::{Command, Output};
+mod common;
 
-fn credo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_credo"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("credo runs")
-}
+use common::credo;
 
 const OLD: &str = "policies/acme-cyber.credo";
 /// The same policy with `retired 2025-01-01` added to `security_plus` (and nothing else).

@@ -1,19 +1,10 @@
 //! The `credo eval` command end to end: output snapshots on the shipped examples, exit codes,
 //! record errors in place, stdin, and byte-identical output across runs.
 
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn credo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_credo"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("credo runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
+use common::{credo, stdout};
+use std::process::{Command, Stdio};
 
 const EXAMPLES: &[(&str, &str)] = &[
     (

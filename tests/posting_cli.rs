@@ -2,18 +2,13 @@
 //! policy, the schema.org shape of the JSON-LD, escaping, exit codes, and that the text is
 //! derived from the accept lines (change a line, the posting changes).
 
+mod common;
+
+use common::credo;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const AS_OF: &str = "2026-11-25";
-
-fn credo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_credo"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("credo runs")
-}
 
 fn ok_stdout(o: &Output) -> String {
     assert_eq!(

@@ -1,15 +1,10 @@
 //! Streaming batches in `credo eval`: the output is byte-identical for any `--jobs` and across
 //! runs, chunk boundaries change nothing, and bad lines stand in their place.
 
-use std::process::{Command, Output};
+mod common;
 
-fn credo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_credo"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("credo runs")
-}
+use common::credo;
+use std::process::{Command, Output};
 
 /// A scratch directory with the reference policy and a JSONL batch of a few chunks, with
 /// blank lines, CRLF endings, a repeated id, a bad record and a line that is not UTF-8.

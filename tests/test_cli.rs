@@ -1,15 +1,9 @@
 //! `credo test`: shipped suites pass and cover every accept line; failing suites report a diff
 //! and the trace; exit codes.
 
-use std::process::{Command, Output};
+mod common;
 
-fn credo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_credo"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("credo runs")
-}
+use common::credo;
 
 #[test]
 fn shipped_suites_pass_and_cover_every_accept_line_and_rule() {

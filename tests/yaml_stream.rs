@@ -3,27 +3,14 @@
 //! document that breaks off keeps the records before it and reports one error for the rest;
 //! repeated ids are found across chunks.
 
+mod common;
+
 use credo::record::{read_json_line, read_records, read_records_bytes, Entry, Format};
 use credo::synth::{self, Rng, Shape};
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn credo(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_credo"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("credo runs");
-    let mut input = child.stdin.take().unwrap();
-    let bytes = stdin.unwrap_or_default().to_vec();
-    let writer = std::thread::spawn(move || input.write_all(&bytes));
-    let out = child.wait_with_output().unwrap();
-    // credo may stop reading early (at a syntax error): a broken pipe is no failure.
-    let _ = writer.join().unwrap();
-    out
+    common::credo_with_input(args, stdin.unwrap_or_default())
 }
 
 fn policy_of(name: &str) -> credo::policy::Policy {

@@ -1,0 +1,39 @@
+//! What the integration tests share: running the `credo` binary. Each test file that needs it
+//! declares `mod common;` and uses some of these.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+/// Runs `credo` with these arguments (no colour, no standard input).
+pub fn credo(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_credo"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("credo runs")
+}
+
+/// Runs `credo` with `input` on its standard input (written from another thread; credo may
+/// stop reading early, at a syntax error, and a broken pipe is no failure).
+pub fn credo_with_input(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_credo"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("credo runs");
+    let mut stdin = child.stdin.take().expect("a piped stdin");
+    let bytes = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+    let out = child.wait_with_output().expect("credo finishes");
+    let _ = writer.join();
+    out
+}
+
+/// Standard output as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
+}
