@@ -124,16 +124,7 @@ impl<'p> Differ<'p> {
             new,
             role: role.map(str::to_owned),
             declarations: std::sync::Arc::new(declarations(old, new)),
-            report: DiffReport {
-                old: policy_ref(old),
-                new: policy_ref(new),
-                as_of,
-                compared: 0,
-                changes: Vec::new(),
-                transitions: BTreeMap::new(),
-                declarations: Vec::new(),
-                errors: Vec::new(),
-            },
+            report: empty(policy_ref(old), policy_ref(new), as_of),
             transitions: BTreeMap::new(),
         }
     }
@@ -145,16 +136,11 @@ impl<'p> Differ<'p> {
             new: self.new,
             role: self.role.clone(),
             declarations: self.declarations.clone(),
-            report: DiffReport {
-                old: self.report.old.clone(),
-                new: self.report.new.clone(),
-                as_of: self.report.as_of,
-                compared: 0,
-                changes: Vec::new(),
-                transitions: BTreeMap::new(),
-                declarations: Vec::new(),
-                errors: Vec::new(),
-            },
+            report: empty(
+                self.report.old.clone(),
+                self.report.new.clone(),
+                self.report.as_of,
+            ),
             transitions: BTreeMap::new(),
         }
     }
@@ -217,6 +203,20 @@ impl<'p> Differ<'p> {
                 .or_default() += n;
         }
         self.report
+    }
+}
+
+/// A report of nothing compared yet (declarations are filled in at the end).
+fn empty(old: PolicyRef<'static>, new: PolicyRef<'static>, as_of: Date) -> DiffReport {
+    DiffReport {
+        old,
+        new,
+        as_of,
+        compared: 0,
+        changes: Vec::new(),
+        transitions: BTreeMap::new(),
+        declarations: Vec::new(),
+        errors: Vec::new(),
     }
 }
 

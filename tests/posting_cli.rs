@@ -11,13 +11,7 @@ use std::process::Output;
 const AS_OF: &str = "2026-11-25";
 
 fn ok_stdout(o: &Output) -> String {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout.clone()).unwrap()
+    String::from_utf8(common::success(o.clone())).unwrap()
 }
 
 /// Every shipped policy (`policies/*.credo`, in name order) with its file stem and role ids.

@@ -111,14 +111,7 @@ fn output_is_byte_identical_for_any_jobs_and_from_stdin() {
     let run = |format: &[&str], jobs: &str, records: &str, stdin: Option<&[u8]>| {
         let mut args = vec!["eval", policy, records, "--as-of", "2026-11-25", "-j", jobs];
         args.extend_from_slice(format);
-        let o = credo(&args, stdin);
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        o.stdout
+        common::success(credo(&args, stdin))
     };
     let jsonl = &["--format", "jsonl"][..];
     let one = run(jsonl, "1", file, None);

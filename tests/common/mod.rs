@@ -33,6 +33,17 @@ pub fn credo_with_input(args: &[&str], input: &[u8]) -> Output {
     out
 }
 
+/// Standard output of a run that must succeed (exit 0; else its stderr is the failure).
+pub fn success(o: Output) -> Vec<u8> {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o.stdout
+}
+
 /// Standard output as text.
 pub fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
