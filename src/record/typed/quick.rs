@@ -20,9 +20,7 @@ pub(super) fn record(line: &str) -> Option<Record<'_>> {
         line,
         s: Scan::new(line.as_bytes()),
     };
-    let mut r = Record::default();
-    let mut seen = Seen::default();
-    q.object(|q, key| {
+    let r = fields(&mut q, |q, r: &mut Record<'_>, seen, key| {
         match key {
             "id" => r.id = seen.once(0, q.opt(Quick::borrowed))?,
             "applied" => r.applied = seen.once(1, q.opt(|q| q.array(Quick::owned)))?,
@@ -42,9 +40,7 @@ pub(super) fn record(line: &str) -> Option<Record<'_>> {
 }
 
 fn credential<'a>(q: &mut Quick<'a>) -> Option<Credential<'a>> {
-    let mut c = Credential::default();
-    let mut seen = Seen::default();
-    q.object(|q, key| {
+    fields(q, |q, c: &mut Credential<'a>, seen, key| {
         match key {
             "id" => c.id = seen.once(0, q.opt(Quick::owned))?,
             "issuer" => c.issuer = seen.once(1, q.opt(Quick::owned))?,
@@ -56,14 +52,11 @@ fn credential<'a>(q: &mut Quick<'a>) -> Option<Credential<'a>> {
             _ => return None,
         }
         Some(())
-    })?;
-    Some(c)
+    })
 }
 
 fn artifact<'a>(q: &mut Quick<'a>) -> Option<Item<'a>> {
-    let mut a = Item::default();
-    let mut seen = Seen::default();
-    q.object(|q, key| {
+    fields(q, |q, a: &mut Item<'a>, seen, key| {
         match key {
             "title" => a.title = seen.once(0, q.opt(Quick::owned))?,
             "skills" => a.skills = seen.once(1, q.opt(|q| q.array(Quick::owned)))?,
@@ -72,14 +65,11 @@ fn artifact<'a>(q: &mut Quick<'a>) -> Option<Item<'a>> {
             _ => return None,
         }
         Some(())
-    })?;
-    Some(a)
+    })
 }
 
 fn lab<'a>(q: &mut Quick<'a>) -> Option<LabItem<'a>> {
-    let mut l = LabItem::default();
-    let mut seen = Seen::default();
-    q.object(|q, key| {
+    fields(q, |q, l: &mut LabItem<'a>, seen, key| {
         match key {
             "title" => l.title = seen.once(0, q.opt(Quick::owned))?,
             "skills" => l.skills = seen.once(1, q.opt(|q| q.array(Quick::owned)))?,
@@ -88,42 +78,33 @@ fn lab<'a>(q: &mut Quick<'a>) -> Option<LabItem<'a>> {
             _ => return None,
         }
         Some(())
-    })?;
-    Some(l)
+    })
 }
 
-fn sample(q: &mut Quick<'_>) -> Option<Sample> {
-    let mut w = Sample::default();
-    let mut seen = Seen::default();
-    q.object(|q, key| {
+fn sample<'a>(q: &mut Quick<'a>) -> Option<Sample> {
+    fields(q, |q, w: &mut Sample, seen, key| {
         match key {
             "skill" => w.skill = seen.once(0, q.opt(Quick::owned))?,
             "score" => w.score = seen.once(1, q.opt(Quick::number))?,
             _ => return None,
         }
         Some(())
-    })?;
-    Some(w)
+    })
 }
 
-fn experience(q: &mut Quick<'_>) -> Option<Experience> {
-    let mut x = Experience::default();
-    let mut seen = Seen::default();
-    q.object(|q, key| {
+fn experience<'a>(q: &mut Quick<'a>) -> Option<Experience> {
+    fields(q, |q, x: &mut Experience, seen, key| {
         match key {
             "skill" => x.skill = seen.once(0, q.opt(Quick::owned))?,
             "months" => x.months = seen.once(1, q.opt(Quick::number))?,
             _ => return None,
         }
         Some(())
-    })?;
-    Some(x)
+    })
 }
 
-fn degree(q: &mut Quick<'_>) -> Option<Degree> {
-    let mut d = Degree::default();
-    let mut seen = Seen::default();
-    q.object(|q, key| {
+fn degree<'a>(q: &mut Quick<'a>) -> Option<Degree> {
+    fields(q, |q, d: &mut Degree, seen, key| {
         match key {
             "level" => d.level = seen.once(0, q.opt(Quick::owned))?,
             "field" => d.field = seen.once(1, q.opt(Quick::owned))?,
@@ -131,8 +112,19 @@ fn degree(q: &mut Quick<'_>) -> Option<Degree> {
             _ => return None,
         }
         Some(())
-    })?;
-    Some(d)
+    })
+}
+
+/// An object read into a `T`: each key handed to `field` with the scanner before its value and
+/// the keys seen so far.
+fn fields<'a, T: Default>(
+    q: &mut Quick<'a>,
+    mut field: impl FnMut(&mut Quick<'a>, &mut T, &mut Seen, &'a str) -> Option<()>,
+) -> Option<T> {
+    let mut t = T::default();
+    let mut seen = Seen::default();
+    q.object(|q, key| field(q, &mut t, &mut seen, key))?;
+    Some(t)
 }
 
 /// The keys an object has given so far: serde rejects a repeated field.
