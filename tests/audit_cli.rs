@@ -93,6 +93,32 @@ fn output_is_byte_identical_across_runs() {
     assert_eq!(credo(&args).stdout, credo(&args).stdout);
 }
 
+/// The report is the same for any number of threads, and from standard input (YAML or JSONL,
+/// read as it streams) as from the file.
+#[test]
+fn the_report_does_not_depend_on_threads_or_where_records_come_from() {
+    let json = |args: &[&str], input: Option<&[u8]>| {
+        let mut all = vec!["audit", POLICY, "--as-of", AS_OF, "--format", "json"];
+        all.extend_from_slice(args);
+        let o = match input {
+            Some(bytes) => common::credo_with_input(&all, bytes),
+            None => credo(&all),
+        };
+        String::from_utf8(common::success(o)).unwrap()
+    };
+    let one = json(&[SAMPLE, "-j", "1"], None);
+    assert_eq!(json(&[SAMPLE, "-j", "3"], None), one);
+    let sample = std::fs::read(SAMPLE).unwrap();
+    let piped = json(&["-", "--input-format", "jsonl"], Some(&sample));
+    // Only the file name differs (no record errors name it here), so the reports are equal.
+    assert_eq!(piped, one);
+    let yaml = std::fs::read("policies/acme-cyber.records.yaml").unwrap();
+    assert_eq!(
+        json(&["-", "-j", "1"], Some(&yaml)),
+        json(&["policies/acme-cyber.records.yaml", "-j", "3"], None)
+    );
+}
+
 #[test]
 fn record_errors_are_listed_and_exit_3() {
     let o = credo(&[
