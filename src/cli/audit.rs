@@ -37,11 +37,7 @@ pub fn run(a: Args) -> u8 {
         }
     };
     let progress = source::progress_bar(&a.inputs.records);
-    let reader = Reader {
-        pool: &pool,
-        progress: &progress,
-        input_format: a.inputs.input_format,
-    };
+    let reader = Reader::new(&pool, &progress, a.inputs.input_format);
     let mut auditing = Auditing {
         new: &|| Auditor::new(&policy, as_of, a.inputs.role.as_deref()),
         auditor: Auditor::new(&policy, as_of, a.inputs.role.as_deref()),

@@ -58,11 +58,7 @@ pub fn run(a: Args) -> u8 {
         }
     };
     let progress = source::progress_bar(&a.records);
-    let reader = Reader {
-        pool: &pool,
-        progress: &progress,
-        input_format: a.input_format,
-    };
+    let reader = Reader::new(&pool, &progress, a.input_format);
     let mut diffing = Diffing {
         differ: Differ::new(&old, &new, a.role.as_deref(), as_of),
         old: &old,

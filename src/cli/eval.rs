@@ -133,11 +133,7 @@ pub fn run(a: Args) -> u8 {
             policy_hash: &policy.hash,
         });
         let writer = s.spawn(|| stream::write_all(rx, a.format, &progress, &spares, logging));
-        let reader = Reader {
-            pool: &pool,
-            progress: &progress,
-            input_format: a.inputs.input_format,
-        };
+        let reader = Reader::new(&pool, &progress, a.inputs.input_format);
         let mut deciding = Deciding {
             batch: &batch,
             pool: &pool,

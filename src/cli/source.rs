@@ -8,12 +8,11 @@
 //!   [`credo::record::Screen`]); standard input or a pipe, which cannot be read twice,
 //!   remembers every id.
 //! - A YAML or JSON document is parsed on a reader thread and its records handed on in chunks
-//!   ([`credo::record::read_document`]). Every id read is remembered with its line: that is the
-//!   one part of memory that grows with such a batch, about 130 bytes per record at its peak
-//!   for ids like `cand-123456` (1,000,000 records: 192 MB peak RSS, 61 MB without the check).
-//!   Screening the ids first, as a JSONL file is, would mean parsing the YAML twice, and
-//!   parsing is nearly all of the time a YAML batch takes (about 10,000 records/s); it would
-//!   also not work for standard input.
+//!   ([`credo::record::read_document`]). Parsing is nearly all of the time a YAML batch takes
+//!   (about 10,000 records/s), so a document is screened for repeated ids only when it is a
+//!   file larger than [`SCREEN_DOCUMENTS_OVER`]: it is then parsed twice, and memory stays flat.
+//!   A smaller document, or one on standard input, remembers every id with its line, about 130
+//!   bytes per record at the peak for ids like `cand-123456` (under 10 MB at that size).
 
 use super::eval::{input_format, InputFormat};
 use credo::policy::Policy;
@@ -35,6 +34,10 @@ pub const CHUNK: usize = 1024;
 /// A document chunk is handed on early once its records take about this much memory (a few
 /// very large records make a chunk of their own).
 const CHUNK_BYTES: usize = 32 * 1024 * 1024;
+
+/// YAML and JSON files larger than this (about 70,000 records) are read once for their ids
+/// first, like JSONL files, so that repeated ids are found with the memory of a Bloom filter.
+pub const SCREEN_DOCUMENTS_OVER: u64 = 64 << 20;
 
 /// Bytes read per JSONL block (a line longer than this makes its block longer).
 const BLOCK: usize = 1 << 20;
@@ -77,9 +80,25 @@ pub struct Reader<'a> {
     pub progress: &'a ProgressBar,
     /// `--input-format`, for standard input.
     pub input_format: Option<InputFormat>,
+    /// YAML and JSON files larger than this are screened for repeated ids first.
+    pub screen_documents_over: u64,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    /// A reader with the usual settings.
+    pub fn new(
+        pool: &'a rayon::ThreadPool,
+        progress: &'a ProgressBar,
+        input_format: Option<InputFormat>,
+    ) -> Self {
+        Reader {
+            pool,
+            progress,
+            input_format,
+            screen_documents_over: SCREEN_DOCUMENTS_OVER,
+        }
+    }
+
     /// Reads every input in turn into `sink`; `Err((path, why))` when an input cannot be read.
     pub fn read(&self, paths: &[String], sink: &mut dyn Sink) -> Result<(), (String, String)> {
         for path in paths {
@@ -148,21 +167,33 @@ impl Reader<'_> {
     /// record error in its place; `Err` only when the file cannot be opened or the reader
     /// thread failed.
     fn document(&self, path: &str, sink: &mut dyn Sink) -> Result<ControlFlow<()>, String> {
-        let inner: Box<dyn Read + Send> = if path == "-" {
-            Box::new(std::io::stdin())
-        } else {
+        let open = || -> Result<(Box<dyn Read + Send>, Option<u64>), String> {
+            if path == "-" {
+                return Ok((Box::new(std::io::stdin()), None));
+            }
             let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
-            if f.metadata().map_err(|e| e.to_string())?.is_dir() {
+            let meta = f.metadata().map_err(|e| e.to_string())?;
+            if meta.is_dir() {
                 return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory).to_string());
             }
-            Box::new(f)
+            Ok((Box::new(f), meta.is_file().then_some(meta.len())))
+        };
+        let (inner, size) = open()?;
+        let dupes = match size {
+            Some(len) if len > self.screen_documents_over => {
+                self.progress.set_message("checking record ids");
+                let d = screen_document(open()?.0);
+                self.progress.set_message("");
+                d
+            }
+            _ => Duplicates::default(),
         };
         let counting = Counting {
             inner,
             progress: self.progress.clone(),
         };
         let input = Box::new(std::io::BufReader::with_capacity(1 << 20, counting));
-        sink.input(path, Duplicates::default());
+        sink.input(path, dupes);
         let (tx, rx) = sync_channel::<Vec<RawRecord>>(2);
         std::thread::scope(|s| {
             let reader = s.spawn(move || read_chunks(input, tx));
@@ -209,6 +240,19 @@ fn screen(input: Box<dyn Read + Send>, pool: &rayon::ThreadPool) -> Result<Dupli
             .unwrap_or_else(|_| Err("the reader stopped".into()))?;
         Ok(screen.finish())
     })
+}
+
+/// Parses a YAML or JSON document once for its record ids (on this thread: parsing is one
+/// sequential pass), so that deciding it needs to remember only the ids that may repeat.
+fn screen_document(input: Box<dyn Read + Send>) -> Duplicates {
+    let mut screen = Screen::default();
+    read_document(std::io::BufReader::with_capacity(1 << 20, input), |r| {
+        if let Some(id) = r.id() {
+            screen.add(&id);
+        }
+        ControlFlow::Continue(())
+    });
+    screen.finish()
 }
 
 /// Whole lines of a JSONL input, read together as one block of bytes: the reader only finds
@@ -460,4 +504,98 @@ pub fn pool(jobs: Option<u16>) -> Result<rayon::ThreadPool, String> {
     });
     (rayon::ThreadPoolBuilder::new().num_threads(jobs).build())
         .map_err(|e| format!("cannot start {jobs} threads: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sink that keeps what each record became: its id, or its error.
+    struct Collect {
+        policy: Policy,
+        file: String,
+        dupes: Duplicates,
+        screened: Vec<bool>,
+        seen: Vec<(usize, Result<String, String>)>,
+    }
+
+    impl Sink for Collect {
+        fn input(&mut self, file: &str, dupes: Duplicates) {
+            self.file = file.to_owned();
+            self.screened.push(dupes.screened());
+            self.dupes = dupes;
+        }
+
+        fn chunk(&mut self, chunk: &Chunk<'_>) -> ControlFlow<()> {
+            for mut e in chunk.entries(&self.file, &self.policy) {
+                self.dupes.mark(&mut e);
+                let r = e.result.map(|c| c.id).map_err(|e| e.error);
+                self.seen.push((e.line, r));
+            }
+            ControlFlow::Continue(())
+        }
+    }
+
+    /// A YAML list over the size limit is screened first and finds exactly the repeated ids a
+    /// list that remembers every id finds, across chunks; so does a JSONL file.
+    #[test]
+    fn screened_and_unscreened_inputs_find_the_same_repeats() {
+        let text = std::fs::read_to_string("policies/acme-cyber.credo").unwrap();
+        let policy = credo::compile_str("p.credo", &text).policy.unwrap();
+        let dir = std::env::temp_dir().join(format!("credo-source-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut yaml = String::new();
+        let mut jsonl = String::new();
+        for i in 0..3000 {
+            // Every 700th record repeats an earlier id; 12 and "12" are the same id.
+            let id = match i {
+                _ if i % 700 == 699 => format!("\"c-{}\"", i / 2 + 1),
+                2500 => "12".to_owned(),
+                2600 => "\"12\"".to_owned(),
+                _ => format!("\"c-{i}\""),
+            };
+            yaml.push_str(&format!("- id: {id}\n  applied: [soc_analyst]\n"));
+            jsonl.push_str(&format!(
+                "{{\"id\": {id}, \"applied\": [\"soc_analyst\"]}}\n"
+            ));
+        }
+        let (y, j) = (dir.join("r.yaml"), dir.join("r.jsonl"));
+        std::fs::write(&y, yaml).unwrap();
+        std::fs::write(&j, jsonl).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let progress = ProgressBar::hidden();
+        let read = |path: &std::path::Path, over: u64| {
+            let mut reader = Reader::new(&pool, &progress, None);
+            reader.screen_documents_over = over;
+            let mut sink = Collect {
+                policy: policy.clone(),
+                file: String::new(),
+                dupes: Duplicates::default(),
+                screened: Vec::new(),
+                seen: Vec::new(),
+            };
+            let paths = [path.to_string_lossy().into_owned()];
+            assert!(reader.read(&paths, &mut sink).is_ok());
+            (sink.screened, sink.seen)
+        };
+        let (screened, with_screen) = read(&y, 0);
+        let (unscreened, without) = read(&y, u64::MAX);
+        let (jsonl_screened, from_jsonl) = read(&j, u64::MAX);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(
+            (screened, unscreened, jsonl_screened),
+            (vec![true], vec![false], vec![true])
+        );
+        assert_eq!(with_screen, without);
+        let repeats = |seen: &[(usize, Result<String, String>)]| -> Vec<String> {
+            seen.iter().filter_map(|(_, r)| r.clone().err()).collect()
+        };
+        let found = repeats(&with_screen);
+        assert_eq!(found.len(), 5, "{found:?}");
+        assert!(found.iter().all(|e| e.starts_with("duplicate record id")));
+        assert_eq!(repeats(&from_jsonl).len(), 5);
+    }
 }

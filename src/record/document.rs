@@ -57,6 +57,12 @@ impl RawRecord {
         self.size
     }
 
+    /// The record's id as the record reader takes it, if the record has one.
+    pub fn id(&self) -> Option<String> {
+        let v = self.value.as_ref().ok()?.as_object()?.get("id")?;
+        super::raw::id_string(v)
+    }
+
     /// Checks the record against the policy.
     pub fn entry(&self, file: &str, policy: &Policy) -> Entry {
         let result = match &self.value {

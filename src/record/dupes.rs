@@ -129,6 +129,11 @@ pub struct Duplicates {
 }
 
 impl Duplicates {
+    /// Whether the input was screened (only suspects are remembered), rather than every id.
+    pub fn screened(&self) -> bool {
+        self.suspects.is_some()
+    }
+
     /// The second and later records with an id become errors naming the first line.
     pub fn mark(&mut self, e: &mut Entry) {
         let Ok(c) = &e.result else { return };
