@@ -12,7 +12,7 @@
 //!   (about 10,000 records/s), so a document is screened for repeated ids only when it is a
 //!   file larger than [`SCREEN_DOCUMENTS_OVER`]: it is then parsed twice, and memory stays flat.
 //!   A smaller document, or one on standard input, remembers every id with its line, about 130
-//!   bytes per record at the peak for ids like `cand-123456` (under 10 MB at that size).
+//!   bytes per record at the peak for ids like `cand-123456` (under 40 MB at that size).
 
 use super::eval::{input_format, InputFormat};
 use credo::policy::Policy;
@@ -35,9 +35,9 @@ pub const CHUNK: usize = 1024;
 /// very large records make a chunk of their own).
 const CHUNK_BYTES: usize = 32 * 1024 * 1024;
 
-/// YAML and JSON files larger than this (about 70,000 records) are read once for their ids
+/// YAML and JSON files larger than this (about 280,000 records) are read once for their ids
 /// first, like JSONL files, so that repeated ids are found with the memory of a Bloom filter.
-pub const SCREEN_DOCUMENTS_OVER: u64 = 64 << 20;
+pub const SCREEN_DOCUMENTS_OVER: u64 = 256 << 20;
 
 /// Bytes read per JSONL block (a line longer than this makes its block longer).
 const BLOCK: usize = 1 << 20;
