@@ -130,6 +130,7 @@ impl<'a> Reader<'a> {
         let dupes = if regular {
             self.progress.set_message("checking record ids");
             let d = screen(open()?, self.pool)?;
+            credo::alloc::release_free_memory();
             self.progress.set_message("");
             d
         } else {
@@ -183,6 +184,7 @@ impl<'a> Reader<'a> {
             Some(len) if len > self.screen_documents_over => {
                 self.progress.set_message("checking record ids");
                 let d = screen_document(open()?.0);
+                credo::alloc::release_free_memory();
                 self.progress.set_message("");
                 d
             }
