@@ -1,30 +1,23 @@
 //! The decision log: a chain that names the first changed, removed, inserted or torn line.
 
-use std::process::Command;
+mod common;
+
+use common::credo;
 
 fn write_log(dir: &std::path::Path, runs: usize) -> std::path::PathBuf {
     let path = dir.join("decisions.log");
     for _ in 0..runs {
-        let o = Command::new(env!("CARGO_BIN_EXE_credo"))
-            .args([
-                "eval",
-                "policies/acme-cyber.credo",
-                "policies/acme-cyber.records.yaml",
-                "--as-of",
-                "2026-11-25",
-                "--format",
-                "jsonl",
-                "--log",
-            ])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        common::success(credo(&[
+            "eval",
+            "policies/acme-cyber.credo",
+            "policies/acme-cyber.records.yaml",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "jsonl",
+            "--log",
+            path.to_str().unwrap(),
+        ]));
     }
     path
 }
@@ -74,11 +67,7 @@ fn an_untouched_log_verifies_across_appends() {
         assert!(first.get(f).is_some(), "missing {f}");
     }
     assert_eq!(first["prev"], credo::log::GENESIS);
-    let o = Command::new(env!("CARGO_BIN_EXE_credo"))
-        .args(["log", "verify"])
-        .arg(&path)
-        .output()
-        .unwrap();
+    let o = credo(&["log", "verify", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));
 }
 
@@ -129,11 +118,13 @@ fn each_kind_of_tampering_is_named_at_its_line() {
     assert_eq!(short.problem, None);
     assert_ne!(short.last_hash, full.last_hash);
     std::fs::write(&path, join(&ls[..20])).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_credo"))
-        .args(["log", "verify", "--expect-last", &full.last_hash])
-        .arg(&path)
-        .output()
-        .unwrap();
+    let o = credo(&[
+        "log",
+        "verify",
+        "--expect-last",
+        &full.last_hash,
+        path.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stdout).contains("removed from the end"));
 }
@@ -157,11 +148,7 @@ fn a_torn_last_line_is_reported_and_not_chained_onto() {
     assert_eq!(v.problem, None, "{:?}", v.problem);
     assert_eq!(v.torn, vec![27]);
     assert_eq!(v.verified, 52);
-    let o = Command::new(env!("CARGO_BIN_EXE_credo"))
-        .args(["log", "verify"])
-        .arg(&path)
-        .output()
-        .unwrap();
+    let o = credo(&["log", "verify", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stdout).contains("line 27 is an incomplete write"));
 }

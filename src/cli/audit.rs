@@ -31,10 +31,7 @@ pub fn run(a: Args) -> u8 {
     };
     let pool = match source::pool(a.inputs.jobs) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let progress = source::progress_bar(&a.inputs.records);
     let reader = Reader::new(&pool, &progress, a.inputs.input_format);

@@ -110,10 +110,7 @@ pub fn run(a: Args) -> u8 {
     };
     let pool = match source::pool(a.inputs.jobs) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let spares = stream::Spares::default();
     let batch = Batch {

@@ -499,13 +499,16 @@ pub fn progress_bar(paths: &[String]) -> ProgressBar {
     bar
 }
 
-/// The rayon pool for `--jobs N` (every core by default); the error is for the user.
-pub fn pool(jobs: Option<u16>) -> Result<rayon::ThreadPool, String> {
+/// The rayon pool for `--jobs N` (every core by default); when it cannot start, the error is
+/// printed and the exit code returned.
+pub fn pool(jobs: Option<u16>) -> Result<rayon::ThreadPool, u8> {
     let jobs = jobs.map(usize::from).unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
-    (rayon::ThreadPoolBuilder::new().num_threads(jobs).build())
-        .map_err(|e| format!("cannot start {jobs} threads: {e}"))
+    (rayon::ThreadPoolBuilder::new().num_threads(jobs).build()).map_err(|e| {
+        eprintln!("error: cannot start {jobs} threads: {e}");
+        super::EXIT_USAGE
+    })
 }
 
 #[cfg(test)]
