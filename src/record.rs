@@ -182,6 +182,16 @@ impl Format {
     }
 }
 
+/// Whether a JSONL line holds only white space (Unicode's, as `str::trim` takes it): such lines
+/// are skipped, whichever reader reads them.
+pub fn blank_line(line: &[u8]) -> bool {
+    match line.iter().position(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(i) if line[i].is_ascii() => false,
+        Some(i) => std::str::from_utf8(&line[i..]).is_ok_and(|t| t.trim().is_empty()),
+    }
+}
+
 /// Reads every record of a file's bytes: text that is not UTF-8 is a record error at its line
 /// (for JSONL, only the lines concerned; in a YAML or JSON list, the records before it are
 /// read), never a lost batch. Duplicate ids after the first are record errors.
@@ -204,7 +214,7 @@ pub fn read_records_bytes(bytes: &[u8], file: &str, format: Format, policy: &Pol
         let mut entries: Vec<Entry> = bytes
             .split(|b| *b == b'\n')
             .enumerate()
-            .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
+            .filter(|(_, l)| !blank_line(l))
             .map(|(i, line)| match std::str::from_utf8(line) {
                 Ok(text) => read_json_line(text, file, i + 1, policy),
                 Err(e) => error(

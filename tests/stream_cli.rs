@@ -379,3 +379,150 @@ fn streamed_lines_are_numbered_and_read_as_the_whole_file_reader_does() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// What the streaming reader makes of a file's edges, in `eval`, `audit` and `diff` alike, from
+/// a file and from standard input: a byte order mark is not part of line 1 (so an id after it
+/// repeats like any other, and a mark alone is a blank line), and UTF-16 text is one error.
+#[test]
+fn byte_order_marks_and_utf16_read_alike_everywhere() {
+    let dir = std::env::temp_dir().join(format!("credo-stream-edges-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rec = |id: &str| format!("{{\"id\":\"{id}\",\"applied\":[\"soc_analyst\"]}}\n");
+    let cases: [(&str, Vec<u8>, usize); 3] = [
+        // (name, bytes, record errors expected)
+        (
+            "bom-dup.jsonl",
+            [
+                &b"\xEF\xBB\xBF"[..],
+                rec("dup").as_bytes(),
+                rec("b").as_bytes(),
+                rec("dup").as_bytes(),
+            ]
+            .concat(),
+            1,
+        ),
+        (
+            "bom-alone.jsonl",
+            [&b"\xEF\xBB\xBF\n"[..], rec("a").as_bytes()].concat(),
+            0,
+        ),
+        (
+            "utf16.jsonl",
+            [
+                &[0xFF, 0xFE][..],
+                &rec("a")
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect::<Vec<u8>>(),
+            ]
+            .concat(),
+            1,
+        ),
+    ];
+    let policy = "policies/acme-cyber.credo";
+    for (name, bytes, errors) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let file = path.to_str().unwrap();
+        let expected_exit = if errors > 0 { 3 } else { 0 };
+        let jsonl_errors = |o: &Output| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .filter(|l| l.contains("\"error\""))
+                .count()
+        };
+        for (input, stdin) in [(file, None), ("-", Some(&bytes[..]))] {
+            let run = |args: &[&str]| {
+                let mut all = args.to_vec();
+                all.extend([input, "--as-of", "2026-11-25", "--input-format", "jsonl"]);
+                match stdin {
+                    Some(b) => common::credo_with_input(&all, b),
+                    None => credo(&all),
+                }
+            };
+            let eval = run(&["eval", policy, "--format", "jsonl"]);
+            assert_eq!(
+                eval.status.code(),
+                Some(expected_exit),
+                "eval {name} {input}"
+            );
+            assert_eq!(jsonl_errors(&eval), errors, "eval {name} {input}");
+            if name == "utf16.jsonl" {
+                assert!(String::from_utf8_lossy(&eval.stdout).contains("UTF-16"));
+            }
+            let audit = run(&["audit", policy, "--format", "json"]);
+            assert_eq!(
+                audit.status.code(),
+                Some(expected_exit),
+                "audit {name} {input}"
+            );
+            let report: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
+            assert_eq!(report["totals"]["errors"], errors, "audit {name} {input}");
+            let diff = run(&["diff", policy, policy, "--format", "json"]);
+            assert_eq!(
+                diff.status.code(),
+                Some(expected_exit),
+                "diff {name} {input}"
+            );
+            let report: serde_json::Value = serde_json::from_slice(&diff.stdout).unwrap();
+            assert_eq!(
+                report["errors"].as_array().map(Vec::len),
+                Some(errors),
+                "diff {name}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `eval --log` goes on to the end when standard output is closed early (`| head`): the log
+/// holds every decision and verifies.
+#[test]
+fn a_logged_batch_is_logged_whole_when_stdout_closes() {
+    let dir = scenario("log-closed");
+    let log = dir.join("decisions.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_credo"))
+        .args(["eval", dir.join("policy.credo").to_str().unwrap()])
+        .arg(dir.join("records.jsonl"))
+        .args([
+            "--role",
+            "r0",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "jsonl",
+            "--log",
+        ])
+        .arg(&log)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Read one line, then close the pipe, as `head -1` does.
+    let mut first = String::new();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    std::io::BufRead::read_line(&mut out, &mut first).unwrap();
+    drop(out);
+    child.wait().unwrap();
+    let whole = credo(&[
+        "eval",
+        dir.join("policy.credo").to_str().unwrap(),
+        dir.join("records.jsonl").to_str().unwrap(),
+        "--role",
+        "r0",
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(whole.status.code(), Some(3)); // the scenario has bad lines
+    let decisions = String::from_utf8_lossy(&whole.stdout)
+        .lines()
+        .filter(|l| !l.contains("\"error\""))
+        .count();
+    let verdict = credo::log::verify(&std::fs::read(&log).unwrap());
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(first.contains("\"candidate\""));
+    assert_eq!(verdict.problem, None);
+    assert_eq!(verdict.verified as usize, decisions);
+}

@@ -17,8 +17,8 @@
 use super::eval::{input_format, InputFormat};
 use credo::policy::Policy;
 use credo::record::{
-    fingerprint, line_id_bytes, read_document, read_json_line, Duplicates, Entry, Format,
-    RawRecord, RecordError, Screen, MAX_LINE,
+    blank_line, fingerprint, line_id_bytes, read_document, read_json_line, Duplicates, Entry,
+    Format, RawRecord, RecordError, Screen, MAX_LINE,
 };
 use indicatif::ProgressBar;
 use rayon::prelude::*;
@@ -264,15 +264,24 @@ pub struct Block {
     bytes: Vec<u8>,
     /// The number of the first line in `bytes`.
     first_line: usize,
-    /// A line longer than [`MAX_LINE`] that follows these (its bytes were not kept).
-    too_long: Option<usize>,
+    /// A line that follows these and cannot be read at all (its bytes were not kept).
+    trouble: Option<(usize, Trouble)>,
 }
 
-/// One line of a block: its number and where its bytes are (no bytes when it was too long).
+/// Why a line's bytes were not kept.
+#[derive(Clone, Copy)]
+enum Trouble {
+    /// Longer than [`MAX_LINE`].
+    TooLong,
+    /// The input is UTF-16 text (it opens with a UTF-16 byte order mark): one error for it all.
+    Utf16,
+}
+
+/// One line of a block: its number and where its bytes are (none when it has trouble).
 pub struct Line {
     no: usize,
     bytes: std::ops::Range<usize>,
-    too_long: bool,
+    trouble: Option<Trouble>,
 }
 
 impl Block {
@@ -284,21 +293,25 @@ impl Block {
             // A last line without a line break.
             (self.bytes.last().is_some_and(|&b| b != b'\n')).then_some(self.bytes.len()),
         );
+        // A byte order mark may open the input, as any record file: it is not part of line 1.
+        if self.first_line == 1 && self.bytes.starts_with(b"\xEF\xBB\xBF") {
+            start = 3;
+        }
         for (no, end) in (self.first_line..).zip(ends) {
-            if !blank(&self.bytes[start..end]) {
+            if !blank_line(&self.bytes[start..end]) {
                 out.push(Line {
                     no,
                     bytes: start..end,
-                    too_long: false,
+                    trouble: None,
                 });
             }
             start = end + 1;
         }
-        if let Some(no) = self.too_long {
+        if let Some((no, trouble)) = self.trouble {
             out.push(Line {
                 no,
                 bytes: 0..0,
-                too_long: true,
+                trouble: Some(trouble),
             });
         }
         out
@@ -306,8 +319,12 @@ impl Block {
 
     /// A line's text, or why it cannot be read (checked on the worker threads).
     fn text(&self, l: &Line) -> Result<&str, String> {
-        if l.too_long {
-            return Err(format!("line is longer than the limit of {MAX_LINE} bytes"));
+        match l.trouble {
+            Some(Trouble::TooLong) => {
+                return Err(format!("line is longer than the limit of {MAX_LINE} bytes"))
+            }
+            Some(Trouble::Utf16) => return Err("the file is UTF-16 text; save it as UTF-8".into()),
+            None => {}
         }
         std::str::from_utf8(&self.bytes[l.bytes.clone()]).map_err(|e| {
             format!(
@@ -321,10 +338,6 @@ impl Block {
     fn entry(&self, line: &Line, file: &str, policy: &Policy) -> Entry {
         let n = line.no;
         let error = match self.text(line) {
-            // A byte order mark may open the first line, as in any record file.
-            Ok(text) if n == 1 => {
-                return read_json_line(text.trim_start_matches('\u{feff}'), file, 1, policy)
-            }
             Ok(text) => return read_json_line(text, file, n, policy),
             Err(e) => e,
         };
@@ -342,7 +355,8 @@ impl Block {
 }
 
 /// Reads an input in blocks of whole lines. A line longer than [`MAX_LINE`] is skipped
-/// without being kept and reported in its place (see [`Block::too_long`]).
+/// without being kept and reported in its place (see [`Block::trouble`]); an input that opens
+/// with a UTF-16 byte order mark is one error, and is not read on.
 fn read_blocks(
     mut input: Box<dyn Read + Send>,
     tx: SyncSender<Block>,
@@ -373,7 +387,17 @@ fn read_blocks(
         progress.inc(read as u64);
         // At the end, what is left is the last line, without a line break.
         let end = read == 0;
-        let mut too_long = None;
+        let mut trouble = None;
+        if first_line == 1 && (bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]))
+        {
+            let block = Block {
+                bytes: Vec::new(),
+                first_line,
+                trouble: Some((1, Trouble::Utf16)),
+            };
+            let _ = tx.send(block);
+            return Ok(());
+        }
         if !end {
             if let Some(i) = memchr::memrchr(b'\n', &bytes) {
                 carry = bytes.split_off(i + 1);
@@ -383,10 +407,10 @@ fn read_blocks(
             } else {
                 skip_line(&mut input, &mut carry, progress)?;
                 bytes.clear();
-                too_long = Some(first_line);
+                trouble = Some((first_line, Trouble::TooLong));
             }
         }
-        if bytes.is_empty() && too_long.is_none() {
+        if bytes.is_empty() && trouble.is_none() {
             if end {
                 return Ok(());
             }
@@ -394,11 +418,11 @@ fn read_blocks(
         }
         let lines = memchr::memchr_iter(b'\n', &bytes).count()
             + usize::from(bytes.last().is_some_and(|&b| b != b'\n'))
-            + usize::from(too_long.is_some());
+            + usize::from(trouble.is_some());
         let block = Block {
             bytes,
             first_line,
-            too_long,
+            trouble,
         };
         first_line += lines;
         if tx.send(block).is_err() || end {
@@ -426,15 +450,6 @@ fn skip_line(
             carry.extend_from_slice(&buf[i + 1..n]);
             return Ok(());
         }
-    }
-}
-
-/// Whether a line holds only white space (Unicode's, as `str::trim` takes it).
-fn blank(line: &[u8]) -> bool {
-    match line.iter().position(|b| !b.is_ascii_whitespace()) {
-        None => true,
-        Some(i) if line[i].is_ascii() => false,
-        Some(i) => std::str::from_utf8(&line[i..]).is_ok_and(|t| t.trim().is_empty()),
     }
 }
 

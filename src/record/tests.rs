@@ -78,6 +78,27 @@ fn fast_reader_leaves_every_error_to_the_value_reader() {
     }
 }
 
+/// The two whole-file readers skip the same blank lines (Unicode white space too) and a byte
+/// order mark alone on line 1.
+#[test]
+fn text_and_byte_readers_skip_the_same_lines() {
+    let p = policy();
+    let text = "\u{feff}\n{\"id\": \"a\"}\n\u{3000}\u{a0}\n \t\n{\"id\": \"b\"}\n";
+    let from_text = read_records(text, "f", Format::Jsonl, &p);
+    let from_bytes = read_records_bytes(text.as_bytes(), "f", Format::Jsonl, &p);
+    let read = |entries: &[Entry]| -> Vec<(usize, Option<String>)> {
+        (entries.iter())
+            .map(|e| (e.line, e.result.as_ref().ok().map(|c| c.id.clone())))
+            .collect()
+    };
+    assert_eq!(read(&from_text), read(&from_bytes));
+    assert_eq!(
+        read(&from_text),
+        vec![(2, Some("a".into())), (5, Some("b".into()))]
+    );
+    assert!(from_text.iter().all(|e| e.result.is_ok()));
+}
+
 #[test]
 fn dates_are_digits_in_iso_order() {
     let p = policy();

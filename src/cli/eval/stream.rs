@@ -188,7 +188,8 @@ pub struct Logging<'a> {
 
 /// Writes rendered chunks in order and counts them; with a decision log, first appends each
 /// chunk's decisions to it (here, so that chaining them overlaps with deciding the next
-/// chunk). Stops at the first failed write.
+/// chunk). Stops at the first failed write; but a logged batch goes on to the end when only
+/// standard output is closed (`credo eval … --log L | head`): the log holds every decision.
 pub fn write_all(
     rx: Receiver<Rendered>,
     format: OutFormat,
@@ -208,7 +209,9 @@ pub fn write_all(
     let mut first = true;
     if format == OutFormat::Json && out.write_all(&[b"["]).is_err() {
         w.closed = true;
-        return w;
+        if logging.is_none() {
+            return w;
+        }
     }
     for mut r in rx.iter() {
         if let Some(l) = &mut logging {
@@ -231,11 +234,16 @@ pub fn write_all(
             });
             first = false;
         }
-        if out.write_all(&parts).is_err() {
+        if !w.closed && out.write_all(&parts).is_err() {
             w.closed = true;
-            return w;
+            if logging.is_none() {
+                return w;
+            }
         }
         spares.give(r.parts);
+    }
+    if w.closed {
+        return w;
     }
     if format == OutFormat::Json {
         let _ = out.write_all(&[if first { b"]\n" } else { b"\n]\n" }]);
