@@ -237,9 +237,48 @@ fn next_line(r: &mut impl std::io::BufRead) -> std::io::Result<Option<(String, b
     Ok(Some((line, ended)))
 }
 
-/// Verifies a log as it is read, line by line: memory stays that of a line or two however
-/// long the log is.
+/// What one log line says, worked out on its own (on any thread): its stored hash, `prev` and
+/// `seq`, and whether the stored hash is the hash of its content chained onto its own `prev`.
+/// `None` when the line is not a JSON object.
+struct Checked {
+    stored: String,
+    prev: String,
+    seq: u64,
+    hash_ok: bool,
+}
+
+fn check(line: &str) -> Option<Checked> {
+    let mut v = serde_json::from_str::<Value>(line)
+        .ok()
+        .filter(Value::is_object)?;
+    let stored = v
+        .as_object_mut()
+        .and_then(|o| o.remove("hash"))
+        .and_then(|h| h.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let prev = v
+        .get("prev")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    let seq = v.get("seq").and_then(Value::as_u64).unwrap_or(0);
+    let hash_ok = chain_hash(&prev, &v.to_string()) == stored;
+    Some(Checked {
+        stored,
+        prev,
+        seq,
+        hash_ok,
+    })
+}
+
+/// Lines checked together on the rayon pool.
+const VERIFY_BATCH: usize = 1024;
+
+/// Verifies a log as it is read: each line's own hash is checked on the rayon pool, a batch at
+/// a time, and the chain (each `prev` the hash of the line before, sequence numbers in order)
+/// in order. Memory stays that of a batch of lines however long the log is.
 pub fn verify_reader(mut r: impl std::io::BufRead) -> std::io::Result<Verdict> {
+    use rayon::prelude::*;
     let mut verdict = Verdict {
         verified: 0,
         last_hash: GENESIS.to_owned(),
@@ -249,25 +288,43 @@ pub fn verify_reader(mut r: impl std::io::BufRead) -> std::io::Result<Verdict> {
     let mut expected_seq = 1;
     // The hash the next line must chain onto.
     let mut chained = GENESIS.to_owned();
-    let mut current = next_line(&mut r)?;
+    // Lines read and checked, not yet judged: a line is judged once the one after it is
+    // checked too (a torn line is recognised by the next line chaining past it).
+    let mut pending: std::collections::VecDeque<(bool, Option<Checked>)> = Default::default();
     let mut n = 0;
-    while let Some((line, ended)) = current.take() {
+    let mut at_end = false;
+    while !at_end || !pending.is_empty() {
+        if !at_end && pending.len() < 2 {
+            let mut lines = Vec::with_capacity(VERIFY_BATCH);
+            while lines.len() < VERIFY_BATCH {
+                match next_line(&mut r)? {
+                    Some(l) => lines.push(l),
+                    None => {
+                        at_end = true;
+                        break;
+                    }
+                }
+            }
+            let checked: Vec<(bool, Option<Checked>)> = (lines.par_iter())
+                .map(|(line, ended)| (*ended, check(line)))
+                .collect();
+            pending.extend(checked);
+            continue;
+        }
+        let Some((ended, line)) = pending.pop_front() else {
+            break;
+        };
         n += 1;
-        let next = next_line(&mut r)?;
+        let next = pending.front();
         let last = next.is_none();
-        let parsed = serde_json::from_str::<Value>(&line)
-            .ok()
-            .filter(Value::is_object);
-        let Some(mut v) = parsed else {
+        let Some(c) = line else {
             // An incomplete write: the last line without a newline, or a line that a later
             // append terminated (it does not parse and the next line chains past it).
-            let next_chains_past = (next.as_ref())
-                .and_then(|(l, _)| serde_json::from_str::<Value>(l).ok())
-                .and_then(|v| v.get("prev").and_then(Value::as_str).map(str::to_owned))
-                .is_some_and(|p| p == chained);
+            let next_chains_past = next
+                .and_then(|(_, c)| c.as_ref())
+                .is_some_and(|c| c.prev == chained);
             if (last && !ended) || next_chains_past {
                 verdict.torn.push(n);
-                current = next;
                 continue;
             }
             verdict.problem = Some(Problem {
@@ -277,19 +334,8 @@ pub fn verify_reader(mut r: impl std::io::BufRead) -> std::io::Result<Verdict> {
             });
             return Ok(verdict);
         };
-        let stored = v
-            .as_object_mut()
-            .and_then(|o| o.remove("hash"))
-            .and_then(|h| h.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        let prev = v
-            .get("prev")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned();
-        let expected_prev = chained.clone();
-        let seq = v.get("seq").and_then(Value::as_u64).unwrap_or(0);
-        if prev != expected_prev {
+        let seq = c.seq;
+        if c.prev != chained {
             let (kind, message) = if seq > expected_seq {
                 (
                     "removed",
@@ -314,9 +360,7 @@ pub fn verify_reader(mut r: impl std::io::BufRead) -> std::io::Result<Verdict> {
             });
             return Ok(verdict);
         }
-        let content = v.to_string();
-        let recomputed = chain_hash(&prev, &content);
-        if recomputed != stored {
+        if !c.hash_ok {
             verdict.problem = Some(Problem {
                 line: n,
                 kind: "changed",
@@ -333,10 +377,9 @@ pub fn verify_reader(mut r: impl std::io::BufRead) -> std::io::Result<Verdict> {
             return Ok(verdict);
         }
         expected_seq += 1;
-        chained = stored.clone();
+        chained = c.stored.clone();
         verdict.verified += 1;
-        verdict.last_hash = stored;
-        current = next;
+        verdict.last_hash = c.stored;
     }
     Ok(verdict)
 }
@@ -399,5 +442,68 @@ mod tests {
             }
         }
         assert!(checked > 20);
+    }
+
+    /// A log longer than a batch of lines: damage at and around the batch boundaries is found
+    /// at its line, as anywhere else.
+    #[test]
+    fn damage_across_batch_boundaries_is_found_at_its_line() {
+        let text = std::fs::read_to_string("policies/acme-cyber.credo").unwrap();
+        let policy = crate::compile_str("acme-cyber.credo", &text)
+            .policy
+            .unwrap();
+        let records = std::fs::read_to_string("policies/acme-cyber.records.jsonl").unwrap();
+        let entries =
+            crate::record::read_records(&records, "r", crate::record::Format::Jsonl, &policy);
+        let c = entries[0].result.as_ref().unwrap();
+        let d = crate::eval::evaluate(&policy, c, 0, jiff::civil::date(2026, 11, 25));
+        let path = std::env::temp_dir().join(format!("credo-batches-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let mut a = Appender::open(&path).unwrap();
+        let total = 2 * VERIFY_BATCH + 300;
+        for _ in 0..total {
+            a.append(&d, c, &policy.hash).unwrap();
+        }
+        a.finish().unwrap();
+        let log = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_file(&path);
+        let lines: Vec<&str> = log.lines().collect();
+        let join = |v: &[&str]| v.iter().map(|l| format!("{l}\n")).collect::<String>();
+        let whole = verify(log.as_bytes());
+        assert_eq!((whole.verified as usize, whole.problem), (total, None));
+        for at in [
+            VERIFY_BATCH - 1,
+            VERIFY_BATCH,
+            VERIFY_BATCH + 1,
+            2 * VERIFY_BATCH,
+        ] {
+            let n = at + 1; // 1-based line number of index `at`
+            let mut changed = lines.clone();
+            let edited = lines[at].replace("\"outcome\":\"advance\"", "\"outcome\":\"decline\"");
+            assert_ne!(edited, lines[at]);
+            changed[at] = &edited;
+            let p = verify(join(&changed).as_bytes()).problem.unwrap();
+            assert_eq!((p.line, p.kind), (n, "changed"), "{}", p.message);
+
+            let mut removed = lines.clone();
+            removed.remove(at);
+            let p = verify(join(&removed).as_bytes()).problem.unwrap();
+            assert_eq!((p.line, p.kind), (n, "removed"), "{}", p.message);
+
+            // A torn line that a later append terminated: skipped, the chain goes on.
+            let mut torn = lines.clone();
+            let half = &lines[at][..80];
+            torn.insert(at, half);
+            let v = verify(join(&torn).as_bytes());
+            assert_eq!(
+                (v.problem, v.torn, v.verified as usize),
+                (None, vec![n], total)
+            );
+
+            let mut garbage = lines.clone();
+            garbage[at] = "not a log line";
+            let p = verify(join(&garbage).as_bytes()).problem.unwrap();
+            assert_eq!((p.line, p.kind), (n, "unreadable"));
+        }
     }
 }
