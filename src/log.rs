@@ -401,9 +401,8 @@ mod tests {
         prev: &'a str,
     }
 
-    /// The line written is what serde_json makes of [`Line`], for every shipped decision.
-    #[test]
-    fn pending_lines_are_the_serde_lines() {
+    /// The shipped policy and its JSONL records.
+    fn shipped() -> (crate::policy::Policy, Vec<crate::record::Entry>) {
         let text = std::fs::read_to_string("policies/acme-cyber.credo").unwrap();
         let policy = crate::compile_str("acme-cyber.credo", &text)
             .policy
@@ -411,6 +410,13 @@ mod tests {
         let records = std::fs::read_to_string("policies/acme-cyber.records.jsonl").unwrap();
         let entries =
             crate::record::read_records(&records, "r", crate::record::Format::Jsonl, &policy);
+        (policy, entries)
+    }
+
+    /// The line written is what serde_json makes of [`Line`], for every shipped decision.
+    #[test]
+    fn pending_lines_are_the_serde_lines() {
+        let (policy, entries) = shipped();
         let prev = "sha256:ab\"c";
         let mut checked = 0;
         for e in &entries {
@@ -448,13 +454,7 @@ mod tests {
     /// at its line, as anywhere else.
     #[test]
     fn damage_across_batch_boundaries_is_found_at_its_line() {
-        let text = std::fs::read_to_string("policies/acme-cyber.credo").unwrap();
-        let policy = crate::compile_str("acme-cyber.credo", &text)
-            .policy
-            .unwrap();
-        let records = std::fs::read_to_string("policies/acme-cyber.records.jsonl").unwrap();
-        let entries =
-            crate::record::read_records(&records, "r", crate::record::Format::Jsonl, &policy);
+        let (policy, entries) = shipped();
         let c = entries[0].result.as_ref().unwrap();
         let d = crate::eval::evaluate(&policy, c, 0, jiff::civil::date(2026, 11, 25));
         let path = std::env::temp_dir().join(format!("credo-batches-{}", std::process::id()));
