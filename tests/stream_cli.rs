@@ -481,18 +481,21 @@ fn byte_order_marks_and_utf16_read_alike_everywhere() {
 fn a_logged_batch_is_logged_whole_when_stdout_closes() {
     let dir = scenario("log-closed");
     let log = dir.join("decisions.log");
+    let (policy, records) = (dir.join("policy.credo"), dir.join("records.jsonl"));
+    let args = [
+        "eval",
+        policy.to_str().unwrap(),
+        records.to_str().unwrap(),
+        "--role",
+        "r0",
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "jsonl",
+    ];
     let mut child = Command::new(env!("CARGO_BIN_EXE_credo"))
-        .args(["eval", dir.join("policy.credo").to_str().unwrap()])
-        .arg(dir.join("records.jsonl"))
-        .args([
-            "--role",
-            "r0",
-            "--as-of",
-            "2026-11-25",
-            "--format",
-            "jsonl",
-            "--log",
-        ])
+        .args(args)
+        .arg("--log")
         .arg(&log)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -504,17 +507,7 @@ fn a_logged_batch_is_logged_whole_when_stdout_closes() {
     std::io::BufRead::read_line(&mut out, &mut first).unwrap();
     drop(out);
     child.wait().unwrap();
-    let whole = credo(&[
-        "eval",
-        dir.join("policy.credo").to_str().unwrap(),
-        dir.join("records.jsonl").to_str().unwrap(),
-        "--role",
-        "r0",
-        "--as-of",
-        "2026-11-25",
-        "--format",
-        "jsonl",
-    ]);
+    let whole = credo(&args);
     assert_eq!(whole.status.code(), Some(3)); // the scenario has bad lines
     let decisions = String::from_utf8_lossy(&whole.stdout)
         .lines()
