@@ -84,6 +84,7 @@ pub mod eval;
 pub mod fmt;
 pub mod load;
 pub mod log;
+pub mod measure;
 pub mod parse;
 pub mod policy;
 pub mod posting;
