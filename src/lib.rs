@@ -89,6 +89,7 @@ pub mod parse;
 pub mod policy;
 pub mod posting;
 pub mod record;
+pub mod review;
 pub mod render;
 pub mod source;
 pub mod suite;

@@ -1,0 +1,456 @@
+//! Proposed catalogue actions (SPEC §12), each with the numbers behind it. They are advice for
+//! the council: the tool never applies them.
+
+use super::figures::{Figure, Figures, Previous};
+use super::hires::{holder_outcomes, productivity, retention, Cohorts, Hire, Hires, TOO_FEW};
+use super::{unknown_key, CatalogueUse, Quarter, RoleReview, Unknown};
+use crate::measure::stats::{holm, logrank_test, LogRank};
+use crate::policy::Policy;
+use jiff::civil::Date;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Holm-adjusted p-values below this make a `retire?` proposal.
+pub const ALPHA: f64 = 0.05;
+/// An unrecognised credential is proposed for the catalogue when at least this many of a
+/// role's applicants hold it…
+pub const ADD_MIN_HOLDERS: u64 = 10;
+/// …and at least 1/20 (5%) of them.
+pub const ADD_MIN_SHARE_DENOMINATOR: u64 = 20;
+
+/// What is proposed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Action {
+    /// Take a credential out of the catalogue.
+    #[serde(rename = "retire?")]
+    Retire,
+    /// Put a credential the catalogue lacks into it.
+    #[serde(rename = "add?")]
+    Add,
+    /// A credential or provider retires, or holders' credentials expire, next quarter.
+    #[serde(rename = "renew?")]
+    Renew,
+    /// An accept line met no skill this quarter.
+    #[serde(rename = "unused pathway")]
+    UnusedPathway,
+    /// A guardrail exception, to be re-justified.
+    #[serde(rename = "exception")]
+    Exception,
+}
+
+impl Action {
+    /// The action's word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Retire => "retire?",
+            Action::Add => "add?",
+            Action::Renew => "renew?",
+            Action::UnusedPathway => "unused pathway",
+            Action::Exception => "exception",
+        }
+    }
+}
+
+/// The credential a proposal is about.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum CredentialRef {
+    /// A catalogue credential, by id.
+    Catalogue(String),
+    /// One the catalogue lacks, as applicants' records name it.
+    Unrecognised {
+        /// Title as given.
+        title: String,
+        /// Issuer, when given.
+        issuer: Option<String>,
+    },
+}
+
+/// An accept line of a role.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pathway {
+    /// The skill it evidences.
+    pub skill: String,
+    /// 1-based line number within the skill's block.
+    pub line: usize,
+    /// The line's text.
+    pub text: String,
+    /// `file:line:col`.
+    pub at: String,
+}
+
+/// One proposed action.
+#[derive(Clone, Debug, Serialize)]
+pub struct Proposal {
+    /// What is proposed.
+    pub action: Action,
+    /// The role (none for catalogue-wide proposals).
+    pub role: Option<String>,
+    /// The credential, when it is about one.
+    pub credential: Option<CredentialRef>,
+    /// The provider, for a provider's retirement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// The accept line, for an unused pathway.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pathway: Option<Pathway>,
+    /// The guardrail waived, for an exception.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guardrail: Option<String>,
+    /// Why, in one sentence.
+    pub reason: String,
+    /// The numbers behind it.
+    pub figures: BTreeMap<String, Figure>,
+}
+
+/// What the proposals are made from.
+pub(super) struct Context<'a> {
+    pub policy: &'a Policy,
+    pub quarter: Quarter,
+    pub previous: Option<&'a Previous>,
+    pub audit: &'a crate::audit::Report,
+    pub roles: &'a [RoleReview],
+    pub catalogue: &'a [CatalogueUse],
+    pub expiry: &'a [BTreeMap<Quarter, u64>],
+    pub tallies: Vec<&'a BTreeMap<Unknown, u64>>,
+    pub hires: &'a Hires,
+    pub hire_cohorts: &'a BTreeMap<usize, Cohorts>,
+    pub hired_unknown: &'a BTreeMap<String, BTreeSet<Unknown>>,
+    pub as_of: Date,
+}
+
+fn proposal(action: Action, role: Option<&str>, reason: String) -> Proposal {
+    Proposal {
+        action,
+        role: role.map(str::to_owned),
+        credential: None,
+        provider: None,
+        pathway: None,
+        guardrail: None,
+        reason,
+        figures: BTreeMap::new(),
+    }
+}
+
+/// A comparison of a cohort with the role's other hires, on one metric.
+struct Tested {
+    /// Cohort: a credential (`Some`) or an accept line.
+    credential: Option<usize>,
+    holders: u64,
+    others: u64,
+    test: Option<LogRank>,
+}
+
+impl Context<'_> {
+    /// Every proposal: catalogue-wide first, then by role in policy order; within each, by
+    /// action.
+    pub(super) fn proposals(&self, f: &mut Figures) -> Vec<Proposal> {
+        let mut out = Vec::new();
+        self.retire_unused(f, &mut out);
+        self.renew(f, &mut out);
+        for (r, role) in self.policy.roles.iter().enumerate() {
+            self.retire_worse(r, f, &mut out);
+            self.add(r, f, &mut out);
+            self.unused_pathways(r, f, &mut out);
+            for (guardrail, why) in &role.exceptions {
+                let mut p = proposal(
+                    Action::Exception,
+                    Some(&role.id),
+                    format!("the role waives guardrail `{guardrail}` because \"{why}\": to be re-justified"),
+                );
+                p.guardrail = Some(guardrail.clone());
+                let applicants = &self.roles[r].funnel.applicants;
+                p.figures.insert("applicants".into(), applicants.clone());
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    /// `retire?` for catalogue credentials that carried no decision (and none last quarter).
+    fn retire_unused(&self, f: &mut Figures, out: &mut Vec<Proposal>) {
+        for c in self.catalogue {
+            if c.carried.value != Some(0.0) {
+                continue;
+            }
+            let key = format!("catalogue.{}.carried", c.credential);
+            let mut reason = format!("carried no decision in {}", self.quarter);
+            if let Some(prev) = self.previous {
+                match f.previous(&key) {
+                    Some(0.0) => reason.push_str(&format!(" nor in {}", prev.quarter)),
+                    // Used last quarter, or not in the catalogue then: not yet.
+                    _ => continue,
+                }
+            }
+            let held = c.held.value.unwrap_or(0.0);
+            reason.push_str(&format!(" ({held} applicants held it)"));
+            let mut p = proposal(Action::Retire, None, reason);
+            p.credential = Some(CredentialRef::Catalogue(c.credential.clone()));
+            p.figures.insert("carried".into(), c.carried.clone());
+            p.figures.insert("held".into(), c.held.clone());
+            out.push(p);
+        }
+    }
+
+    /// `renew?`: retirements and holders' most common expiry in the next quarter.
+    fn renew(&self, f: &mut Figures, out: &mut Vec<Proposal>) {
+        let next = self.quarter.next();
+        for (i, c) in self.policy.credentials.iter().enumerate() {
+            let use_ = &self.catalogue[i];
+            if let Some(day) = c.retired.filter(|&d| next.contains(d)) {
+                let mut p = proposal(
+                    Action::Renew,
+                    None,
+                    format!("the catalogue retires it on {day}, in {next}"),
+                );
+                p.credential = Some(CredentialRef::Catalogue(c.id.clone()));
+                p.figures.insert("held".into(), use_.held.clone());
+                p.figures.insert("carried".into(), use_.carried.clone());
+                out.push(p);
+            }
+            // The most common expiry quarter; ties go to the earliest.
+            let total: u64 = self.expiry[i].values().sum();
+            let mode = (self.expiry[i].iter())
+                .rev()
+                .max_by_key(|(_, n)| **n)
+                .map(|(q, n)| (*q, *n));
+            if let Some((q, n)) = mode.filter(|(q, _)| *q == next) {
+                let key = format!("catalogue.{}.expiring_next_quarter", c.id);
+                let mut p = proposal(
+                    Action::Renew,
+                    None,
+                    format!("its holders' most common expiry is in {q}: {n} of {total} holders with a known expiry"),
+                );
+                p.credential = Some(CredentialRef::Catalogue(c.id.clone()));
+                p.figures.insert("expiring".into(), f.count(&key, n));
+                p.figures.insert(
+                    "share_expiring".into(),
+                    f.fig(&format!("{key}.share"), super::share(n, total), Some(total)),
+                );
+                out.push(p);
+            }
+        }
+        for (pi, pr) in self.policy.providers.iter().enumerate() {
+            let Some(day) = pr.retired.filter(|&d| next.contains(d)) else {
+                continue;
+            };
+            let held: u64 = (self.policy.credentials.iter().zip(self.catalogue))
+                .filter(|(c, _)| c.provider == pi)
+                .map(|(_, u)| u.held.value.unwrap_or(0.0) as u64)
+                .sum();
+            let mut p = proposal(
+                Action::Renew,
+                None,
+                format!("the provider retires on {day}, in {next}"),
+            );
+            p.provider = Some(pr.id.clone());
+            p.figures.insert(
+                "held".into(),
+                f.count(&format!("provider.{}.held", pr.id), held),
+            );
+            out.push(p);
+        }
+    }
+
+    /// The role's hires whose applicant record was reviewed, by index.
+    fn known_hires(&self, role: usize) -> Vec<(usize, &Hire)> {
+        (self.hires.list.iter().enumerate())
+            .filter(|(i, h)| h.role == role && self.hire_cohorts.contains_key(i))
+            .collect()
+    }
+
+    /// `retire?` for credentials whose holders fared worse, Holm-adjusted p < 0.05 over the
+    /// role's credential and accept-line cohorts.
+    fn retire_worse(&self, r: usize, f: &mut Figures, out: &mut Vec<Proposal>) {
+        let role = &self.policy.roles[r].id;
+        let hires = self.known_hires(r);
+        let mut credentials = BTreeSet::new();
+        let mut lines = BTreeSet::new();
+        for (i, _) in &hires {
+            if let Some(c) = self.hire_cohorts.get(i) {
+                credentials.extend(c.credentials.iter().copied());
+                lines.extend(c.lines.iter().copied());
+            }
+        }
+        type In = dyn Fn(&Cohorts) -> bool;
+        let mut cohorts: Vec<(Option<usize>, Box<In>)> = Vec::new();
+        for &c in &credentials {
+            cohorts.push((Some(c), Box::new(move |k: &Cohorts| k.credentials.contains(&c))));
+        }
+        for &l in &lines {
+            cohorts.push((None, Box::new(move |k: &Cohorts| k.lines.contains(&l))));
+        }
+        for (metric, worse_when_more) in [("retention", true), ("productivity", false)] {
+            let tested: Vec<Tested> = (cohorts.iter())
+                .map(|(credential, is_in)| {
+                    let (holders, others): (Vec<_>, Vec<_>) = (hires.iter())
+                        .partition(|(i, _)| self.hire_cohorts.get(i).is_some_and(|k| is_in(k)));
+                    let holders: Vec<&Hire> = holders.iter().map(|(_, h)| *h).collect();
+                    let others: Vec<&Hire> = others.iter().map(|(_, h)| *h).collect();
+                    let table = |hs: &[&Hire]| match metric {
+                        "retention" => retention(hs, self.as_of),
+                        _ => productivity(hs, self.as_of),
+                    };
+                    let test = (holders.len() >= TOO_FEW && others.len() >= TOO_FEW)
+                        .then(|| logrank_test(&table(&holders), &table(&others)))
+                        .flatten();
+                    Tested {
+                        credential: *credential,
+                        holders: holders.len() as u64,
+                        others: others.len() as u64,
+                        test,
+                    }
+                })
+                .collect();
+            let adjusted = holm(&tested.iter().map(|t| t.test.map(|l| l.p_value)).collect::<Vec<_>>());
+            for (t, p_holm) in tested.iter().zip(adjusted) {
+                let (Some(c), Some(test), Some(p_holm)) = (t.credential, t.test, p_holm) else {
+                    continue;
+                };
+                let observed = test.observed as f64;
+                let worse = if worse_when_more {
+                    observed > test.expected
+                } else {
+                    observed < test.expected
+                };
+                if !(worse && p_holm < ALPHA) {
+                    continue;
+                }
+                let id = &self.policy.credentials[c].id;
+                let what = if worse_when_more {
+                    "more of its holders left"
+                } else {
+                    "fewer of its holders reached productivity"
+                };
+                let mut p = proposal(
+                    Action::Retire,
+                    Some(role),
+                    format!(
+                        "{what} than expected ({} observed, {:.1} expected; Holm-adjusted log-rank p {})",
+                        test.observed,
+                        test.expected,
+                        fmt_p(p_holm)
+                    ),
+                );
+                p.credential = Some(CredentialRef::Catalogue(id.clone()));
+                let key = format!("{role}.cohort.{id}.{metric}");
+                let n = Some(t.holders);
+                p.figures.insert("holders_hired".into(), f.count(&format!("{role}.cohort.{id}.hired"), t.holders));
+                p.figures.insert("others_hired".into(), f.count(&format!("{role}.cohort.{id}.others"), t.others));
+                p.figures.insert(format!("{metric}_observed"), f.fig(&format!("{key}.observed"), Some(observed), n));
+                p.figures.insert(format!("{metric}_expected"), f.fig(&format!("{key}.expected"), Some(test.expected), n));
+                p.figures.insert(format!("{metric}_chi_square"), f.fig(&format!("{key}.chi_square"), Some(test.chi_square), n));
+                p.figures.insert(format!("{metric}_p"), f.fig(&format!("{key}.p"), Some(test.p_value), n));
+                p.figures.insert(format!("{metric}_p_holm"), f.fig(&format!("{key}.p_holm"), Some(p_holm), n));
+                out.push(p);
+            }
+        }
+    }
+
+    /// `add?` for unrecognised credentials held by ≥ 5% and ≥ 10 of the role's applicants.
+    fn add(&self, r: usize, f: &mut Figures, out: &mut Vec<Proposal>) {
+        let role = &self.roles[r];
+        let applicants = role.funnel.applicants.value.unwrap_or(0.0) as u64;
+        let hires = self.known_hires(r);
+        let mut candidates: Vec<(&Unknown, u64)> =
+            self.tallies[r].iter().map(|(k, n)| (k, *n)).collect();
+        candidates.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+        for ((title, issuer), n) in candidates {
+            if n < ADD_MIN_HOLDERS || n * ADD_MIN_SHARE_DENOMINATOR < applicants {
+                continue;
+            }
+            let key = format!("{}.unrecognised.{}", role.role, unknown_key(title, issuer));
+            let holds = |h: &Hire| {
+                (self.hired_unknown.get(&h.candidate))
+                    .is_some_and(|u| u.contains(&(title.clone(), issuer.clone())))
+            };
+            let (holders, others): (Vec<&Hire>, Vec<&Hire>) =
+                hires.iter().map(|(_, h)| *h).partition(|h| holds(h));
+            let fared = holder_outcomes(&holders, &others, self.as_of, &format!("{key}.hires"), f);
+            let mut p = proposal(
+                Action::Add,
+                Some(&role.role),
+                format!(
+                    "{n} of {applicants} applicants ({}) brought it and the catalogue lacks it; {} of them hired",
+                    pct(n, applicants),
+                    holders.len()
+                ),
+            );
+            p.credential = Some(CredentialRef::Unrecognised {
+                title: title.clone(),
+                issuer: issuer.clone(),
+            });
+            p.figures.insert("applicants".into(), f.count(&format!("{key}.applicants"), n));
+            p.figures.insert(
+                "share".into(),
+                f.fig(&format!("{key}.share"), super::share(n, applicants), Some(applicants)),
+            );
+            p.figures.insert("hired".into(), fared.hired.clone());
+            p.figures.insert("productivity_median_days".into(), fared.productivity_median_days.clone());
+            p.figures.insert("retention_s365".into(), fared.retention_s365.clone());
+            let mut others = |name: &str, v: Option<f64>| {
+                let fig = f.fig(&format!("{key}.hires.others.{name}"), v, Some(fared.others));
+                p.figures.insert(format!("others_{name}"), fig);
+            };
+            others("productivity_median_days", fared.others_productivity_median_days);
+            others("retention_s365", fared.others_retention_s365);
+            others("productivity_p", fared.productivity_p);
+            others("retention_p", fared.retention_p);
+            out.push(p);
+        }
+    }
+
+    /// `unused pathway` for the role's accept lines that met no skill (roles with applicants).
+    fn unused_pathways(&self, r: usize, f: &mut Figures, out: &mut Vec<Proposal>) {
+        let role = &self.roles[r];
+        let applicants = &role.funnel.applicants;
+        if applicants.value.unwrap_or(0.0) == 0.0 {
+            return;
+        }
+        for l in self.audit.usage.lines.iter().filter(|l| l.role == role.role) {
+            let carried = f.count(
+                &format!("{}.line.{}.{}.carried", l.role, l.skill, l.line),
+                l.carried,
+            );
+            if l.carried > 0 {
+                continue;
+            }
+            let mut p = proposal(
+                Action::UnusedPathway,
+                Some(&role.role),
+                format!(
+                    "accept line {} of skill `{}` met the skill for none of the {} applicants",
+                    l.line,
+                    l.skill,
+                    applicants.value.unwrap_or(0.0)
+                ),
+            );
+            p.pathway = Some(Pathway {
+                skill: l.skill.clone(),
+                line: l.line,
+                text: l.text.clone(),
+                at: l.at.clone(),
+            });
+            p.figures.insert("carried".into(), carried);
+            p.figures.insert("applicants".into(), applicants.clone());
+            out.push(p);
+        }
+    }
+}
+
+/// A p-value as people read it.
+pub(crate) fn fmt_p(p: f64) -> String {
+    if p < 0.0001 {
+        "< 0.0001".into()
+    } else {
+        format!("{p:.4}")
+    }
+}
+
+/// `part / whole` as a whole percentage.
+fn pct(part: u64, whole: u64) -> String {
+    match super::share(part, whole) {
+        Some(s) => format!("{:.0}%", s * 100.0),
+        None => "–".into(),
+    }
+}
