@@ -85,6 +85,7 @@ pub mod fmt;
 pub mod load;
 pub mod log;
 pub mod measure;
+pub mod outcome;
 pub mod parse;
 pub mod policy;
 pub mod posting;

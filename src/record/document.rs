@@ -57,6 +57,12 @@ impl RawRecord {
         self.size
     }
 
+    /// The record's value, or why it could not be read (for readers of other record kinds,
+    /// such as outcome records).
+    pub fn value(&self) -> Result<&Value, &str> {
+        self.value.as_ref().map_err(String::as_str)
+    }
+
     /// The record's id as the record reader takes it, if the record has one.
     pub fn id(&self) -> Option<String> {
         let v = self.value.as_ref().ok()?.as_object()?.get("id")?;
