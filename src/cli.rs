@@ -8,6 +8,7 @@ mod fmt;
 mod kit;
 mod log;
 mod posting;
+mod review;
 mod source;
 mod test;
 
@@ -53,6 +54,8 @@ enum Command {
     Posting(posting::Args),
     /// Print a reviewer's screening checklist for a role, from the same policy.
     Kit(kit::Args),
+    /// The quarterly governance review: funnel, flags, outcomes, proposed catalogue actions.
+    Review(review::Args),
 }
 
 /// Report formats.
@@ -87,6 +90,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Audit(a) => audit::run(a),
         Command::Posting(a) => posting::run(a),
         Command::Kit(a) => kit::run(a),
+        Command::Review(a) => review::run(a),
     }
 }
 

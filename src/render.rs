@@ -3,6 +3,9 @@
 
 pub mod audit;
 pub mod html;
+pub mod review;
+pub mod review_html;
+pub mod review_md;
 pub(crate) mod json;
 pub mod text;
 pub mod words;

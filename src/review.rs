@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use figures::{Figure, Figures, Number, Previous, FORMAT, KIND};
 pub use hires::{Cohorts, Hire, Hires, HolderOutcomes, RoleOutcomes, Survival};
-pub use proposals::{Action, CredentialRef, Proposal};
+pub use proposals::{fmt_p, Action, CredentialRef, Pathway, Proposal};
 pub use quarter::Quarter;
 
 /// What every review says first: how to read it.
@@ -70,6 +70,8 @@ pub struct Review {
     pub proposals: Vec<Proposal>,
     /// Applicant records that could not be read or evaluated, in input order.
     pub record_errors: Vec<RecordError>,
+    /// Outcome rows that could not be read, in input order.
+    pub outcome_errors: Vec<RecordError>,
     /// Things the council should know about the data.
     pub notes: Vec<String>,
     /// Every figure above by its key: what the next quarter's `--previous` reads.
@@ -96,6 +98,8 @@ pub struct Totals {
     pub record_errors: Figure,
     /// Outcome records (hires to date).
     pub hires: Figure,
+    /// Outcome rows that could not be read.
+    pub outcome_errors: Figure,
     /// Of them, hired in the quarter.
     pub hires_in_quarter: Figure,
 }
@@ -327,12 +331,19 @@ impl<'p, 'h> Reviewer<'p, 'h> {
                 ));
             }
         }
+        let unseen = self.hires.list.len() - self.hire_cohorts.len();
+        if unseen > 0 {
+            notes.push(format!(
+                "{unseen} hires have no record among this quarter's applicants: they count in their role's outcomes, not in the comparisons of credential holders"
+            ));
+        }
         let in_quarter = |h: &Hire| quarter.contains(h.hired);
         let totals = Totals {
             records: f.count("records", audit.totals.records),
             decisions: f.count("decisions", audit.totals.decisions),
             record_errors: f.count("record_errors", audit.totals.errors),
             hires: f.count("hires", self.hires.list.len() as u64),
+            outcome_errors: f.count("outcome_errors", self.hires.errors.len() as u64),
             hires_in_quarter: f.count(
                 "hires_in_quarter",
                 self.hires.list.iter().filter(|h| in_quarter(h)).count() as u64,
@@ -443,6 +454,7 @@ impl<'p, 'h> Reviewer<'p, 'h> {
             catalogue,
             proposals,
             record_errors: audit.record_errors,
+            outcome_errors: self.hires.errors.clone(),
             notes,
             figures: (f.index.into_iter())
                 .map(|(k, v)| (k, v.map(Number)))

@@ -29,17 +29,23 @@ pub struct Hire {
 pub struct Hires {
     /// Every hire, in input order.
     pub list: Vec<Hire>,
+    /// Outcome rows that could not be read, in input order.
+    pub errors: Vec<crate::record::RecordError>,
     by_candidate: HashMap<String, Vec<usize>>,
 }
 
 impl Hires {
     /// Indexes hires by candidate.
-    pub fn new(list: Vec<Hire>) -> Hires {
+    pub fn new(list: Vec<Hire>, errors: Vec<crate::record::RecordError>) -> Hires {
         let mut by_candidate: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, h) in list.iter().enumerate() {
             by_candidate.entry(h.candidate.clone()).or_default().push(i);
         }
-        Hires { list, by_candidate }
+        Hires {
+            list,
+            errors,
+            by_candidate,
+        }
     }
 
     /// The hires (indexes into [`Hires::list`]) of a candidate.

@@ -439,7 +439,7 @@ impl Context<'_> {
 }
 
 /// A p-value as people read it.
-pub(crate) fn fmt_p(p: f64) -> String {
+pub fn fmt_p(p: f64) -> String {
     if p < 0.0001 {
         "< 0.0001".into()
     } else {

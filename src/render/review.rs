@@ -1,0 +1,303 @@
+//! A governance review as text (for the terminal) — and the figure formatting the Markdown
+//! ([`super::review_md`]) and HTML ([`super::review_html`]) forms share. User text (ids,
+//! titles, issuers, reasons) has its control characters escaped.
+
+use crate::review::{CredentialRef, Figure, Proposal, Review, RoleReview, Survival};
+use std::fmt::Write;
+
+/// How a figure reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// A whole count.
+    Count,
+    /// A share, as a percentage (changes in percentage points).
+    Pct,
+    /// Days.
+    Days,
+    /// A ratio with two decimals.
+    Ratio,
+    /// A p-value.
+    P,
+}
+
+/// A value in a style.
+pub fn value(v: Option<f64>, style: Style) -> String {
+    let Some(v) = v else { return "–".into() };
+    match style {
+        Style::Count => format!("{v:.0}"),
+        Style::Pct => format!("{:.0}%", v * 100.0),
+        Style::Days => format!("{v:.0} d"),
+        Style::Ratio => format!("{v:.2}"),
+        Style::P => crate::review::fmt_p(v),
+    }
+}
+
+/// A figure with its n and its change: `25% (n 40; +5 pp)`.
+pub fn fig(f: &Figure, style: Style) -> String {
+    let mut s = value(f.value, style);
+    let mut extra = Vec::new();
+    if let Some(n) = f.n {
+        extra.push(format!("n {n}"));
+    }
+    if let Some(c) = change(f, style) {
+        extra.push(c);
+    }
+    if !extra.is_empty() {
+        let _ = write!(s, " ({})", extra.join("; "));
+    }
+    s
+}
+
+/// The change since the previous review: `+3`, `−5 pp`, `new` (none without a previous).
+pub fn change(f: &Figure, style: Style) -> Option<String> {
+    let previous = f.previous?;
+    let Some(c) = f.change() else {
+        return Some(match (previous, f.value) {
+            (None, _) => "new".into(),
+            (Some(p), None) => format!("was {}", value(Some(p), style)),
+            (Some(_), Some(_)) => "±0".into(),
+        });
+    };
+    let sign = if c > 0.0 {
+        "+"
+    } else if c < 0.0 {
+        "−"
+    } else {
+        "±"
+    };
+    let a = c.abs();
+    Some(match style {
+        Style::Count => format!("{sign}{a:.0}"),
+        Style::Pct => format!("{sign}{:.0} pp", a * 100.0),
+        Style::Days => format!("{sign}{a:.0} d"),
+        Style::Ratio => format!("{sign}{a:.2}"),
+        Style::P => format!("was {}", value(previous, style)),
+    })
+}
+
+/// How a proposal's figure reads, by its name.
+pub fn style_of(name: &str) -> Style {
+    if name.ends_with("_p") || name.ends_with("_p_holm") || name.ends_with("productivity_p") {
+        Style::P
+    } else if name.contains("share") || name.contains("s365") {
+        Style::Pct
+    } else if name.contains("days") {
+        Style::Days
+    } else if name.contains("expected") || name.contains("chi_square") {
+        Style::Ratio
+    } else {
+        Style::Count
+    }
+}
+
+/// Control characters escaped (`\n`, `\u{1b}`), everything else as is.
+pub fn clean(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// What a proposal is about, in words: `security_plus`, `"Title" (issuer)`, `provider x`.
+pub fn subject(p: &Proposal) -> String {
+    match (&p.credential, &p.provider, &p.pathway, &p.guardrail) {
+        (Some(CredentialRef::Catalogue(id)), ..) => clean(id),
+        (Some(CredentialRef::Unrecognised { title, issuer }), ..) => match issuer {
+            Some(i) => format!("\"{}\" ({})", clean(title), clean(i)),
+            None => format!("\"{}\" (no issuer)", clean(title)),
+        },
+        (None, Some(pr), ..) => format!("provider {}", clean(pr)),
+        (None, None, Some(l), _) => format!("{} line {}: {}", clean(&l.skill), l.line, clean(&l.text)),
+        (None, None, None, Some(g)) => format!("guardrail {}", clean(g)),
+        _ => String::new(),
+    }
+}
+
+/// A proposal's figures on one line: `carried 0; held 3 (+1)`.
+pub fn figures_line(p: &Proposal) -> String {
+    (p.figures.iter())
+        .map(|(name, f)| format!("{} {}", name.replace('_', " "), fig(f, style_of(name))))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The survival summary on one line.
+pub fn survival_line(s: &Survival, what: &str) -> String {
+    let at: Vec<String> = (s.survival.iter())
+        .map(|(t, f)| {
+            let v = match what {
+                // Productivity is reported as the share productive by day t: 1 − S(t).
+                "productive" => Figure {
+                    value: f.value.map(|v| 1.0 - v),
+                    n: None,
+                    previous: f.previous.map(|p| p.map(|v| 1.0 - v)),
+                },
+                _ => Figure { n: None, ..f.clone() },
+            };
+            format!("day {t} {}", fig(&v, Style::Pct))
+        })
+        .collect();
+    format!(
+        "n {}, {} events, {} censored · median {} · {what}: {}",
+        s.n,
+        s.events,
+        s.censored,
+        fig(&Figure { n: None, ..s.median_days.clone() }, Style::Days),
+        at.join(", ")
+    )
+}
+
+/// The whole review as text.
+pub fn report(r: &Review) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "credo review · {} ({} – {}) · {} {} ({}) · as of {}",
+        r.quarter,
+        r.from,
+        r.to,
+        clean(&r.policy.name),
+        clean(&r.policy.version),
+        r.policy.hash,
+        r.as_of
+    );
+    match &r.previous {
+        Some(p) => {
+            let _ = writeln!(
+                s,
+                "changes in brackets are since the review of {} (policy version {})",
+                p.quarter,
+                clean(&p.policy_version)
+            );
+        }
+        None => s.push_str("no previous review given: no changes shown\n"),
+    }
+    s.push('\n');
+    for c in &r.caveats {
+        let _ = writeln!(s, "  * {c}");
+    }
+    let t = &r.totals;
+    let _ = writeln!(
+        s,
+        "\napplicant records {} · decisions {} · record errors {} · hires to date {} · hired in {} {}",
+        fig(&t.records, Style::Count),
+        fig(&t.decisions, Style::Count),
+        fig(&t.record_errors, Style::Count),
+        fig(&t.hires, Style::Count),
+        r.quarter,
+        fig(&t.hires_in_quarter, Style::Count),
+    );
+    let _ = writeln!(s, "\nPROPOSALS ({}) — advice for the council, not applied", r.proposals.len());
+    if r.proposals.is_empty() {
+        s.push_str("  (none)\n");
+    }
+    for p in &r.proposals {
+        let _ = writeln!(
+            s,
+            "  [ ] {:<15} {}{}",
+            p.action.as_str(),
+            p.role.as_deref().map(|x| format!("{}: ", clean(x))).unwrap_or_default(),
+            subject(p)
+        );
+        let _ = writeln!(s, "      {}", clean(&p.reason));
+        let _ = writeln!(s, "      {}", figures_line(p));
+    }
+    for role in &r.roles {
+        role_text(&mut s, role, r);
+    }
+    let _ = writeln!(s, "\nCATALOGUE\n  {:<24} {:>12} {:>12}  {}", "credential", "held", "carried", "holders' expiry by quarter");
+    for c in &r.catalogue {
+        let expiry: Vec<String> = c.expiry.iter().map(|(q, n)| format!("{q} {n}")).collect();
+        let _ = writeln!(
+            s,
+            "  {:<24} {:>12} {:>12}  {}{}",
+            clean(&c.credential),
+            fig(&c.held, Style::Count),
+            fig(&c.carried, Style::Count),
+            if expiry.is_empty() { "–".into() } else { expiry.join(", ") },
+            c.retired.map(|d| format!(" · retired from {d}")).unwrap_or_default()
+        );
+    }
+    if !r.record_errors.is_empty() {
+        let _ = writeln!(s, "\nRECORD ERRORS ({})", r.record_errors.len());
+        for e in &r.record_errors {
+            let _ = writeln!(
+                s,
+                "  {}:{} {}: {}",
+                clean(&e.file),
+                e.line,
+                e.record.as_deref().map(clean).unwrap_or_else(|| "(no id)".into()),
+                clean(&e.error)
+            );
+        }
+    }
+    if !r.notes.is_empty() {
+        s.push_str("\nNOTES\n");
+        for n in &r.notes {
+            let _ = writeln!(s, "  - {}", clean(n));
+        }
+    }
+    s
+}
+
+fn role_text(s: &mut String, role: &RoleReview, r: &Review) {
+    let _ = writeln!(s, "\nROLE {} — {}", clean(&role.role), clean(&role.title));
+    let fu = &role.funnel;
+    let _ = writeln!(s, "  funnel");
+    let _ = writeln!(s, "    applicants        {}", fig(&fu.applicants, Style::Count));
+    for (o, f) in &fu.outcomes {
+        let _ = writeln!(s, "    {:<17} {}", o.as_str(), fig(f, Style::Count));
+    }
+    let _ = writeln!(s, "    hires to date     {}", fig(&fu.hires, Style::Count));
+    let _ = writeln!(s, "    hired in {}    {}", r.quarter, fig(&fu.hires_in_quarter, Style::Count));
+    let _ = writeln!(s, "    placement         {}  (advanced applicants hired)", fig(&fu.placement, Style::Pct));
+    let _ = writeln!(s, "  audit flags (§9)");
+    if role.flags.is_empty() {
+        s.push_str("    none\n");
+    }
+    for fl in &role.flags {
+        let _ = writeln!(
+            s,
+            "    {} = {}: impact ratio {} · rate {} vs {} {} · Fisher p {} · shortfall {}",
+            clean(&fl.attributes.join(" × ")),
+            clean(&fl.category),
+            fig(&fl.impact_ratio, Style::Ratio),
+            fig(&Figure { n: None, ..fl.rate.clone() }, Style::Pct),
+            clean(&fl.reference),
+            value(fl.reference_rate.map(|n| n.0), Style::Pct),
+            value(fl.fisher_p.map(|n| n.0), Style::P),
+            fig(&Figure { n: None, ..fl.shortfall.clone() }, Style::Ratio),
+        );
+    }
+    let o = &role.outcomes;
+    let _ = writeln!(s, "  outcomes of hires to date (n {})", o.hires);
+    let _ = writeln!(s, "    productivity  {}", survival_line(&o.productivity, "productive"));
+    let _ = writeln!(s, "    retention     {}", survival_line(&o.retention, "still employed"));
+    if !role.unrecognised.is_empty() {
+        let _ = writeln!(s, "  unrecognised credentials applicants brought");
+        for u in role.unrecognised.iter().take(10) {
+            let _ = writeln!(
+                s,
+                "    {:<40} {} · {}",
+                format!(
+                    "\"{}\" ({})",
+                    clean(&u.title),
+                    u.issuer.as_deref().map(clean).unwrap_or_else(|| "no issuer".into())
+                ),
+                fig(&u.applicants, Style::Count),
+                fig(&u.share, Style::Pct)
+            );
+        }
+        if role.unrecognised.len() > 10 {
+            let _ = writeln!(s, "    … and {} more (see --format json)", role.unrecognised.len() - 10);
+        }
+    }
+}
