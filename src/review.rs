@@ -24,7 +24,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use figures::{Figure, Figures, Number, Previous, FORMAT, KIND};
+pub use figures::{Figure, Figures, Named, Number, Previous, FORMAT, KIND};
 pub use hires::{Cohorts, Hire, Hires, HolderOutcomes, RoleOutcomes, Survival};
 pub use proposals::{fmt_p, Action, CredentialRef, Pathway, Proposal};
 pub use quarter::Quarter;

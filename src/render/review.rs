@@ -32,9 +32,13 @@ pub fn value(v: Option<f64>, style: Style) -> String {
     }
 }
 
-/// A figure with its n and its change: `25% (n 40; +5 pp)`.
+/// A figure with its n and its change: `25% (n 40; +5 pp)`. A test that could not be made
+/// reads `untested` (fewer than 5 on a side, or no events).
 pub fn fig(f: &Figure, style: Style) -> String {
-    let mut s = value(f.value, style);
+    let mut s = match (f.value, style) {
+        (None, Style::P) => "untested".into(),
+        (v, _) => value(v, style),
+    };
     let mut extra = Vec::new();
     if let Some(n) = f.n {
         extra.push(format!("n {n}"));
@@ -77,7 +81,7 @@ pub fn change(f: &Figure, style: Style) -> Option<String> {
 
 /// How a proposal's figure reads, by its name.
 pub fn style_of(name: &str) -> Style {
-    if name.ends_with("_p") || name.ends_with("_p_holm") || name.ends_with("productivity_p") {
+    if name.ends_with("_p") || name.ends_with("_p_holm") {
         Style::P
     } else if name.contains("share") || name.contains("s365") {
         Style::Pct
@@ -123,7 +127,7 @@ pub fn subject(p: &Proposal) -> String {
 
 /// A proposal's figures on one line: `carried 0; held 3 (+1)`.
 pub fn figures_line(p: &Proposal) -> String {
-    (p.figures.iter())
+    (p.figures.0.iter())
         .map(|(name, f)| format!("{} {}", name.replace('_', " "), fig(f, style_of(name))))
         .collect::<Vec<_>>()
         .join(" · ")
@@ -253,7 +257,7 @@ fn role_text(s: &mut String, role: &RoleReview, r: &Review) {
     let fu = &role.funnel;
     let _ = writeln!(s, "  funnel");
     let _ = writeln!(s, "    applicants        {}", fig(&fu.applicants, Style::Count));
-    for (o, f) in &fu.outcomes {
+    for (o, f) in fu.outcomes.iter().rev() {
         let _ = writeln!(s, "    {:<17} {}", o.as_str(), fig(f, Style::Count));
     }
     let _ = writeln!(s, "    hires to date     {}", fig(&fu.hires, Style::Count));

@@ -168,7 +168,7 @@ fn role_section(s: &mut String, role: &RoleReview) {
     );
     let fu = &role.funnel;
     let mut bars: Vec<(String, &Figure, bool)> = vec![("applicants".into(), &fu.applicants, false)];
-    for (o, f) in &fu.outcomes {
+    for (o, f) in fu.outcomes.iter().rev() {
         bars.push((o.as_str().into(), f, false));
     }
     bars.push(("hires to date".into(), &fu.hires, true));

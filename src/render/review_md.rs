@@ -135,7 +135,7 @@ fn role_md(s: &mut String, role: &RoleReview, r: &Review) {
     let fu = &role.funnel;
     s.push_str("### Funnel\n\n| stage | figure |\n|---|---:|\n");
     let _ = writeln!(s, "| applicants | {} |", fig(&fu.applicants, Style::Count));
-    for (o, f) in &fu.outcomes {
+    for (o, f) in fu.outcomes.iter().rev() {
         let _ = writeln!(s, "| {} | {} |", o.as_str(), fig(f, Style::Count));
     }
     let _ = writeln!(s, "| hires to date | {} |", fig(&fu.hires, Style::Count));

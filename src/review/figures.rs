@@ -63,6 +63,32 @@ impl serde::Serialize for Number {
     }
 }
 
+/// Named figures in the order they were added (a JSON object in that order).
+#[derive(Clone, Debug, Default)]
+pub struct Named(pub Vec<(String, Figure)>);
+
+impl Named {
+    /// Adds a figure under a name.
+    pub fn insert(&mut self, name: impl Into<String>, figure: Figure) {
+        self.0.push((name.into(), figure));
+    }
+
+    /// The figure of a name.
+    pub fn get(&self, name: &str) -> Option<&Figure> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, f)| f)
+    }
+}
+
+impl serde::Serialize for Named {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
 /// Makes figures, remembering each under its key.
 #[derive(Debug, Default)]
 pub struct Figures {

@@ -1,7 +1,7 @@
 //! Proposed catalogue actions (SPEC §12), each with the numbers behind it. They are advice for
 //! the council: the tool never applies them.
 
-use super::figures::{Figure, Figures, Previous};
+use super::figures::{Figures, Named, Previous};
 use super::hires::{holder_outcomes, productivity, retention, Cohorts, Hire, Hires, TOO_FEW};
 use super::{unknown_key, CatalogueUse, Quarter, RoleReview, Unknown};
 use crate::measure::stats::{holm, logrank_test, LogRank};
@@ -99,8 +99,8 @@ pub struct Proposal {
     pub guardrail: Option<String>,
     /// Why, in one sentence.
     pub reason: String,
-    /// The numbers behind it.
-    pub figures: BTreeMap<String, Figure>,
+    /// The numbers behind it, in reading order.
+    pub figures: Named,
 }
 
 /// What the proposals are made from.
@@ -128,7 +128,7 @@ fn proposal(action: Action, role: Option<&str>, reason: String) -> Proposal {
         pathway: None,
         guardrail: None,
         reason,
-        figures: BTreeMap::new(),
+        figures: Named::default(),
     }
 }
 
@@ -160,7 +160,7 @@ impl Context<'_> {
                 );
                 p.guardrail = Some(guardrail.clone());
                 let applicants = &self.roles[r].funnel.applicants;
-                p.figures.insert("applicants".into(), applicants.clone());
+                p.figures.insert("applicants", applicants.clone());
                 out.push(p);
             }
         }
@@ -186,8 +186,8 @@ impl Context<'_> {
             reason.push_str(&format!(" ({held} applicants held it)"));
             let mut p = proposal(Action::Retire, None, reason);
             p.credential = Some(CredentialRef::Catalogue(c.credential.clone()));
-            p.figures.insert("carried".into(), c.carried.clone());
-            p.figures.insert("held".into(), c.held.clone());
+            p.figures.insert("carried", c.carried.clone());
+            p.figures.insert("held", c.held.clone());
             out.push(p);
         }
     }
@@ -204,8 +204,8 @@ impl Context<'_> {
                     format!("the catalogue retires it on {day}, in {next}"),
                 );
                 p.credential = Some(CredentialRef::Catalogue(c.id.clone()));
-                p.figures.insert("held".into(), use_.held.clone());
-                p.figures.insert("carried".into(), use_.carried.clone());
+                p.figures.insert("held", use_.held.clone());
+                p.figures.insert("carried", use_.carried.clone());
                 out.push(p);
             }
             // The most common expiry quarter; ties go to the earliest.
@@ -222,9 +222,9 @@ impl Context<'_> {
                     format!("its holders' most common expiry is in {q}: {n} of {total} holders with a known expiry"),
                 );
                 p.credential = Some(CredentialRef::Catalogue(c.id.clone()));
-                p.figures.insert("expiring".into(), f.count(&key, n));
+                p.figures.insert("expiring", f.count(&key, n));
                 p.figures.insert(
-                    "share_expiring".into(),
+                    "share_expiring",
                     f.fig(&format!("{key}.share"), super::share(n, total), Some(total)),
                 );
                 out.push(p);
@@ -245,7 +245,7 @@ impl Context<'_> {
             );
             p.provider = Some(pr.id.clone());
             p.figures.insert(
-                "held".into(),
+                "held",
                 f.count(&format!("provider.{}.held", pr.id), held),
             );
             out.push(p);
@@ -335,10 +335,10 @@ impl Context<'_> {
                 p.credential = Some(CredentialRef::Catalogue(id.clone()));
                 let key = format!("{role}.cohort.{id}.{metric}");
                 let n = Some(t.holders);
-                p.figures.insert("holders_hired".into(), f.count(&format!("{role}.cohort.{id}.hired"), t.holders));
-                p.figures.insert("others_hired".into(), f.count(&format!("{role}.cohort.{id}.others"), t.others));
-                p.figures.insert(format!("{metric}_observed"), f.fig(&format!("{key}.observed"), Some(observed), n));
-                p.figures.insert(format!("{metric}_expected"), f.fig(&format!("{key}.expected"), Some(test.expected), n));
+                p.figures.insert("holders_hired", f.count(&format!("{role}.cohort.{id}.hired"), t.holders));
+                p.figures.insert("others_hired", f.count(&format!("{role}.cohort.{id}.others"), t.others));
+                p.figures.insert(format!("{metric}_events"), f.fig(&format!("{key}.observed"), Some(observed), n));
+                p.figures.insert(format!("{metric}_events_expected"), f.fig(&format!("{key}.expected"), Some(test.expected), n));
                 p.figures.insert(format!("{metric}_chi_square"), f.fig(&format!("{key}.chi_square"), Some(test.chi_square), n));
                 p.figures.insert(format!("{metric}_p"), f.fig(&format!("{key}.p"), Some(test.p_value), n));
                 p.figures.insert(format!("{metric}_p_holm"), f.fig(&format!("{key}.p_holm"), Some(p_holm), n));
@@ -380,22 +380,31 @@ impl Context<'_> {
                 title: title.clone(),
                 issuer: issuer.clone(),
             });
-            p.figures.insert("applicants".into(), f.count(&format!("{key}.applicants"), n));
+            p.figures.insert("applicants", f.count(&format!("{key}.applicants"), n));
             p.figures.insert(
-                "share".into(),
+                "share",
                 f.fig(&format!("{key}.share"), super::share(n, applicants), Some(applicants)),
             );
-            p.figures.insert("hired".into(), fared.hired.clone());
-            p.figures.insert("productivity_median_days".into(), fared.productivity_median_days.clone());
-            p.figures.insert("retention_s365".into(), fared.retention_s365.clone());
-            let mut others = |name: &str, v: Option<f64>| {
-                let fig = f.fig(&format!("{key}.hires.others.{name}"), v, Some(fared.others));
-                p.figures.insert(format!("others_{name}"), fig);
-            };
-            others("productivity_median_days", fared.others_productivity_median_days);
-            others("retention_s365", fared.others_retention_s365);
-            others("productivity_p", fared.productivity_p);
-            others("retention_p", fared.retention_p);
+            let hired = Some(holders.len() as u64);
+            p.figures.insert("hired", fared.hired.clone());
+            p.figures.insert("productivity_median_days", fared.productivity_median_days.clone());
+            let fig = f.fig(
+                &format!("{key}.hires.others.productivity_median_days"),
+                fared.others_productivity_median_days,
+                Some(fared.others),
+            );
+            p.figures.insert("others_productivity_median_days", fig);
+            let fig = f.fig(&format!("{key}.hires.productivity_p"), fared.productivity_p, hired);
+            p.figures.insert("productivity_logrank_p", fig);
+            p.figures.insert("retention_s365", fared.retention_s365.clone());
+            let fig = f.fig(
+                &format!("{key}.hires.others.retention_s365"),
+                fared.others_retention_s365,
+                Some(fared.others),
+            );
+            p.figures.insert("others_retention_s365", fig);
+            let fig = f.fig(&format!("{key}.hires.retention_p"), fared.retention_p, hired);
+            p.figures.insert("retention_logrank_p", fig);
             out.push(p);
         }
     }
@@ -431,8 +440,8 @@ impl Context<'_> {
                 text: l.text.clone(),
                 at: l.at.clone(),
             });
-            p.figures.insert("carried".into(), carried);
-            p.figures.insert("applicants".into(), applicants.clone());
+            p.figures.insert("carried", carried);
+            p.figures.insert("applicants", applicants.clone());
             out.push(p);
         }
     }
