@@ -4,6 +4,8 @@
 pub mod audit;
 pub mod html;
 pub(crate) mod json;
+pub mod measure;
+pub mod measure_html;
 pub mod text;
 pub mod words;
 
