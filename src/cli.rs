@@ -7,6 +7,7 @@ mod eval;
 mod fmt;
 mod kit;
 mod log;
+mod measure;
 mod posting;
 mod review;
 mod source;
@@ -50,6 +51,8 @@ enum Command {
     Log(log::Args),
     /// Audit adverse impact per role and protected attribute, and catalogue usage.
     Audit(audit::Args),
+    /// Measure hire outcomes by the cohorts the policy's decisions put hires in (SPEC §11).
+    Measure(measure::Args),
     /// Generate a role's job-posting section (what we look for) from the policy.
     Posting(posting::Args),
     /// Print a reviewer's screening checklist for a role, from the same policy.
@@ -88,6 +91,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Fmt(a) => fmt::run(a),
         Command::Log(a) => log::run(a),
         Command::Audit(a) => audit::run(a),
+        Command::Measure(a) => measure::run(a),
         Command::Posting(a) => posting::run(a),
         Command::Kit(a) => kit::run(a),
         Command::Review(a) => review::run(a),

@@ -7,6 +7,8 @@ pub mod review;
 pub mod review_html;
 pub mod review_md;
 pub(crate) mod json;
+pub mod measure;
+pub mod measure_html;
 pub mod text;
 pub mod words;
 

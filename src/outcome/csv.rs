@@ -126,10 +126,10 @@ pub(super) fn read(bytes: &[u8], file: &str, check: &Check<'_>) -> Vec<OutcomeEn
 fn cell_value(name: &str, text: &str) -> Result<Value, String> {
     match name {
         "training_hours" | "training_cost" => match text.parse::<f64>() {
-            Ok(f) if f.is_finite() => serde_json::Number::from_f64(f)
+            Ok(f) => serde_json::Number::from_f64(f)
                 .map(Value::Number)
-                .ok_or_else(|| format!("`{name}` is out of range")),
-            _ => Err(format!("`{name}` must be a number, found `{text}`")),
+                .ok_or_else(|| format!("`{name}` is out of range (`{text}`)")),
+            Err(_) => Err(format!("`{name}` must be a number, found `{text}`")),
         },
         "moves" => moves(text),
         _ => Ok(Value::String(text.to_owned())),
