@@ -12,12 +12,14 @@
 //! [`crate::render::review`]. Proposals are advice for people; nothing here changes a policy.
 
 mod figures;
-mod hires;
+mod outcomes;
 mod proposals;
 mod quarter;
 
 use crate::audit::{Auditor, Flag};
 use crate::decision::{Decision, PolicyRef};
+use crate::measure::{CohortKind, Measurer};
+use crate::outcome::Outcomes;
 use crate::policy::{Outcome, Policy};
 use crate::record::{Candidate, Entry, RecordError};
 use jiff::civil::Date;
@@ -25,7 +27,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use figures::{Figure, Figures, Named, Number, Previous, FORMAT, KIND};
-pub use hires::{Cohorts, Hire, Hires, HolderOutcomes, RoleOutcomes, Survival};
+pub use outcomes::{CohortReview, RoleOutcomes};
 pub use proposals::{fmt_p, Action, CredentialRef, Pathway, Proposal};
 pub use quarter::Quarter;
 
@@ -115,8 +117,8 @@ pub struct RoleReview {
     pub funnel: Funnel,
     /// The audit's flagged categories for the role (§9).
     pub flags: Vec<FlagReview>,
-    /// How the role's hires fared: all hires, and the holders of each catalogue credential.
-    pub outcomes: hires::RoleOutcomes,
+    /// How the role's hires fared, per cohort (SPEC §11).
+    pub outcomes: Option<RoleOutcomes>,
     /// Credentials the role's applicants brought that the catalogue lacks, most frequent first.
     pub unrecognised: Vec<UnrecognisedUse>,
 }
@@ -132,7 +134,7 @@ pub struct Funnel {
     pub hires: Figure,
     /// Of them, hired in the quarter.
     pub hires_in_quarter: Figure,
-    /// Of the applicants advanced, the share with an outcome record for the role (n = advanced).
+    /// Of the role's `advance` decisions, the share hired (n = advanced; SPEC §11 placement).
     pub placement: Figure,
 }
 
@@ -189,50 +191,41 @@ pub struct CatalogueUse {
     pub expiry: BTreeMap<String, u64>,
 }
 
-/// Per-role counts the audit does not keep.
-#[derive(Clone, Debug, Default)]
-struct RoleTally {
-    unrecognised: BTreeMap<Unknown, u64>,
-    advanced: u64,
-    advanced_hired: u64,
-}
-
-/// Decides the quarter's applicants and accumulates what the review needs.
+/// Decides the quarter's applicants and accumulates what the review needs: the audit's and
+/// the measure's counts, and the unrecognised credentials and expiry quarters they lack.
 #[derive(Debug)]
-pub struct Reviewer<'p, 'h> {
+pub struct Reviewer<'p> {
     policy: &'p Policy,
     as_of: Date,
-    hires: &'h Hires,
+    outcomes: &'p Outcomes,
     auditor: Auditor<'p>,
+    measurer: Measurer<'p>,
     records: u64,
-    roles: Vec<RoleTally>,
+    /// Role → unrecognised credential → applicants who brought it.
+    unrecognised: Vec<BTreeMap<Unknown, u64>>,
     /// Catalogue credential → expiry quarter → holders.
     expiry: Vec<BTreeMap<Quarter, u64>>,
-    /// Hired candidates → the unrecognised credentials they brought.
-    hired_unknown: BTreeMap<String, BTreeSet<Unknown>>,
-    /// Hire (index) → its cohorts, decided as of the hire date.
-    hire_cohorts: BTreeMap<usize, Cohorts>,
 }
 
-impl<'p, 'h> Reviewer<'p, 'h> {
+impl<'p> Reviewer<'p> {
     /// A reviewer of applicants decided as of `as_of`, with the hires to date.
-    pub fn new(policy: &'p Policy, as_of: Date, hires: &'h Hires) -> Self {
+    pub fn new(policy: &'p Policy, as_of: Date, outcomes: &'p Outcomes) -> Self {
         Reviewer {
             policy,
             as_of,
-            hires,
+            outcomes,
             auditor: Auditor::new(policy, as_of, None),
+            measurer: Measurer::new(policy, outcomes, as_of, None),
             records: 0,
-            roles: vec![RoleTally::default(); policy.roles.len()],
+            unrecognised: vec![BTreeMap::new(); policy.roles.len()],
             expiry: vec![BTreeMap::new(); policy.credentials.len()],
-            hired_unknown: BTreeMap::new(),
-            hire_cohorts: BTreeMap::new(),
         }
     }
 
     /// Decides one applicant for the roles applied for, or keeps its error.
     pub fn add(&mut self, entry: Entry) {
         self.records += 1;
+        self.measurer.add(entry.clone());
         let roles = match &entry.result {
             Ok(cand) => crate::eval::roles_for(self.policy, cand, None),
             Err(_) => Err(String::new()),
@@ -245,10 +238,12 @@ impl<'p, 'h> Reviewer<'p, 'h> {
             .map(|&r| crate::eval::evaluate(self.policy, cand, r, self.as_of))
             .collect();
         self.auditor.add_decisions(cand, &roles, &decisions);
-        self.tally(cand, &roles, &decisions);
+        self.tally(cand, &roles);
     }
 
-    fn tally(&mut self, cand: &Candidate, roles: &[usize], decisions: &[Decision]) {
+    /// Counts what the audit does not: unrecognised credentials per role (each applicant
+    /// once), and the quarter each catalogue credential held expires in (each holder once).
+    fn tally(&mut self, cand: &Candidate, roles: &[usize]) {
         let policy = self.policy;
         let mut unknown = BTreeSet::new();
         let mut expiry = BTreeSet::new();
@@ -273,54 +268,38 @@ impl<'p, 'h> Reviewer<'p, 'h> {
         for (c, q) in expiry {
             *self.expiry[c].entry(q).or_insert(0) += 1;
         }
-        let hired = self.hires.of(&cand.id);
-        for (&r, d) in roles.iter().zip(decisions) {
-            let tally = &mut self.roles[r];
+        for &r in roles {
             for u in &unknown {
-                *tally.unrecognised.entry(u.clone()).or_insert(0) += 1;
+                *self.unrecognised[r].entry(u.clone()).or_insert(0) += 1;
             }
-            if d.outcome == Outcome::Advance {
-                tally.advanced += 1;
-                tally.advanced_hired += u64::from(hired.iter().any(|&i| self.hires.list[i].role == r));
-            }
-        }
-        // Each hire's cohorts: the record decided for the hire's role as of the hire date.
-        for &i in hired {
-            let h = &self.hires.list[i];
-            let d = crate::eval::evaluate(policy, cand, h.role, h.hired);
-            self.hire_cohorts.insert(i, hires::cohorts(policy, &d));
-        }
-        if !hired.is_empty() && !unknown.is_empty() {
-            self.hired_unknown.insert(cand.id.clone(), unknown);
         }
     }
 
-    /// Adds what another reviewer of the same policy, date and hires counted. Record errors
+    /// Adds what another reviewer of the same policy, date and outcomes counted. Record errors
     /// follow this one's: merge reviewers of a batch's parts in input order.
-    pub fn merge(&mut self, other: Reviewer<'p, 'h>) {
+    pub fn merge(&mut self, other: Reviewer<'p>) {
         self.records += other.records;
         self.auditor.merge(other.auditor);
-        for (mine, theirs) in self.roles.iter_mut().zip(other.roles) {
-            for (k, n) in theirs.unrecognised {
-                *mine.unrecognised.entry(k).or_insert(0) += n;
+        self.measurer.merge(other.measurer);
+        for (mine, theirs) in self.unrecognised.iter_mut().zip(other.unrecognised) {
+            for (k, n) in theirs {
+                *mine.entry(k).or_insert(0) += n;
             }
-            mine.advanced += theirs.advanced;
-            mine.advanced_hired += theirs.advanced_hired;
         }
         for (mine, theirs) in self.expiry.iter_mut().zip(other.expiry) {
             for (q, n) in theirs {
                 *mine.entry(q).or_insert(0) += n;
             }
         }
-        self.hired_unknown.extend(other.hired_unknown);
-        self.hire_cohorts.extend(other.hire_cohorts);
     }
 
     /// The review of `quarter`, compared with the previous review when there is one.
     pub fn finish(self, quarter: Quarter, previous: Option<&Previous>) -> Review {
         let policy = self.policy;
+        let outcomes = self.outcomes;
         let mut audit = self.auditor.finish();
         audit.totals.records = self.records;
+        let measure = self.measurer.finish();
         let mut f = Figures::new(previous);
         let mut notes = audit.notes.clone();
         if let Some(p) = previous {
@@ -331,40 +310,46 @@ impl<'p, 'h> Reviewer<'p, 'h> {
                 ));
             }
         }
-        let unseen = self.hires.list.len() - self.hire_cohorts.len();
-        if unseen > 0 {
+        let unmeasured = outcomes.hires.len() as u64 - measure.totals.hires;
+        if unmeasured > 0 {
             notes.push(format!(
-                "{unseen} hires have no record among this quarter's applicants: they count in their role's outcomes, not in the comparisons of credential holders"
+                "{unmeasured} of {} hires have no valid record among this quarter's applicants: they count in the funnel's hires, not in the outcome figures (measured as of the hire date, they need the record)",
+                outcomes.hires.len()
             ));
         }
-        let in_quarter = |h: &Hire| quarter.contains(h.hired);
+        let in_quarter = |h: &crate::outcome::Hire| quarter.contains(h.hired);
         let totals = Totals {
             records: f.count("records", audit.totals.records),
             decisions: f.count("decisions", audit.totals.decisions),
             record_errors: f.count("record_errors", audit.totals.errors),
-            hires: f.count("hires", self.hires.list.len() as u64),
-            outcome_errors: f.count("outcome_errors", self.hires.errors.len() as u64),
+            hires: f.count("hires", outcomes.hires.len() as u64),
+            outcome_errors: f.count("outcome_errors", outcomes.errors.len() as u64),
             hires_in_quarter: f.count(
                 "hires_in_quarter",
-                self.hires.list.iter().filter(|h| in_quarter(h)).count() as u64,
+                outcomes.hires.iter().filter(|h| in_quarter(h)).count() as u64,
             ),
         };
         let mut roles = Vec::new();
-        for (r, (role, tally)) in policy.roles.iter().zip(&self.roles).enumerate() {
+        for (r, role) in policy.roles.iter().enumerate() {
             let audit_role = &audit.roles[r];
             let key = |k: &str| format!("{}.{k}", role.id);
             let applicants = audit_role.decisions;
-            let hires: Vec<&Hire> = self.hires.list.iter().filter(|h| h.role == r).collect();
-            let outcomes = OUTCOMES
+            let hires: Vec<&crate::outcome::Hire> =
+                outcomes.hires.iter().filter(|h| h.role == role.id).collect();
+            let outcome_counts = OUTCOMES
                 .iter()
                 .map(|&o| {
                     let n = audit_role.outcomes.get(&o).copied().unwrap_or(0);
                     (o, f.count(&key(&format!("funnel.{}", o.as_str())), n))
                 })
                 .collect();
+            let measured = measure.roles.iter().find(|m| m.role == role.id);
+            let placement = measured
+                .and_then(|m| m.cohorts.iter().find(|c| c.kind == CohortKind::All))
+                .map(|c| c.figures.placement.clone());
             let funnel = Funnel {
                 applicants: f.count(&key("funnel.applicants"), applicants),
-                outcomes,
+                outcomes: outcome_counts,
                 hires: f.count(&key("funnel.hires"), hires.len() as u64),
                 hires_in_quarter: f.count(
                     &key("funnel.hires_in_quarter"),
@@ -372,15 +357,15 @@ impl<'p, 'h> Reviewer<'p, 'h> {
                 ),
                 placement: f.fig(
                     &key("funnel.placement"),
-                    share(tally.advanced_hired, tally.advanced),
-                    Some(tally.advanced),
+                    placement.as_ref().and_then(|p| p.share),
+                    Some(placement.as_ref().map_or(0, |p| p.advance)),
                 ),
             };
             let flags = (audit.flags.iter())
                 .filter(|fl| fl.role == role.id)
                 .map(|fl| flag_review(&mut f, fl))
                 .collect();
-            let unrecognised = (tally.unrecognised.iter())
+            let mut unrecognised: Vec<UnrecognisedUse> = (self.unrecognised[r].iter())
                 .map(|((title, issuer), &n)| {
                     let k = key(&format!("unrecognised.{}", unknown_key(title, issuer)));
                     UnrecognisedUse {
@@ -390,17 +375,15 @@ impl<'p, 'h> Reviewer<'p, 'h> {
                         share: f.fig(&format!("{k}.share"), share(n, applicants), Some(applicants)),
                     }
                 })
-                .collect::<Vec<_>>();
-            let mut unrecognised = unrecognised;
+                .collect();
             // Stable: (title, issuer) order among equal counts.
             unrecognised.sort_by(|a, b| b.applicants.value.total_cmp_opt(&a.applicants.value));
-            let outcomes = hires::role_outcomes(policy, r, &hires, self.as_of, &mut f);
             roles.push(RoleReview {
                 role: role.id.clone(),
                 title: role.title.clone(),
                 funnel,
                 flags,
-                outcomes,
+                outcomes: measured.map(|m| outcomes::role_outcomes(m, &mut f)),
                 unrecognised,
             });
         }
@@ -426,14 +409,11 @@ impl<'p, 'h> Reviewer<'p, 'h> {
             quarter,
             previous,
             audit: &audit,
+            measure: &measure,
             roles: &roles,
             catalogue: &catalogue,
             expiry: &self.expiry,
-            tallies: self.roles.iter().map(|t| &t.unrecognised).collect(),
-            hires: self.hires,
-            hired_unknown: &self.hired_unknown,
-            hire_cohorts: &self.hire_cohorts,
-            as_of: self.as_of,
+            unrecognised: &self.unrecognised,
         };
         let proposals = ctx.proposals(&mut f);
         Review {
@@ -454,7 +434,7 @@ impl<'p, 'h> Reviewer<'p, 'h> {
             catalogue,
             proposals,
             record_errors: audit.record_errors,
-            outcome_errors: self.hires.errors.clone(),
+            outcome_errors: outcomes.errors.iter().map(|(_, e)| e.clone()).collect(),
             notes,
             figures: (f.index.into_iter())
                 .map(|(k, v)| (k, v.map(Number)))

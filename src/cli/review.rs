@@ -6,8 +6,8 @@ use super::source::{self, Chunk, Reader, Sink};
 use super::{ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::outcome::{read_outcomes, OutcomeFormat, Outcomes};
 use credo::policy::Policy;
-use credo::record::{Duplicates, RecordError};
-use credo::review::{Hire, Hires, Previous, Quarter, Reviewer};
+use credo::record::Duplicates;
+use credo::review::{Previous, Quarter, Reviewer};
 use rayon::prelude::*;
 use std::io::Write;
 use std::ops::ControlFlow;
@@ -157,13 +157,13 @@ fn read_previous(path: &Path) -> Result<Previous, String> {
     Previous::read(&text).map_err(|e| format!("--previous `{}`: {e}", path.display()))
 }
 
-/// Every outcome file's hires; rows that cannot be read are kept as errors. `Err` when a file
-/// cannot be read at all.
+/// Every outcome file's rows: hires, and the rows that cannot be read as errors. `Err` when a
+/// file cannot be read at all.
 fn read_hires(
     paths: &[PathBuf],
     policy: &Policy,
     as_of: jiff::civil::Date,
-) -> Result<Hires, String> {
+) -> Result<Outcomes, String> {
     let mut entries = Vec::new();
     for path in paths {
         let bytes = std::fs::read(path)
@@ -172,33 +172,7 @@ fn read_hires(
         let format = OutcomeFormat::from_path(&name);
         entries.extend(read_outcomes(&bytes, &name, format, policy, as_of));
     }
-    let outcomes = Outcomes::new(entries);
-    let mut errors: Vec<(usize, RecordError)> = outcomes.errors;
-    errors.sort_by_key(|(seq, _)| *seq);
-    let mut list = Vec::new();
-    for (h, place) in outcomes.hires.into_iter().zip(outcomes.places) {
-        match policy.role_index.get(&h.role) {
-            Some(&role) => list.push(Hire {
-                candidate: h.candidate,
-                role,
-                hired: h.hired,
-                productive: h.productive,
-                left: h.left,
-            }),
-            // The reader checks roles; kept as an error should that ever change.
-            None => errors.push((
-                place.seq,
-                RecordError {
-                    record: Some(h.candidate),
-                    file: place.file,
-                    line: place.line,
-                    error: format!("role `{}` is not in the policy", h.role),
-                },
-            )),
-        }
-    }
-    errors.sort_by_key(|(seq, _)| *seq);
-    Ok(Hires::new(list, errors.into_iter().map(|(_, e)| e).collect()))
+    Ok(Outcomes::new(entries))
 }
 
 /// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.
@@ -223,16 +197,16 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// Reviews each chunk on the pool: the chunk's records are reviewed in parts, and the parts
 /// merged in input order.
-struct Reviewing<'a, 'p, 'h> {
-    new: &'a (dyn Fn() -> Reviewer<'p, 'h> + Sync),
-    reviewer: Reviewer<'p, 'h>,
+struct Reviewing<'a, 'p> {
+    new: &'a (dyn Fn() -> Reviewer<'p> + Sync),
+    reviewer: Reviewer<'p>,
     policy: &'p Policy,
     pool: &'a rayon::ThreadPool,
     file: String,
     dupes: Duplicates,
 }
 
-impl Sink for Reviewing<'_, '_, '_> {
+impl Sink for Reviewing<'_, '_> {
     fn input(&mut self, file: &str, dupes: Duplicates) {
         self.file = file.to_owned();
         self.dupes = dupes;

@@ -2,7 +2,7 @@
 //! ([`super::review_md`]) and HTML ([`super::review_html`]) forms share. User text (ids,
 //! titles, issuers, reasons) has its control characters escaped.
 
-use crate::review::{CredentialRef, Figure, Proposal, Review, RoleReview, Survival};
+use crate::review::{CredentialRef, Figure, Named, Proposal, Review, RoleReview};
 use std::fmt::Write;
 
 /// How a figure reads.
@@ -18,6 +18,10 @@ pub enum Style {
     Ratio,
     /// A p-value.
     P,
+    /// A number with one decimal.
+    Num,
+    /// A number that is already a percentage (`-12%`).
+    Percent,
 }
 
 /// A value in a style.
@@ -29,6 +33,8 @@ pub fn value(v: Option<f64>, style: Style) -> String {
         Style::Days => format!("{v:.0} d"),
         Style::Ratio => format!("{v:.2}"),
         Style::P => crate::review::fmt_p(v),
+        Style::Num => format!("{v:.1}"),
+        Style::Percent => format!("{v:+.0}%"),
     }
 }
 
@@ -76,22 +82,52 @@ pub fn change(f: &Figure, style: Style) -> Option<String> {
         Style::Days => format!("{sign}{a:.0} d"),
         Style::Ratio => format!("{sign}{a:.2}"),
         Style::P => format!("was {}", value(previous, style)),
+        Style::Num => format!("{sign}{a:.1}"),
+        Style::Percent => format!("{sign}{a:.0} pp"),
     })
 }
 
-/// How a proposal's figure reads, by its name.
+/// How a named figure reads, by its name.
 pub fn style_of(name: &str) -> Style {
     if name.ends_with("_p") || name.ends_with("_p_holm") {
         Style::P
-    } else if name.contains("share") || name.contains("s365") {
+    } else if name.ends_with("percent") {
+        Style::Percent
+    } else if ["share", "placement", "productive_by", "employed_at"]
+        .iter()
+        .any(|w| name.contains(w))
+    {
         Style::Pct
     } else if name.contains("days") {
         Style::Days
     } else if name.contains("expected") || name.contains("chi_square") {
         Style::Ratio
+    } else if name.contains("mean") || name.contains("per_100") {
+        Style::Num
     } else {
         Style::Count
     }
+}
+
+/// The outcome figures a review shows per cohort (heading, figure name); JSON has them all.
+pub const COLUMNS: [(&str, &str); 9] = [
+    ("hires", "hires"),
+    ("median days to productivity", "productivity_median_days"),
+    ("productive by day 90", "productive_by_day_90"),
+    ("employed at day 365", "employed_at_day_365"),
+    ("training cost mean", "training_cost_mean"),
+    ("moves per 100 person-years", "moves_per_100_person_years"),
+    ("placement", "placement"),
+    ("productivity p (Holm)", "productivity_logrank_p_holm"),
+    ("retention p (Holm)", "retention_logrank_p_holm"),
+];
+
+/// Named figures on one line: `carried 0 · held 3 (+1)`.
+pub fn named_line(figures: &Named) -> String {
+    (figures.0.iter())
+        .map(|(name, f)| format!("{} {}", name.replace('_', " "), fig(f, style_of(name))))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Control characters escaped (`\n`, `\u{1b}`), everything else as is.
@@ -125,38 +161,24 @@ pub fn subject(p: &Proposal) -> String {
     }
 }
 
-/// A proposal's figures on one line: `carried 0; held 3 (+1)`.
+/// A proposal's figures on one line.
 pub fn figures_line(p: &Proposal) -> String {
-    (p.figures.0.iter())
-        .map(|(name, f)| format!("{} {}", name.replace('_', " "), fig(f, style_of(name))))
-        .collect::<Vec<_>>()
-        .join(" · ")
+    named_line(&p.figures)
 }
 
-/// The survival summary on one line.
-pub fn survival_line(s: &Survival, what: &str) -> String {
-    let at: Vec<String> = (s.survival.iter())
-        .map(|(t, f)| {
-            let v = match what {
-                // Productivity is reported as the share productive by day t: 1 − S(t).
-                "productive" => Figure {
-                    value: f.value.map(|v| 1.0 - v),
-                    n: None,
-                    previous: f.previous.map(|p| p.map(|v| 1.0 - v)),
-                },
-                _ => Figure { n: None, ..f.clone() },
-            };
-            format!("day {t} {}", fig(&v, Style::Pct))
-        })
-        .collect();
-    format!(
-        "n {}, {} events, {} censored · median {} · {what}: {}",
-        s.n,
-        s.events,
-        s.censored,
-        fig(&Figure { n: None, ..s.median_days.clone() }, Style::Days),
-        at.join(", ")
-    )
+/// A cohort's name for people: `credential stat_cert`, `line analysis#1`, `"Title" (issuer)`.
+pub fn cohort_name(c: &crate::review::CohortReview) -> String {
+    use crate::measure::CohortKind;
+    match c.kind {
+        CohortKind::All | CohortKind::Credentialed | CohortKind::Other => clean(&c.id),
+        CohortKind::Credential => format!("credential {}", clean(&c.id)),
+        CohortKind::Line => format!("line {} ({})", clean(&c.id), clean(&c.label)),
+        CohortKind::Unrecognised => format!(
+            "unrecognised \"{}\" ({})",
+            clean(&c.id),
+            c.issuer.as_deref().map_or("no issuer".into(), clean)
+        ),
+    }
 }
 
 /// The whole review as text.
@@ -281,10 +303,25 @@ fn role_text(s: &mut String, role: &RoleReview, r: &Review) {
             fig(&Figure { n: None, ..fl.shortfall.clone() }, Style::Ratio),
         );
     }
-    let o = &role.outcomes;
-    let _ = writeln!(s, "  outcomes of hires to date (n {})", o.hires);
-    let _ = writeln!(s, "    productivity  {}", survival_line(&o.productivity, "productive"));
-    let _ = writeln!(s, "    retention     {}", survival_line(&o.retention, "still employed"));
+    match &role.outcomes {
+        None => s.push_str("  outcomes: none measured\n"),
+        Some(o) => {
+            let _ = writeln!(
+                s,
+                "  outcomes of hires measured {} — per cohort; p-values compare a cohort with the role's other hires",
+                fig(&o.hires, Style::Count)
+            );
+            for c in &o.cohorts {
+                let cells: Vec<String> = (COLUMNS.iter())
+                    .filter_map(|(label, key)| {
+                        c.figures.get(key).map(|f| format!("{label} {}", fig(f, style_of(key))))
+                    })
+                    .collect();
+                let _ = writeln!(s, "    {}", cohort_name(c));
+                let _ = writeln!(s, "      {}", cells.join(" · "));
+            }
+        }
+    }
     if !role.unrecognised.is_empty() {
         let _ = writeln!(s, "  unrecognised credentials applicants brought");
         for u in role.unrecognised.iter().take(10) {

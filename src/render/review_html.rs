@@ -3,8 +3,8 @@
 //! forbids both). Every value from the policy, the records or the outcomes is escaped.
 
 use super::html::esc;
-use super::review::{clean, fig, figures_line, subject, value, Style};
-use crate::review::{Figure, Review, RoleReview, Survival};
+use super::review::{clean, cohort_name, COLUMNS, fig, figures_line, style_of, subject, value, Style};
+use crate::review::{CohortReview, Figure, Review, RoleReview};
 use std::fmt::Write;
 
 const STYLE: &str = r#"
@@ -196,11 +196,38 @@ fn role_section(s: &mut String, role: &RoleReview) {
         }
         s.push_str("</table>");
     }
-    let o = &role.outcomes;
-    let _ = write!(s, "<h3>Outcomes of hires to date (n {})</h3><div class=\"charts\">", o.hires);
-    km_svg(s, "Share productive (1 − S), Kaplan–Meier", &o.productivity, true);
-    km_svg(s, "Share still employed S(t), Kaplan–Meier", &o.retention, false);
-    s.push_str("</div>");
+    match &role.outcomes {
+        None => s.push_str("<h3>Outcomes</h3><p>No hires measured.</p>"),
+        Some(o) => {
+            let _ = write!(
+                s,
+                "<h3>Outcomes of hires measured ({})</h3><div class=\"charts\">",
+                t(&fig(&o.hires, Style::Count))
+            );
+            let shown: Vec<&CohortReview> = (o.cohorts.iter())
+                .filter(|c| {
+                    use crate::measure::CohortKind::*;
+                    matches!(c.kind, All | Credentialed | Other)
+                })
+                .collect();
+            km_svg(s, "Share productive, Kaplan–Meier", &shown, 0);
+            km_svg(s, "Share still employed, Kaplan–Meier", &shown, 1);
+            s.push_str("</div><p class=\"sub\">p-values compare a cohort with the role's other hires (log-rank, Holm-adjusted).</p><table><tr><th>cohort</th>");
+            for (name, _) in COLUMNS {
+                let _ = write!(s, "<th>{name}</th>");
+            }
+            s.push_str("</tr>");
+            for c in &o.cohorts {
+                let _ = write!(s, "<tr><td>{}</td>", t(&cohort_name(c)));
+                for (_, key) in COLUMNS {
+                    let cell = c.figures.get(key).map_or("–".into(), |f| fig(f, style_of(key)));
+                    let _ = write!(s, "<td>{}</td>", t(&cell));
+                }
+                s.push_str("</tr>");
+            }
+            s.push_str("</table>");
+        }
+    }
     if !role.unrecognised.is_empty() {
         s.push_str("<h3>Unrecognised credentials applicants brought</h3><table><tr><th>title</th><th>issuer</th><th>applicants</th><th>share</th></tr>");
         for u in &role.unrecognised {
@@ -249,24 +276,28 @@ fn funnel_svg(s: &mut String, bars: &[(String, &Figure, bool)]) {
     s.push_str("</svg>");
 }
 
-/// A Kaplan–Meier step curve with its axes; `complement` plots 1 − S.
-fn km_svg(s: &mut String, title: &str, sv: &Survival, complement: bool) {
-    let (w, h, left, bottom, top) = (460.0, 240.0, 44.0, 30.0, 24.0);
-    let (pw, ph) = (w - left - 12.0, h - bottom - top);
-    let tmax = sv.curve.last().map_or(1, |(d, _)| *d).max(1) as f64;
+
+const COLOURS: [&str; 3] = ["#1d2330", "#2e7d4f", "#b3261e"];
+
+/// Kaplan–Meier step curves of some cohorts (curve `which`: 0 productive, 1 employed), with
+/// axes and a legend.
+fn km_svg(s: &mut String, title: &str, cohorts: &[&CohortReview], which: usize) {
+    let (w, h, left, bottom, top) = (460.0, 250.0, 44.0, 30.0, 24.0);
+    let legend = 16.0 * cohorts.len() as f64;
+    let (pw, ph) = (w - left - 12.0, h - bottom - top - legend);
+    let tmax = (cohorts.iter())
+        .filter_map(|c| c.curves[which].last().map(|(d, _)| *d))
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
     let x = |d: f64| left + pw * d / tmax;
     let y = |v: f64| top + ph * (1.0 - v);
-    let val = |sv: f64| if complement { 1.0 - sv } else { sv };
     let _ = write!(
         s,
-        "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\"><text x=\"{left}\" y=\"14\" font-size=\"12\" font-weight=\"600\">{} · n {}, {} events, {} censored</text>",
+        "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\"><text x=\"{left}\" y=\"14\" font-size=\"12\" font-weight=\"600\">{}</text>",
         esc(title),
-        esc(title),
-        sv.n,
-        sv.events,
-        sv.censored
+        esc(title)
     );
-    // Axes and gridlines at 0, 0.5 and 1.
     for g in [0.0, 0.5, 1.0] {
         let _ = write!(
             s,
@@ -279,30 +310,35 @@ fn km_svg(s: &mut String, title: &str, sv: &Survival, complement: bool) {
             g * 100.0
         );
     }
+    let base = top + ph + 14.0;
     let _ = write!(
         s,
-        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">day {tmax:.0}</text><text x=\"{left}\" y=\"{:.1}\" font-size=\"11\">day 0</text>",
-        left + pw,
-        h - 8.0,
-        h - 8.0
+        "<text x=\"{left}\" y=\"{base:.1}\" font-size=\"11\">day 0</text><text x=\"{:.1}\" y=\"{base:.1}\" font-size=\"11\" text-anchor=\"end\">day {tmax:.0}</text>",
+        left + pw
     );
-    if sv.n == 0 {
-        let _ = write!(s, "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\">no hires</text></svg>", left + 20.0, top + ph / 2.0);
-        return;
+    for (i, c) in cohorts.iter().enumerate() {
+        let colour = COLOURS[i % COLOURS.len()];
+        let start = if which == 0 { 0.0 } else { 1.0 };
+        let mut path = format!("M{:.1},{:.1}", x(0.0), y(start));
+        for (d, v) in &c.curves[which] {
+            let _ = write!(path, " H{:.1} V{:.1}", x(f64::from(*d)), y(*v));
+        }
+        if !c.curves[which].is_empty() {
+            let _ = write!(path, " H{:.1}", x(tmax));
+            let _ = write!(
+                s,
+                "<path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>"
+            );
+        }
+        let ly = base + 16.0 * (i as f64 + 1.0);
+        let n = c.figures.get("hires").and_then(|f| f.value).unwrap_or(0.0);
+        let _ = write!(
+            s,
+            "<rect x=\"{left}\" y=\"{:.1}\" width=\"14\" height=\"4\" fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{ly:.1}\" font-size=\"11\">{} (n {n:.0})</text>",
+            ly - 4.0,
+            left + 20.0,
+            t(&cohort_name(c))
+        );
     }
-    let mut path = format!("M{:.1},{:.1}", x(0.0), y(val(1.0)));
-    let mut last = 1.0;
-    for (d, surv) in &sv.curve {
-        let xd = x(f64::from(*d));
-        let _ = write!(path, " H{xd:.1} V{:.1}", y(val(*surv)));
-        last = *surv;
-    }
-    let _ = write!(path, " H{:.1}", x(tmax));
-    let _ = write!(
-        s,
-        "<path d=\"{path}\" fill=\"none\" stroke=\"#4a7fb5\" stroke-width=\"2\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text></svg>",
-        left + pw,
-        (y(val(last)) - 4.0).max(top + 10.0),
-        value(Some(val(last)), Style::Pct)
-    );
+    s.push_str("</svg>");
 }

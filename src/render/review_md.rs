@@ -2,8 +2,8 @@
 //! proposals as a checklist. User text has control characters escaped and Markdown's special
 //! characters backslash-escaped, so an id or title cannot break a table or inject markup.
 
-use super::review::{clean, fig, figures_line, subject, value, Style};
-use crate::review::{Figure, Review, RoleReview, Survival};
+use super::review::{clean, cohort_name, COLUMNS, fig, figures_line, style_of, subject, value, Style};
+use crate::review::{Review, RoleReview};
 use std::fmt::Write;
 
 /// Text safe in Markdown prose and table cells.
@@ -161,11 +161,31 @@ fn role_md(s: &mut String, role: &RoleReview, r: &Review) {
             );
         }
     }
-    let o = &role.outcomes;
-    let _ = writeln!(s, "\n### Outcomes of hires to date (n {})\n", o.hires);
-    s.push_str("| measure | n | events | censored | median | by day |\n|---|---:|---:|---:|---:|---|\n");
-    survival_row(s, "productivity (share productive)", &o.productivity, true);
-    survival_row(s, "retention (share still employed)", &o.retention, false);
+    match &role.outcomes {
+        None => s.push_str("\n### Outcomes\n\nNo hires measured.\n"),
+        Some(o) => {
+            let _ = writeln!(
+                s,
+                "\n### Outcomes of hires measured ({})\n\np-values compare a cohort with the role's other hires (log-rank, Holm-adjusted).\n",
+                fig(&o.hires, Style::Count)
+            );
+            s.push_str("| cohort |");
+            for (name, _) in COLUMNS {
+                let _ = write!(s, " {name} |");
+            }
+            s.push_str("\n|---|");
+            s.push_str(&"---:|".repeat(COLUMNS.len()));
+            s.push('\n');
+            for c in &o.cohorts {
+                let _ = write!(s, "| {} |", md(&cohort_name(c)));
+                for (_, key) in COLUMNS {
+                    let cell = c.figures.get(key).map_or("–".into(), |f| fig(f, style_of(key)));
+                    let _ = write!(s, " {} |", md(&cell));
+                }
+                s.push('\n');
+            }
+        }
+    }
     if !role.unrecognised.is_empty() {
         s.push_str("\n### Unrecognised credentials applicants brought\n\n| title | issuer | applicants | share of applicants |\n|---|---|---:|---:|\n");
         for u in &role.unrecognised {
@@ -181,28 +201,3 @@ fn role_md(s: &mut String, role: &RoleReview, r: &Review) {
     }
 }
 
-fn survival_row(s: &mut String, name: &str, sv: &Survival, complement: bool) {
-    let at: Vec<String> = (sv.survival.iter())
-        .map(|(t, f)| {
-            let f = if complement {
-                Figure {
-                    value: f.value.map(|v| 1.0 - v),
-                    n: None,
-                    previous: f.previous.map(|p| p.map(|v| 1.0 - v)),
-                }
-            } else {
-                Figure { n: None, ..f.clone() }
-            };
-            format!("{t}: {}", fig(&f, Style::Pct))
-        })
-        .collect();
-    let _ = writeln!(
-        s,
-        "| {name} | {} | {} | {} | {} | {} |",
-        sv.n,
-        sv.events,
-        sv.censored,
-        fig(&Figure { n: None, ..sv.median_days.clone() }, Style::Days),
-        at.join(", ")
-    );
-}

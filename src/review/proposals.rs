@@ -2,13 +2,12 @@
 //! the council: the tool never applies them.
 
 use super::figures::{Figures, Named, Previous};
-use super::hires::{holder_outcomes, productivity, retention, Cohorts, Hire, Hires, TOO_FEW};
+use super::outcomes::cohort_key;
 use super::{unknown_key, CatalogueUse, Quarter, RoleReview, Unknown};
-use crate::measure::stats::{holm, logrank_test, LogRank};
+use crate::measure::{CohortKind, SurvivalTest};
 use crate::policy::Policy;
-use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Holm-adjusted p-values below this make a `retire?` proposal.
 pub const ALPHA: f64 = 0.05;
@@ -109,14 +108,11 @@ pub(super) struct Context<'a> {
     pub quarter: Quarter,
     pub previous: Option<&'a Previous>,
     pub audit: &'a crate::audit::Report,
+    pub measure: &'a crate::measure::Report,
     pub roles: &'a [RoleReview],
     pub catalogue: &'a [CatalogueUse],
     pub expiry: &'a [BTreeMap<Quarter, u64>],
-    pub tallies: Vec<&'a BTreeMap<Unknown, u64>>,
-    pub hires: &'a Hires,
-    pub hire_cohorts: &'a BTreeMap<usize, Cohorts>,
-    pub hired_unknown: &'a BTreeMap<String, BTreeSet<Unknown>>,
-    pub as_of: Date,
+    pub unrecognised: &'a [BTreeMap<Unknown, u64>],
 }
 
 fn proposal(action: Action, role: Option<&str>, reason: String) -> Proposal {
@@ -130,15 +126,6 @@ fn proposal(action: Action, role: Option<&str>, reason: String) -> Proposal {
         reason,
         figures: Named::default(),
     }
-}
-
-/// A comparison of a cohort with the role's other hires, on one metric.
-struct Tested {
-    /// Cohort: a credential (`Some`) or an accept line.
-    credential: Option<usize>,
-    holders: u64,
-    others: u64,
-    test: Option<LogRank>,
 }
 
 impl Context<'_> {
@@ -252,59 +239,22 @@ impl Context<'_> {
         }
     }
 
-    /// The role's hires whose applicant record was reviewed, by index.
-    fn known_hires(&self, role: usize) -> Vec<(usize, &Hire)> {
-        (self.hires.list.iter().enumerate())
-            .filter(|(i, h)| h.role == role && self.hire_cohorts.contains_key(i))
-            .collect()
-    }
-
-    /// `retire?` for credentials whose holders fared worse, Holm-adjusted p < 0.05 over the
-    /// role's credential and accept-line cohorts.
+    /// `retire?` for credentials whose holders fared worse than the role's other hires, with
+    /// a Holm-adjusted p < 0.05 (the measure's adjustment over the role's credential and
+    /// accept-line cohorts): more exits than expected, or fewer reaching productivity.
     fn retire_worse(&self, r: usize, f: &mut Figures, out: &mut Vec<Proposal>) {
         let role = &self.policy.roles[r].id;
-        let hires = self.known_hires(r);
-        let mut credentials = BTreeSet::new();
-        let mut lines = BTreeSet::new();
-        for (i, _) in &hires {
-            if let Some(c) = self.hire_cohorts.get(i) {
-                credentials.extend(c.credentials.iter().copied());
-                lines.extend(c.lines.iter().copied());
-            }
-        }
-        type In = dyn Fn(&Cohorts) -> bool;
-        let mut cohorts: Vec<(Option<usize>, Box<In>)> = Vec::new();
-        for &c in &credentials {
-            cohorts.push((Some(c), Box::new(move |k: &Cohorts| k.credentials.contains(&c))));
-        }
-        for &l in &lines {
-            cohorts.push((None, Box::new(move |k: &Cohorts| k.lines.contains(&l))));
-        }
+        let Some(m) = self.measure.roles.iter().find(|m| &m.role == role) else {
+            return;
+        };
         for (metric, worse_when_more) in [("retention", true), ("productivity", false)] {
-            let tested: Vec<Tested> = (cohorts.iter())
-                .map(|(credential, is_in)| {
-                    let (holders, others): (Vec<_>, Vec<_>) = (hires.iter())
-                        .partition(|(i, _)| self.hire_cohorts.get(i).is_some_and(|k| is_in(k)));
-                    let holders: Vec<&Hire> = holders.iter().map(|(_, h)| *h).collect();
-                    let others: Vec<&Hire> = others.iter().map(|(_, h)| *h).collect();
-                    let table = |hs: &[&Hire]| match metric {
-                        "retention" => retention(hs, self.as_of),
-                        _ => productivity(hs, self.as_of),
-                    };
-                    let test = (holders.len() >= TOO_FEW && others.len() >= TOO_FEW)
-                        .then(|| logrank_test(&table(&holders), &table(&others)))
-                        .flatten();
-                    Tested {
-                        credential: *credential,
-                        holders: holders.len() as u64,
-                        others: others.len() as u64,
-                        test,
-                    }
-                })
-                .collect();
-            let adjusted = holm(&tested.iter().map(|t| t.test.map(|l| l.p_value)).collect::<Vec<_>>());
-            for (t, p_holm) in tested.iter().zip(adjusted) {
-                let (Some(c), Some(test), Some(p_holm)) = (t.credential, t.test, p_holm) else {
+            for c in m.cohorts.iter().filter(|c| c.kind == CohortKind::Credential) {
+                let Some(cmp) = &c.comparison else { continue };
+                let test: Option<&SurvivalTest> = match metric {
+                    "retention" => cmp.retention.as_ref(),
+                    _ => cmp.productivity.as_ref(),
+                };
+                let Some((test, p_holm)) = test.and_then(|t| t.p_holm.map(|p| (t, p))) else {
                     continue;
                 };
                 let observed = test.observed as f64;
@@ -316,7 +266,6 @@ impl Context<'_> {
                 if !(worse && p_holm < ALPHA) {
                     continue;
                 }
-                let id = &self.policy.credentials[c].id;
                 let what = if worse_when_more {
                     "more of its holders left"
                 } else {
@@ -326,54 +275,57 @@ impl Context<'_> {
                     Action::Retire,
                     Some(role),
                     format!(
-                        "{what} than expected ({} observed, {:.1} expected; Holm-adjusted log-rank p {})",
+                        "{what} than expected against the role's other hires ({} observed, {:.1} expected; Holm-adjusted log-rank p {})",
                         test.observed,
                         test.expected,
                         fmt_p(p_holm)
                     ),
                 );
-                p.credential = Some(CredentialRef::Catalogue(id.clone()));
-                let key = format!("{role}.cohort.{id}.{metric}");
-                let n = Some(t.holders);
-                p.figures.insert("holders_hired", f.count(&format!("{role}.cohort.{id}.hired"), t.holders));
-                p.figures.insert("others_hired", f.count(&format!("{role}.cohort.{id}.others"), t.others));
+                p.credential = Some(CredentialRef::Catalogue(c.id.clone()));
+                let key = format!("{}.{metric}", cohort_key(role, c));
+                let n = Some(c.figures.n);
+                p.figures.insert("holders_hired", f.count(&format!("{}.hires", cohort_key(role, c)), c.figures.n));
+                p.figures.insert("others_hired", f.count(&format!("{}.rest", cohort_key(role, c)), cmp.rest));
                 p.figures.insert(format!("{metric}_events"), f.fig(&format!("{key}.observed"), Some(observed), n));
                 p.figures.insert(format!("{metric}_events_expected"), f.fig(&format!("{key}.expected"), Some(test.expected), n));
                 p.figures.insert(format!("{metric}_chi_square"), f.fig(&format!("{key}.chi_square"), Some(test.chi_square), n));
-                p.figures.insert(format!("{metric}_p"), f.fig(&format!("{key}.p"), Some(test.p_value), n));
+                p.figures.insert(format!("{metric}_p"), f.fig(&format!("{key}.p"), Some(test.p), n));
                 p.figures.insert(format!("{metric}_p_holm"), f.fig(&format!("{key}.p_holm"), Some(p_holm), n));
                 out.push(p);
             }
         }
     }
 
-    /// `add?` for unrecognised credentials held by ≥ 5% and ≥ 10 of the role's applicants.
+    /// `add?` for unrecognised credentials held by ≥ 5% and ≥ 10 of the role's applicants,
+    /// with how its hired holders fared (the measure's cohort of its holders).
     fn add(&self, r: usize, f: &mut Figures, out: &mut Vec<Proposal>) {
         let role = &self.roles[r];
         let applicants = role.funnel.applicants.value.unwrap_or(0.0) as u64;
-        let hires = self.known_hires(r);
         let mut candidates: Vec<(&Unknown, u64)> =
-            self.tallies[r].iter().map(|(k, n)| (k, *n)).collect();
+            self.unrecognised[r].iter().map(|(k, n)| (k, *n)).collect();
         candidates.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
         for ((title, issuer), n) in candidates {
             if n < ADD_MIN_HOLDERS || n * ADD_MIN_SHARE_DENOMINATOR < applicants {
                 continue;
             }
             let key = format!("{}.unrecognised.{}", role.role, unknown_key(title, issuer));
-            let holds = |h: &Hire| {
-                (self.hired_unknown.get(&h.candidate))
-                    .is_some_and(|u| u.contains(&(title.clone(), issuer.clone())))
-            };
-            let (holders, others): (Vec<&Hire>, Vec<&Hire>) =
-                hires.iter().map(|(_, h)| *h).partition(|h| holds(h));
-            let fared = holder_outcomes(&holders, &others, self.as_of, &format!("{key}.hires"), f);
+            let hired = (role.outcomes.as_ref())
+                .and_then(|o| {
+                    o.cohorts.iter().find(|c| {
+                        c.kind == CohortKind::Unrecognised && &c.id == title && &c.issuer == issuer
+                    })
+                })
+                .filter(|c| c.figures.get("hires").and_then(|h| h.value).unwrap_or(0.0) > 0.0);
+            let hires = hired
+                .and_then(|c| c.figures.get("hires"))
+                .and_then(|h| h.value)
+                .unwrap_or(0.0);
             let mut p = proposal(
                 Action::Add,
                 Some(&role.role),
                 format!(
-                    "{n} of {applicants} applicants ({}) brought it and the catalogue lacks it; {} of them hired",
-                    pct(n, applicants),
-                    holders.len()
+                    "{n} of {applicants} applicants ({}) brought it and the catalogue lacks it; {hires} of its holders hired",
+                    pct(n, applicants)
                 ),
             );
             p.credential = Some(CredentialRef::Unrecognised {
@@ -385,26 +337,25 @@ impl Context<'_> {
                 "share",
                 f.fig(&format!("{key}.share"), super::share(n, applicants), Some(applicants)),
             );
-            let hired = Some(holders.len() as u64);
-            p.figures.insert("hired", fared.hired.clone());
-            p.figures.insert("productivity_median_days", fared.productivity_median_days.clone());
-            let fig = f.fig(
-                &format!("{key}.hires.others.productivity_median_days"),
-                fared.others_productivity_median_days,
-                Some(fared.others),
-            );
-            p.figures.insert("others_productivity_median_days", fig);
-            let fig = f.fig(&format!("{key}.hires.productivity_p"), fared.productivity_p, hired);
-            p.figures.insert("productivity_logrank_p", fig);
-            p.figures.insert("retention_s365", fared.retention_s365.clone());
-            let fig = f.fig(
-                &format!("{key}.hires.others.retention_s365"),
-                fared.others_retention_s365,
-                Some(fared.others),
-            );
-            p.figures.insert("others_retention_s365", fig);
-            let fig = f.fig(&format!("{key}.hires.retention_p"), fared.retention_p, hired);
-            p.figures.insert("retention_logrank_p", fig);
+            // How its hired holders fared: the cohort's figures, as in the role's outcomes.
+            match hired {
+                Some(c) => {
+                    for (name, fig) in &c.figures.0 {
+                        let wanted = [
+                            "hires",
+                            "productivity_median_days",
+                            "productive_by_day_90",
+                            "employed_at_day_365",
+                            "productivity_logrank_p_holm",
+                            "retention_logrank_p_holm",
+                        ];
+                        if wanted.contains(&name.as_str()) {
+                            p.figures.insert(format!("hired_{name}"), fig.clone());
+                        }
+                    }
+                }
+                None => p.figures.insert("hired_hires", f.count(&format!("{key}.hired"), 0)),
+            }
             out.push(p);
         }
     }
