@@ -197,13 +197,20 @@ fn legend(c: &Cohort, sv: &Survival) -> String {
 /// Kaplan–Meier step curves with a tick at each censoring: survival, or one minus it for
 /// productivity (the share that reached the target).
 fn km_chart(s: &mut String, title: &str, series: &[(String, &Survival, &str)], rising: bool) {
-    let (w, h, left, top, right, bottom) = (520.0, 270.0, 44.0, 24.0, 12.0, 86.0);
+    let (w, h, left, top, right, bottom) = (520.0, 270.0, 44.0, 24.0, 24.0, 86.0);
     let (pw, ph) = (w - left - right, h - top - bottom);
-    let max_t = (series.iter())
+    let last = (series.iter())
         .flat_map(|(_, sv, _)| sv.curve.last().map(|st| st.time))
         .max()
         .unwrap_or(1)
-        .max(1) as f64;
+        .max(1);
+    // Ticks at a round number of days, at most six, the axis ending on one.
+    let step = [7, 14, 30, 60, 90, 180, 365, 730]
+        .into_iter()
+        .find(|s| last.div_ceil(*s) <= 6)
+        .unwrap_or(last.div_ceil(6).max(1));
+    let ticks = last.div_ceil(step).max(1);
+    let max_t = f64::from(ticks * step);
     let x = |t: f64| left + pw * (t / max_t).min(1.0);
     let y = |v: f64| top + ph * (1.0 - v.clamp(0.0, 1.0));
     let _ = write!(
@@ -227,14 +234,14 @@ fn km_chart(s: &mut String, title: &str, series: &[(String, &Survival, &str)], r
             k * 25
         );
     }
-    for k in 0..=4 {
-        let t = max_t * k as f64 / 4.0;
+    for k in 0..=ticks {
+        let t = f64::from(k * step);
         let _ = write!(
             s,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             x(t),
             top + ph + 14.0,
-            t.round()
+            k * step
         );
     }
     let _ = write!(
@@ -291,7 +298,7 @@ fn km_chart(s: &mut String, title: &str, series: &[(String, &Survival, &str)], r
 /// Horizontal bars per cohort: the share productive by day 90 and still employed at day 365.
 fn bars(s: &mut String, role: &RoleMeasure) {
     let cohorts: Vec<&Cohort> = role.cohorts.iter().filter(|c| c.figures.n > 0).collect();
-    let (label_w, bar_w, row_h) = (300.0, 260.0, 20.0);
+    let (label_w, bar_w, row_h) = (330.0, 260.0, 20.0);
     let w = label_w + 2.0 * (bar_w + 70.0);
     let h = 30.0 + row_h * cohorts.len() as f64;
     let _ = write!(
@@ -313,7 +320,7 @@ fn bars(s: &mut String, role: &RoleMeasure) {
             s,
             "<text x=\"0\" y=\"{:.1}\">{} (n {})</text>",
             y0 + 12.0,
-            esc(&truncate(&label, 44)),
+            esc(&truncate(&label, 34)),
             c.figures.n
         );
         let colour = match c.kind {
