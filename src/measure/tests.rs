@@ -5,9 +5,12 @@ use crate::record::{read_records, Format};
 use proptest::prelude::*;
 
 fn sample_policy() -> Policy {
-    crate::compile_str("outcomes-sample.credo", crate::synth::OUTCOMES_SAMPLE_POLICY)
-        .policy
-        .unwrap()
+    crate::compile_str(
+        "outcomes-sample.credo",
+        crate::synth::OUTCOMES_SAMPLE_POLICY,
+    )
+    .policy
+    .unwrap()
 }
 
 fn as_of() -> Date {
@@ -51,7 +54,10 @@ fn cohorts_follow_the_decision_as_of_the_hire() {
     assert!(a.contains(&Key::Credential(sec)));
     assert!(a.contains(&Key::Line(0, 0)) && a.contains(&Key::Line(2, 0)));
     // Before the Security+ was issued, the same candidate had met nothing.
-    assert_eq!(key_of(0, jiff::civil::date(2024, 12, 31)), vec![Key::All, Key::Other]);
+    assert_eq!(
+        key_of(0, jiff::civil::date(2024, 12, 31)),
+        vec![Key::All, Key::Other]
+    );
     let b = key_of(1, jiff::civil::date(2025, 6, 1));
     assert_eq!(
         b,
@@ -88,7 +94,13 @@ fn a_credential_on_a_preferred_skill_alone_is_not_credentialed() {
     let d = crate::eval::evaluate(&p, cand, 0, as_of());
     assert_eq!(
         keys(&p, cand, &d),
-        vec![Key::All, Key::Other, Key::Credential(0), Key::Line(0, 0), Key::Line(1, 0)]
+        vec![
+            Key::All,
+            Key::Other,
+            Key::Credential(0),
+            Key::Line(0, 0),
+            Key::Line(1, 0)
+        ]
     );
 }
 
@@ -102,7 +114,10 @@ fn values_keep_a_multiset_and_subtract_a_part() {
     part.push(2.0);
     part.push(0.0);
     let rest = all.minus(&part);
-    assert_eq!(rest.iter().collect::<Vec<_>>(), vec![(1.0, 1), (2.0, 1), (3.0, 1)]);
+    assert_eq!(
+        rest.iter().collect::<Vec<_>>(),
+        vec![(1.0, 1), (2.0, 1), (3.0, 1)]
+    );
     assert_eq!(all.n(), 5);
 }
 
@@ -219,9 +234,13 @@ fn every_hire_is_measured_or_reported() {
         .collect();
     assert_eq!(errs.len(), 4, "{errs:?}");
     assert_eq!(errs[0].1, 3);
-    assert!(errs[0].2.starts_with("candidate `ghost` is not in the candidate records"));
+    assert!(errs[0]
+        .2
+        .starts_with("candidate `ghost` is not in the candidate records"));
     assert_eq!(errs[1].1, 4);
-    assert!(errs[1].2.starts_with("the record of candidate `bad` (r.jsonl:1) has errors"));
+    assert!(errs[1]
+        .2
+        .starts_with("the record of candidate `bad` (r.jsonl:1) has errors"));
     assert_eq!((errs[2].0.as_str(), errs[2].1), ("r.jsonl", 1));
     assert!(errs[3].2.starts_with("duplicate record id `a`"));
     assert_eq!(r.totals.errors, 4);
@@ -242,7 +261,10 @@ fn placement_counts_advance_decisions_hired() {
          {\"id\": \"b\", \"applied\": [\"help_desk\"], \"credentials\": [{\"id\": \"a_plus\", \"issued\": \"2025-01-01\"}]}\n\
          {\"id\": \"c\", \"applied\": [\"help_desk\"]}\n",
     );
-    let o = outcomes(&p, "candidate,role,hired\na,help_desk,2025-06-01\nc,help_desk,2025-06-01\n");
+    let o = outcomes(
+        &p,
+        "candidate,role,hired\na,help_desk,2025-06-01\nc,help_desk,2025-06-01\n",
+    );
     let mut m = Measurer::new(&p, &o, as_of(), Some("help_desk"));
     for e in records {
         m.add(e);
@@ -257,7 +279,11 @@ fn placement_counts_advance_decisions_hired() {
     );
     assert_eq!(all.figures.placement.share, Some(0.5));
     assert_eq!(all.figures.n, 2);
-    let other = r.roles[0].cohorts.iter().find(|c| c.kind == CohortKind::Other).unwrap();
+    let other = r.roles[0]
+        .cohorts
+        .iter()
+        .find(|c| c.kind == CohortKind::Other)
+        .unwrap();
     assert_eq!(other.figures.n, 1);
     assert_eq!(other.figures.placement.advance, 0);
     assert_eq!(other.comparison.as_ref().unwrap().status, Tested::TooFew);

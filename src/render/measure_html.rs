@@ -173,7 +173,13 @@ fn role_section(s: &mut String, role: &RoleMeasure) {
         .collect();
     s.push_str("<div class=\"charts\">");
     let prod: Vec<(String, &Survival, &str)> = (series.iter())
-        .map(|(c, col)| (legend(c, &c.figures.productivity), &c.figures.productivity, *col))
+        .map(|(c, col)| {
+            (
+                legend(c, &c.figures.productivity),
+                &c.figures.productivity,
+                *col,
+            )
+        })
         .collect();
     km_chart(s, "Share productive (days since hired)", &prod, true);
     let ret: Vec<(String, &Survival, &str)> = (series.iter())
@@ -191,7 +197,10 @@ fn legend(c: &Cohort, sv: &Survival) -> String {
         CohortKind::All => "all hires".to_owned(),
         _ => c.id.clone(),
     };
-    format!("{who} (n {}, events {}, censored {})", sv.n, sv.events, sv.censored)
+    format!(
+        "{who} (n {}, events {}, censored {})",
+        sv.n, sv.events, sv.censored
+    )
 }
 
 /// Kaplan–Meier step curves with a tick at each censoring: survival, or one minus it for
@@ -389,14 +398,16 @@ fn tables(s: &mut String, role: &RoleMeasure) {
         let (p, r) = (&f.productivity, &f.retention);
         let cmp = c.comparison.as_ref();
         let at = |sv: &Survival, d: u32, ci: bool| {
-            opt(sv.at.iter().find(|a| a.day == d), |a| match (ci, a.low, a.high) {
-                (true, Some(l), Some(h)) => format!(
-                    "{} <small>({}–{})</small>",
-                    pct(a.value),
-                    fmt_fixed(l * 100.0, 0),
-                    fmt_fixed(h * 100.0, 0)
-                ),
-                _ => pct(a.value),
+            opt(sv.at.iter().find(|a| a.day == d), |a| {
+                match (ci, a.low, a.high) {
+                    (true, Some(l), Some(h)) => format!(
+                        "{} <small>({}–{})</small>",
+                        pct(a.value),
+                        fmt_fixed(l * 100.0, 0),
+                        fmt_fixed(h * 100.0, 0)
+                    ),
+                    _ => pct(a.value),
+                }
             })
         };
         let _ = write!(
