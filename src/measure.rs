@@ -448,14 +448,20 @@ fn describe(policy: &Policy, role: &crate::policy::Role, key: &Key) -> Described
             "credentialed",
             "a required skill met with a catalogue credential",
         ),
-        Key::Other => plain(CohortKind::Other, "other", "no required skill met with a credential"),
+        Key::Other => plain(
+            CohortKind::Other,
+            "other",
+            "no required skill met with a credential",
+        ),
         Key::Credential(c) => match policy.credentials.get(*c) {
             Some(c) => plain(CohortKind::Credential, &c.id, &c.title),
             None => plain(CohortKind::Credential, "?", "?"),
         },
         Key::Line(req, line) => {
             let q = role.requirements.get(*req);
-            let skill = q.and_then(|q| policy.skills.get(q.skill)).map(|s| s.id.clone());
+            let skill = q
+                .and_then(|q| policy.skills.get(q.skill))
+                .map(|s| s.id.clone());
             let l = q.and_then(|q| q.lines.get(*line));
             (
                 CohortKind::Line,

@@ -8,8 +8,7 @@ mod outcomes;
 pub use audit::{audit_sample, RECORDS as AUDIT_SAMPLE_RECORDS, SEED as AUDIT_SAMPLE_SEED};
 pub use outcomes::{
     outcomes_sample, write_outcomes_sample, APPLICANTS as OUTCOMES_SAMPLE_APPLICANTS,
-    AS_OF as OUTCOMES_SAMPLE_AS_OF, POLICY as OUTCOMES_SAMPLE_POLICY,
-    SEED as OUTCOMES_SAMPLE_SEED,
+    AS_OF as OUTCOMES_SAMPLE_AS_OF, POLICY as OUTCOMES_SAMPLE_POLICY, SEED as OUTCOMES_SAMPLE_SEED,
 };
 use std::fmt::Write;
 

@@ -51,7 +51,8 @@ fn the_shipped_sample_is_what_the_generator_writes() {
         credo::synth::OUTCOMES_SAMPLE_APPLICANTS,
         credo::synth::OUTCOMES_SAMPLE_SEED,
     );
-    let regenerate = "regenerate it with `cargo run --bin credo-bench -- outcomes-sample --dir policies`";
+    let regenerate =
+        "regenerate it with `cargo run --bin credo-bench -- outcomes-sample --dir policies`";
     assert!(
         std::fs::read_to_string(RECORDS).unwrap() == records,
         "{RECORDS} differs from the generator: {regenerate}"
@@ -99,7 +100,12 @@ fn the_built_in_effects_are_found() {
     let sec = cohort(&v, "soc_analyst", "security_plus");
     assert!(p(sec, "productivity").unwrap() < 0.001);
     assert!(p(sec, "training_cost").unwrap() < 0.001);
-    assert!(sec["comparison"]["training_cost"]["difference"].as_f64().unwrap() < 0.0);
+    assert!(
+        sec["comparison"]["training_cost"]["difference"]
+            .as_f64()
+            .unwrap()
+            < 0.0
+    );
     let rest_median = cohort(&v, "soc_analyst", "all")["productivity"]["median_days"]
         .as_u64()
         .unwrap();
@@ -115,7 +121,10 @@ fn the_built_in_effects_are_found() {
     assert_eq!(cc["kind"], "unrecognised");
     assert_eq!(cc["issuer"], "https://www.isc2.org");
     for metric in ["productivity", "retention"] {
-        assert!(cc["comparison"][metric]["p"].as_f64().unwrap() < 0.001, "{cc}");
+        assert!(
+            cc["comparison"][metric]["p"].as_f64().unwrap() < 0.001,
+            "{cc}"
+        );
     }
     assert!(v["caveat"].as_str().unwrap().contains("association"));
 }
@@ -152,8 +161,13 @@ fn csv_and_yaml_outcomes_give_the_same_report() {
     let policy = credo::compile_str("p.credo", &text).policy.unwrap();
     let csv = std::fs::read(OUTCOMES).unwrap();
     let as_of = jiff::civil::date(2026, 11, 25);
-    let entries =
-        credo::outcome::read_outcomes(&csv, OUTCOMES, credo::outcome::OutcomeFormat::Csv, &policy, as_of);
+    let entries = credo::outcome::read_outcomes(
+        &csv,
+        OUTCOMES,
+        credo::outcome::OutcomeFormat::Csv,
+        &policy,
+        as_of,
+    );
     let mut yaml = String::from("# the outcomes sample as YAML\n");
     for e in &entries {
         let h = e.result.as_ref().unwrap();
@@ -244,7 +258,10 @@ fn text_report_lists_record_errors() {
     assert!(text.contains(
         "tests/fixtures/measure/outcomes/03-unknown-candidate.jsonl:2: `c-404`: candidate `c-404` is not in the candidate records: hire not measured"
     ), "{text}");
-    assert!(text.contains("tests/fixtures/measure/records.jsonl:4: `c-bad`:"), "{text}");
+    assert!(
+        text.contains("tests/fixtures/measure/records.jsonl:4: `c-bad`:"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -280,10 +297,16 @@ fn html_report_is_self_contained_and_escapes_record_text() {
     assert!(!page.contains("<script"), "markup from a record is escaped");
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     let text = stdout(&o);
-    assert!(!text.contains('\u{1b}'), "control characters are escaped in text");
+    assert!(
+        !text.contains('\u{1b}'),
+        "control characters are escaped in text"
+    );
     assert!(text.contains("\\u{1b}[31mevil"), "{text}");
     // Only the temporary file's rename made the page: no temporary is left behind.
-    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(left.len(), 3, "{left:?}");
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -298,7 +321,10 @@ fn html_report_is_self_contained_and_escapes_record_text() {
     }
     assert!(page.contains("<svg"), "charts are inline SVG");
     assert!(page.contains("Still employed"), "a retention curve");
-    assert!(page.matches("<path d=\"M").count() >= 4, "step curves and censoring ticks");
+    assert!(
+        page.matches("<path d=\"M").count() >= 4,
+        "step curves and censoring ticks"
+    );
     assert!(page.contains("association, not an effect"));
     let _ = std::fs::remove_dir_all(sample_html.parent().unwrap());
 }
@@ -313,7 +339,13 @@ fn an_html_file_that_cannot_be_written_is_an_error() {
 #[test]
 fn an_outcomes_file_that_cannot_be_read_is_a_usage_error() {
     let o = credo(&[
-        "measure", POLICY, RECORDS, "--outcomes", "no-such.csv", "--as-of", AS_OF,
+        "measure",
+        POLICY,
+        RECORDS,
+        "--outcomes",
+        "no-such.csv",
+        "--as-of",
+        AS_OF,
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot read `no-such.csv`"));

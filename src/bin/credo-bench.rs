@@ -96,11 +96,19 @@ fn main() -> std::io::Result<()> {
                 synth::OUTCOMES_SAMPLE_POLICY,
             )?;
             let create = |name: &str| -> std::io::Result<std::io::BufWriter<std::fs::File>> {
-                Ok(std::io::BufWriter::new(std::fs::File::create(dir.join(name))?))
+                Ok(std::io::BufWriter::new(std::fs::File::create(
+                    dir.join(name),
+                )?))
             };
             let mut records = create("outcomes-sample.records.jsonl")?;
             let mut outcomes = create("outcomes-sample.outcomes.csv")?;
-            synth::write_outcomes_sample(applicants, seed, hire_scale, &mut records, &mut outcomes)?;
+            synth::write_outcomes_sample(
+                applicants,
+                seed,
+                hire_scale,
+                &mut records,
+                &mut outcomes,
+            )?;
             records.flush()?;
             return outcomes.flush();
         }

@@ -76,8 +76,10 @@ pub fn run(a: Args) -> u8 {
     }
     let report = measuring.measurer.finish();
     if let Some(path) = &a.html {
-        if let Err(e) = write_atomic(path, credo::render::measure_html::report(&report).as_bytes())
-        {
+        if let Err(e) = write_atomic(
+            path,
+            credo::render::measure_html::report(&report).as_bytes(),
+        ) {
             eprintln!("error: cannot write `{}`: {e}", path.display());
             return EXIT_USAGE;
         }

@@ -58,10 +58,7 @@ pub(super) fn read(bytes: &[u8], file: &str, check: &Check<'_>) -> Vec<OutcomeEn
         return vec![error(
             header_line,
             None,
-            format!(
-                "cannot read the rows of this file: {}",
-                problems.join("; ")
-            ),
+            format!("cannot read the rows of this file: {}", problems.join("; ")),
         )];
     }
     for row in rows {
@@ -104,7 +101,10 @@ pub(super) fn read(bytes: &[u8], file: &str, check: &Check<'_>) -> Vec<OutcomeEn
                 Err(p) => problems.push(p),
             }
         }
-        let record = map.get("candidate").and_then(Value::as_str).map(str::to_owned);
+        let record = map
+            .get("candidate")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let result = match (check.map(&map), problems.is_empty()) {
             (Ok(hire), true) => Ok(hire),
             (Ok(_), false) => Err(problems),

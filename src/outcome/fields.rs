@@ -102,7 +102,9 @@ impl Check<'_> {
                     let hint = crate::diag::did_you_mean(s, names)
                         .map(|h| format!(" ({h})"))
                         .unwrap_or_default();
-                    problems.push(format!("unknown role `{s}`: not a role of the policy{hint}"));
+                    problems.push(format!(
+                        "unknown role `{s}`: not a role of the policy{hint}"
+                    ));
                     None
                 }
             }
@@ -169,7 +171,10 @@ impl Check<'_> {
             }
         };
         if d > self.as_of {
-            problems.push(format!("`{key}` {d} is after the as-of date {}", self.as_of));
+            problems.push(format!(
+                "`{key}` {d} is after the as-of date {}",
+                self.as_of
+            ));
         }
         Some(d)
     }

@@ -2,7 +2,9 @@ use super::*;
 
 fn policy() -> Policy {
     let text = std::fs::read_to_string("policies/acme-cyber.credo").unwrap();
-    crate::compile_str("acme-cyber.credo", &text).policy.unwrap()
+    crate::compile_str("acme-cyber.credo", &text)
+        .policy
+        .unwrap()
 }
 
 fn as_of() -> Date {
@@ -85,15 +87,28 @@ fn a_repeated_hire_is_an_error() {
                 - { candidate: c-1, role: soc_analyst, hired: 2026-02-12 }\n\
                 - { candidate: c-1, role: network_technician, hired: 2026-01-12 }\n\
                 - { candidate: c-1, role: soc_analyst, hired: 2026-01-12 }\n";
-    let o = Outcomes::new(read_outcomes(yaml.as_bytes(), "o.yaml", OutcomeFormat::Yaml, &p, as_of()));
+    let o = Outcomes::new(read_outcomes(
+        yaml.as_bytes(),
+        "o.yaml",
+        OutcomeFormat::Yaml,
+        &p,
+        as_of(),
+    ));
     assert_eq!(o.hires.len(), 3);
     assert_eq!(o.of("c-1"), &[0, 1, 2]);
     assert!(o.hired_as("c-1", "network_technician"));
     assert!(!o.hired_as("c-1", "everup_cohort"));
-    let errs: Vec<(usize, usize, &str)> =
-        o.errors.iter().map(|(seq, e)| (*seq, e.line, e.error.as_str())).collect();
+    let errs: Vec<(usize, usize, &str)> = o
+        .errors
+        .iter()
+        .map(|(seq, e)| (*seq, e.line, e.error.as_str()))
+        .collect();
     assert_eq!(
         errs,
-        vec![(3, 4, "repeated hire: `c-1` hired as `soc_analyst` on 2026-01-12 is already at line 1")]
+        vec![(
+            3,
+            4,
+            "repeated hire: `c-1` hired as `soc_analyst` on 2026-01-12 is already at line 1"
+        )]
     );
 }

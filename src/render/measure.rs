@@ -81,10 +81,23 @@ fn role_section(s: &mut String, role: &RoleMeasure) {
         .collect();
     if !legend.is_empty() {
         let _ = writeln!(s, "\n  cohorts");
-        let width = legend.iter().map(|c| name(c).chars().count()).max().unwrap_or(0);
+        let width = legend
+            .iter()
+            .map(|c| name(c).chars().count())
+            .max()
+            .unwrap_or(0);
         for c in legend {
-            let at = c.at.as_deref().map(|a| format!("  ({a})")).unwrap_or_default();
-            let _ = writeln!(s, "    {:<width$}  {}{}", name(c), clean(&c.label), clean(&at));
+            let at =
+                c.at.as_deref()
+                    .map(|a| format!("  ({a})"))
+                    .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "    {:<width$}  {}{}",
+                name(c),
+                clean(&c.label),
+                clean(&at)
+            );
         }
     }
     productivity(s, role);
@@ -139,7 +152,10 @@ fn productivity(s: &mut String, role: &RoleMeasure) {
         for day in crate::measure::PRODUCTIVITY_DAYS {
             row.push(opt(p.at.iter().find(|a| a.day == day), |a| pct(a.value)));
         }
-        let test = c.comparison.as_ref().and_then(|x| survival_p(&x.productivity));
+        let test = c
+            .comparison
+            .as_ref()
+            .and_then(|x| survival_p(&x.productivity));
         row.extend(p_cells(c, test));
         rows.push(row);
     }
@@ -220,8 +236,16 @@ fn training(s: &mut String, role: &RoleMeasure) {
         s,
         "training, first year",
         &[
-            "n hours", "mean", "median", "n cost", "mean", "median", "cost − rest (95%)", "%",
-            "p", "Holm",
+            "n hours",
+            "mean",
+            "median",
+            "n cost",
+            "mean",
+            "median",
+            "cost − rest (95%)",
+            "%",
+            "p",
+            "Holm",
         ],
         rows,
     );

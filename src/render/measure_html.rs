@@ -173,7 +173,13 @@ fn role_section(s: &mut String, role: &RoleMeasure) {
         .collect();
     s.push_str("<div class=\"charts\">");
     let prod: Vec<(String, &Survival, &str)> = (series.iter())
-        .map(|(c, col)| (legend(c, &c.figures.productivity), &c.figures.productivity, *col))
+        .map(|(c, col)| {
+            (
+                legend(c, &c.figures.productivity),
+                &c.figures.productivity,
+                *col,
+            )
+        })
         .collect();
     km_chart(s, "Share productive (days since hired)", &prod, true);
     let ret: Vec<(String, &Survival, &str)> = (series.iter())
@@ -191,19 +197,29 @@ fn legend(c: &Cohort, sv: &Survival) -> String {
         CohortKind::All => "all hires".to_owned(),
         _ => c.id.clone(),
     };
-    format!("{who} (n {}, events {}, censored {})", sv.n, sv.events, sv.censored)
+    format!(
+        "{who} (n {}, events {}, censored {})",
+        sv.n, sv.events, sv.censored
+    )
 }
 
 /// Kaplan–Meier step curves with a tick at each censoring: survival, or one minus it for
 /// productivity (the share that reached the target).
 fn km_chart(s: &mut String, title: &str, series: &[(String, &Survival, &str)], rising: bool) {
-    let (w, h, left, top, right, bottom) = (520.0, 270.0, 44.0, 24.0, 12.0, 86.0);
+    let (w, h, left, top, right, bottom) = (520.0, 270.0, 44.0, 24.0, 24.0, 86.0);
     let (pw, ph) = (w - left - right, h - top - bottom);
-    let max_t = (series.iter())
+    let last = (series.iter())
         .flat_map(|(_, sv, _)| sv.curve.last().map(|st| st.time))
         .max()
         .unwrap_or(1)
-        .max(1) as f64;
+        .max(1);
+    // Ticks at a round number of days, at most six, the axis ending on one.
+    let step = [7, 14, 30, 60, 90, 180, 365, 730]
+        .into_iter()
+        .find(|s| last.div_ceil(*s) <= 6)
+        .unwrap_or(last.div_ceil(6).max(1));
+    let ticks = last.div_ceil(step).max(1);
+    let max_t = f64::from(ticks * step);
     let x = |t: f64| left + pw * (t / max_t).min(1.0);
     let y = |v: f64| top + ph * (1.0 - v.clamp(0.0, 1.0));
     let _ = write!(
@@ -227,14 +243,14 @@ fn km_chart(s: &mut String, title: &str, series: &[(String, &Survival, &str)], r
             k * 25
         );
     }
-    for k in 0..=4 {
-        let t = max_t * k as f64 / 4.0;
+    for k in 0..=ticks {
+        let t = f64::from(k * step);
         let _ = write!(
             s,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             x(t),
             top + ph + 14.0,
-            t.round()
+            k * step
         );
     }
     let _ = write!(
@@ -291,7 +307,7 @@ fn km_chart(s: &mut String, title: &str, series: &[(String, &Survival, &str)], r
 /// Horizontal bars per cohort: the share productive by day 90 and still employed at day 365.
 fn bars(s: &mut String, role: &RoleMeasure) {
     let cohorts: Vec<&Cohort> = role.cohorts.iter().filter(|c| c.figures.n > 0).collect();
-    let (label_w, bar_w, row_h) = (300.0, 260.0, 20.0);
+    let (label_w, bar_w, row_h) = (330.0, 260.0, 20.0);
     let w = label_w + 2.0 * (bar_w + 70.0);
     let h = 30.0 + row_h * cohorts.len() as f64;
     let _ = write!(
@@ -313,7 +329,7 @@ fn bars(s: &mut String, role: &RoleMeasure) {
             s,
             "<text x=\"0\" y=\"{:.1}\">{} (n {})</text>",
             y0 + 12.0,
-            esc(&truncate(&label, 44)),
+            esc(&truncate(&label, 34)),
             c.figures.n
         );
         let colour = match c.kind {
@@ -382,14 +398,16 @@ fn tables(s: &mut String, role: &RoleMeasure) {
         let (p, r) = (&f.productivity, &f.retention);
         let cmp = c.comparison.as_ref();
         let at = |sv: &Survival, d: u32, ci: bool| {
-            opt(sv.at.iter().find(|a| a.day == d), |a| match (ci, a.low, a.high) {
-                (true, Some(l), Some(h)) => format!(
-                    "{} <small>({}–{})</small>",
-                    pct(a.value),
-                    fmt_fixed(l * 100.0, 0),
-                    fmt_fixed(h * 100.0, 0)
-                ),
-                _ => pct(a.value),
+            opt(sv.at.iter().find(|a| a.day == d), |a| {
+                match (ci, a.low, a.high) {
+                    (true, Some(l), Some(h)) => format!(
+                        "{} <small>({}–{})</small>",
+                        pct(a.value),
+                        fmt_fixed(l * 100.0, 0),
+                        fmt_fixed(h * 100.0, 0)
+                    ),
+                    _ => pct(a.value),
+                }
             })
         };
         let _ = write!(

@@ -193,7 +193,11 @@ pub fn write_outcomes_sample(
                 ));
             }
             labs = rng.below(6);
-            months = if chance(&mut rng, 300) { between(&mut rng, 6, 30) } else { 0 };
+            months = if chance(&mut rng, 300) {
+                between(&mut rng, 6, 30)
+            } else {
+                0
+            };
             artifacts = 0;
         } else {
             sec_plus = false;
@@ -205,7 +209,11 @@ pub fn write_outcomes_sample(
                 ));
             }
             labs = rng.below(4);
-            months = if chance(&mut rng, 450) { between(&mut rng, 3, 24) } else { 0 };
+            months = if chance(&mut rng, 450) {
+                between(&mut rng, 3, 24)
+            } else {
+                0
+            };
             artifacts = rng.below(2);
         }
         let lab_skills = if soc {
@@ -222,7 +230,11 @@ pub fn write_outcomes_sample(
                 )
             })
             .collect();
-        let skill = if soc { "incident_response" } else { "customer_support" };
+        let skill = if soc {
+            "incident_response"
+        } else {
+            "customer_support"
+        };
         let _ = write!(
             line,
             "{{\"id\": \"{id}\", \"applied\": [\"{}\"], \"credentials\": [{}], \"labs\": [{}]",
