@@ -110,7 +110,7 @@ pub fn style_of(name: &str) -> Style {
 }
 
 /// The outcome figures a review shows per cohort (heading, figure name); JSON has them all.
-pub const COLUMNS: [(&str, &str); 9] = [
+pub const COLUMNS: [(&str, &str); 11] = [
     ("hires", "hires"),
     ("median days to productivity", "productivity_median_days"),
     ("productive by day 90", "productive_by_day_90"),
@@ -118,8 +118,10 @@ pub const COLUMNS: [(&str, &str); 9] = [
     ("training cost mean", "training_cost_mean"),
     ("moves per 100 person-years", "moves_per_100_person_years"),
     ("placement", "placement"),
-    ("productivity p (Holm)", "productivity_logrank_p_holm"),
-    ("retention p (Holm)", "retention_logrank_p_holm"),
+    ("productivity p", "productivity_logrank_p"),
+    ("Holm", "productivity_logrank_p_holm"),
+    ("retention p", "retention_logrank_p"),
+    ("Holm", "retention_logrank_p_holm"),
 ];
 
 /// Named figures on one line: `carried 0 · held 3 (+1)`.

@@ -88,15 +88,24 @@ fn cohort(role: &str, c: &Cohort, f: &mut Figures) -> CohortReview {
     if let Some(cmp) = &c.comparison {
         let n = Some(g.n);
         let test = |t: &Option<SurvivalTest>| (t.as_ref().map(|t| t.p), t.as_ref().and_then(|t| t.p_holm));
+        // Holm's adjustment is over the credential, accept-line and unrecognised cohorts only.
+        let family = !matches!(c.kind, CohortKind::All | CohortKind::Credentialed | CohortKind::Other);
         let (pp, pph) = test(&cmp.productivity);
         put("productivity_logrank_p", pp, n);
-        put("productivity_logrank_p_holm", pph, n);
+        if family {
+            put("productivity_logrank_p_holm", pph, n);
+        }
         let (rp, rph) = test(&cmp.retention);
         put("retention_logrank_p", rp, n);
-        put("retention_logrank_p_holm", rph, n);
+        if family {
+            put("retention_logrank_p_holm", rph, n);
+        }
         let cost = cmp.training_cost.as_ref();
         put("training_cost_difference_percent", cost.and_then(|t| t.percent), n);
-        put("training_cost_welch_p_holm", cost.and_then(|t| t.p_holm), n);
+        put("training_cost_welch_p", cost.map(|t| t.p), n);
+        if family {
+            put("training_cost_welch_p_holm", cost.and_then(|t| t.p_holm), n);
+        }
     }
     let curve = |s: &crate::measure::Survival, complement: bool| {
         (s.curve.iter())

@@ -350,11 +350,15 @@ impl Context<'_> {
                             "retention_logrank_p_holm",
                         ];
                         if wanted.contains(&name.as_str()) {
-                            p.figures.insert(format!("hired_{name}"), fig.clone());
+                            let label = match name.as_str() {
+                                "hires" => "hired".to_owned(),
+                                _ => format!("hired_{name}"),
+                            };
+                            p.figures.insert(label, fig.clone());
                         }
                     }
                 }
-                None => p.figures.insert("hired_hires", f.count(&format!("{key}.hired"), 0)),
+                None => p.figures.insert("hired", f.count(&format!("{key}.hired"), 0)),
             }
             out.push(p);
         }
