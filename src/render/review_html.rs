@@ -23,7 +23,9 @@ h3 { font-size: 15px; margin: 16px 0 6px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: right; }
 th { background: var(--band); font-size: 12.5px; }
-th:first-child, td:first-child, td.text { text-align: left; }
+td { white-space: nowrap; }
+th:first-child, td:first-child, td.text { text-align: left; white-space: normal; }
+.scroll { overflow-x: auto; }
 tr.flagged td { background: var(--flagbg); color: var(--flag); }
 ul.check { list-style: none; padding-left: 4px; }
 ul.check li { margin: 8px 0; }
@@ -212,7 +214,7 @@ fn role_section(s: &mut String, role: &RoleReview) {
                 .collect();
             km_svg(s, "Share productive, Kaplan–Meier", &shown, 0);
             km_svg(s, "Share still employed, Kaplan–Meier", &shown, 1);
-            s.push_str("</div><p class=\"sub\">p-values compare a cohort with the role's other hires (log-rank, Holm-adjusted).</p><table><tr><th>cohort</th>");
+            s.push_str("</div><p class=\"sub\">p-values compare a cohort with the role's other hires (log-rank, Holm-adjusted).</p><div class=\"scroll\"><table><tr><th>cohort</th>");
             for (name, _) in COLUMNS {
                 let _ = write!(s, "<th>{name}</th>");
             }
@@ -225,7 +227,7 @@ fn role_section(s: &mut String, role: &RoleReview) {
                 }
                 s.push_str("</tr>");
             }
-            s.push_str("</table>");
+            s.push_str("</table></div>");
         }
     }
     if !role.unrecognised.is_empty() {
