@@ -236,7 +236,12 @@ pub fn report(r: &Review) -> String {
             subject(p)
         );
         let _ = writeln!(s, "      {}", clean(&p.reason));
-        let _ = writeln!(s, "      {}", figures_line(p));
+        let figures: Vec<String> = (p.figures.0.iter())
+            .map(|(name, f)| format!("{} {}", name.replace('_', " "), fig(f, style_of(name))))
+            .collect();
+        for line in figures.chunks(4) {
+            let _ = writeln!(s, "      {}", line.join(" · "));
+        }
     }
     for role in &r.roles {
         role_text(&mut s, role, r);
@@ -320,7 +325,9 @@ fn role_text(s: &mut String, role: &RoleReview, r: &Review) {
                     })
                     .collect();
                 let _ = writeln!(s, "    {}", cohort_name(c));
-                let _ = writeln!(s, "      {}", cells.join(" · "));
+                for line in cells.chunks(4) {
+                    let _ = writeln!(s, "      {}", line.join(" · "));
+                }
             }
         }
     }
