@@ -3,12 +3,12 @@
 
 pub mod audit;
 pub mod html;
-pub mod review;
-pub mod review_html;
-pub mod review_md;
 pub(crate) mod json;
 pub mod measure;
 pub mod measure_html;
+pub mod review;
+pub mod review_html;
+pub mod review_md;
 pub mod text;
 pub mod words;
 

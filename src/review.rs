@@ -334,8 +334,11 @@ impl<'p> Reviewer<'p> {
             let audit_role = &audit.roles[r];
             let key = |k: &str| format!("{}.{k}", role.id);
             let applicants = audit_role.decisions;
-            let hires: Vec<&crate::outcome::Hire> =
-                outcomes.hires.iter().filter(|h| h.role == role.id).collect();
+            let hires: Vec<&crate::outcome::Hire> = outcomes
+                .hires
+                .iter()
+                .filter(|h| h.role == role.id)
+                .collect();
             let outcome_counts = OUTCOMES
                 .iter()
                 .map(|&o| {
@@ -372,7 +375,11 @@ impl<'p> Reviewer<'p> {
                         title: title.clone(),
                         issuer: issuer.clone(),
                         applicants: f.count(&format!("{k}.applicants"), n),
-                        share: f.fig(&format!("{k}.share"), share(n, applicants), Some(applicants)),
+                        share: f.fig(
+                            &format!("{k}.share"),
+                            share(n, applicants),
+                            Some(applicants),
+                        ),
                     }
                 })
                 .collect();
@@ -389,7 +396,11 @@ impl<'p> Reviewer<'p> {
         }
         let catalogue = (policy.credentials.iter().enumerate())
             .map(|(i, c)| {
-                let used = audit.usage.credentials.iter().find(|u| u.credential == c.id);
+                let used = audit
+                    .usage
+                    .credentials
+                    .iter()
+                    .find(|u| u.credential == c.id);
                 let key = |k: &str| format!("catalogue.{}.{k}", c.id);
                 CatalogueUse {
                     credential: c.id.clone(),
@@ -496,4 +507,3 @@ const OUTCOMES: [Outcome; 4] = [
     Outcome::Decline,
     Outcome::Ineligible,
 ];
-

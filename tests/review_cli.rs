@@ -45,7 +45,13 @@ fn q3(extra: &[&str]) -> Output {
         fixture("outcomes-2026Q3.jsonl"),
     );
     let mut args = vec![
-        "review", &policy, &records, "--outcomes", &outcomes, "--quarter", "2026Q3",
+        "review",
+        &policy,
+        &records,
+        "--outcomes",
+        &outcomes,
+        "--quarter",
+        "2026Q3",
     ];
     args.extend_from_slice(extra);
     credo(&args)
@@ -64,7 +70,14 @@ fn previous_review() -> PathBuf {
         fixture("outcomes-2026Q2.csv"),
     );
     let o = credo(&[
-        "review", &policy, &records, "--outcomes", &outcomes, "--quarter", "2026Q2", "--format",
+        "review",
+        &policy,
+        &records,
+        "--outcomes",
+        &outcomes,
+        "--quarter",
+        "2026Q2",
+        "--format",
         "json",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -89,7 +102,9 @@ fn proposals<'v>(v: &'v Value, action: &str, subject: &str, role: Option<&str>) 
 }
 
 fn figure(p: &Value, name: &str) -> f64 {
-    p["figures"][name]["value"].as_f64().unwrap_or_else(|| panic!("no figure {name} in {p}"))
+    p["figures"][name]["value"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no figure {name} in {p}"))
 }
 
 #[test]
@@ -149,7 +164,10 @@ fn json_review_of_the_fixture() {
     let v = json(&q3(&["--format", "json"]));
     assert_eq!(v["review"], "credo review");
     assert_eq!(v["quarter"], "2026Q3");
-    assert_eq!(v["as_of"], "2026-09-30", "decided as of the quarter's last day");
+    assert_eq!(
+        v["as_of"], "2026-09-30",
+        "decided as of the quarter's last day"
+    );
     insta::assert_json_snapshot!("json-review-fixture", v, { ".policy.hash" => "[hash]" });
 }
 
@@ -195,7 +213,10 @@ fn every_kind_of_proposal_has_its_cause_in_the_fixture() {
     // exception: the waiver, with its reason.
     let p = proposals(&v, "exception", "skills_per_role", Some("analyst"));
     assert_eq!(p.len(), 1);
-    assert!(p[0]["reason"].as_str().unwrap().contains("a two-skill entry role"));
+    assert!(p[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("a two-skill entry role"));
     assert_eq!(v["proposals"].as_array().unwrap().len(), 10);
     // The audit flag (§9) and the funnel.
     let role = &v["roles"][0];
@@ -232,24 +253,28 @@ fn with_the_previous_review_every_figure_shows_its_change() {
         .find(|u| u["title"].as_str().unwrap().starts_with("Rogue"))
         .unwrap();
     assert!(rogue["applicants"]["previous"].is_null());
-    // Every figure object in the review has a previous and a change member.
-    fn check(v: &Value, missing: &mut Vec<String>) {
+    // Every figure object (`{"value", "n"?, …}`; the measure report's day estimates have more
+    // members) has a previous and a change member.
+    fn check(v: &Value, figures: &mut usize, missing: &mut Vec<String>) {
         match v {
             Value::Object(m) if m.contains_key("value") && m.len() <= 4 => {
-                if !(m.contains_key("previous") && m.contains_key("change")) {
+                *figures += 1;
+                let compared = m.contains_key("previous") && m.contains_key("change");
+                if !compared {
                     missing.push(v.to_string());
                 }
             }
-            Value::Object(m) => m.values().for_each(|x| check(x, missing)),
-            Value::Array(a) => a.iter().for_each(|x| check(x, missing)),
+            Value::Object(m) => m.values().for_each(|x| check(x, figures, missing)),
+            Value::Array(a) => a.iter().for_each(|x| check(x, figures, missing)),
             _ => {}
         }
     }
-    let mut missing = Vec::new();
+    let (mut figures, mut missing) = (0, Vec::new());
     for section in ["totals", "roles", "catalogue", "proposals"] {
-        check(&v[section], &mut missing);
+        check(&v[section], &mut figures, &mut missing);
     }
     assert!(missing.is_empty(), "{missing:?}");
+    assert!(figures > 100, "only {figures} figures");
     let text = stdout(&q3(&["--previous", previous.to_str().unwrap()]));
     insta::assert_snapshot!("text-review-fixture-previous", redacted(&text));
     let _ = std::fs::remove_file(previous);
@@ -260,9 +285,15 @@ fn a_bad_previous_review_is_a_usage_error_that_says_what_is_wrong() {
     let cases = [
         ("not-json.json", "it is not JSON"),
         ("not-a-review.json", "it is not a review"),
-        ("figure-not-a-number.json", "its figure `records` is not a number"),
+        (
+            "figure-not-a-number.json",
+            "its figure `records` is not a number",
+        ),
         ("bad-quarter.json", "its `quarter`"),
-        ("same-quarter.json", "the review of 2026Q3, which is not before 2026Q3"),
+        (
+            "same-quarter.json",
+            "the review of 2026Q3, which is not before 2026Q3",
+        ),
     ];
     for (file, says) in cases {
         let path = fixture(&format!("bad-previous/{file}"));
@@ -285,11 +316,20 @@ fn a_malformed_quarter_is_a_usage_error_with_an_example() {
             fixture("outcomes-2026Q3.jsonl"),
         );
         let o = credo(&[
-            "review", &policy, &records, "--outcomes", &outcomes, "--quarter", bad,
+            "review",
+            &policy,
+            &records,
+            "--outcomes",
+            &outcomes,
+            "--quarter",
+            bad,
         ]);
         assert_eq!(o.status.code(), Some(2), "{bad}");
         let e = stderr(&o);
-        assert!(e.contains("--quarter") && e.contains("write e.g. `2026Q3`"), "{bad}: {e}");
+        assert!(
+            e.contains("--quarter") && e.contains("write e.g. `2026Q3`"),
+            "{bad}: {e}"
+        );
     }
 }
 
@@ -299,16 +339,33 @@ fn the_output_is_the_same_for_any_number_of_jobs() {
         let one = q3(&["--format", format, "--jobs", "1"]);
         let three = q3(&["--format", format, "--jobs", "3"]);
         assert_eq!(one.status.code(), Some(0));
-        assert!(one.stdout == three.stdout, "{format} differs for --jobs 1 and 3");
+        assert!(
+            one.stdout == three.stdout,
+            "{format} differs for --jobs 1 and 3"
+        );
     }
     let sample = |jobs: &str| {
         credo(&[
-            "review", SAMPLE_POLICY, SAMPLE_RECORDS, "--outcomes", SAMPLE_OUTCOMES, "--quarter",
-            "2026Q3", "--as-of", "2026-11-25", "--format", "json", "--jobs", jobs,
+            "review",
+            SAMPLE_POLICY,
+            SAMPLE_RECORDS,
+            "--outcomes",
+            SAMPLE_OUTCOMES,
+            "--quarter",
+            "2026Q3",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+            "--jobs",
+            jobs,
         ])
         .stdout
     };
-    assert!(sample("1") == sample("3"), "the sample's review differs for --jobs 1 and 3");
+    assert!(
+        sample("1") == sample("3"),
+        "the sample's review differs for --jobs 1 and 3"
+    );
 }
 
 #[test]
@@ -321,7 +378,10 @@ fn control_characters_in_what_records_say_are_escaped() {
     for (format, title, issuer) in cases {
         let out = stdout(&q3(&["--format", format]));
         assert!(!out.contains('\u{1b}'), "{format} prints a raw escape");
-        assert!(!out.contains("evil\nissuer"), "{format} prints a raw newline");
+        assert!(
+            !out.contains("evil\nissuer"),
+            "{format} prints a raw newline"
+        );
         assert!(out.contains(title) && out.contains(issuer), "{format}");
     }
 }
@@ -367,8 +427,15 @@ fn bad_outcome_rows_are_reported_and_exit_3() {
     assert_eq!(o.status.code(), Some(0));
     let (policy, records) = (fixture("policy.credo"), fixture("applicants-2026Q3.jsonl"));
     let o = credo(&[
-        "review", &policy, &records, "--outcomes", path.to_str().unwrap(), "--quarter",
-        "2026Q3", "--format", "json",
+        "review",
+        &policy,
+        &records,
+        "--outcomes",
+        path.to_str().unwrap(),
+        "--quarter",
+        "2026Q3",
+        "--format",
+        "json",
     ]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -376,4 +443,33 @@ fn bad_outcome_rows_are_reported_and_exit_3() {
     assert_eq!(v["outcome_errors"][0]["line"], 3);
     assert_eq!(v["totals"]["hires"]["value"], 1);
     let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn the_readme_shows_the_samples_review_as_it_is() {
+    let o = credo(&[
+        "review",
+        SAMPLE_POLICY,
+        SAMPLE_RECORDS,
+        "--outcomes",
+        SAMPLE_OUTCOMES,
+        "--quarter",
+        "2026Q3",
+        "--as-of",
+        "2026-11-25",
+    ]);
+    let text = stdout(&o);
+    // The excerpt: from the proposals to the first lines of the outcome figures.
+    let excerpt: Vec<&str> = text.lines().skip(7).take(34).collect();
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    assert!(
+        excerpt[0].starts_with("applicant records"),
+        "{}",
+        excerpt[0]
+    );
+    assert!(
+        readme.contains(&excerpt.join("\n")),
+        "README's review excerpt differs from the output; paste it again:\n{}",
+        excerpt.join("\n")
+    );
 }

@@ -157,7 +157,9 @@ pub fn subject(p: &Proposal) -> String {
             None => format!("\"{}\" (no issuer)", clean(title)),
         },
         (None, Some(pr), ..) => format!("provider {}", clean(pr)),
-        (None, None, Some(l), _) => format!("{} line {}: {}", clean(&l.skill), l.line, clean(&l.text)),
+        (None, None, Some(l), _) => {
+            format!("{} line {}: {}", clean(&l.skill), l.line, clean(&l.text))
+        }
         (None, None, None, Some(g)) => format!("guardrail {}", clean(g)),
         _ => String::new(),
     }
@@ -223,7 +225,11 @@ pub fn report(r: &Review) -> String {
         r.quarter,
         fig(&t.hires_in_quarter, Style::Count),
     );
-    let _ = writeln!(s, "\nPROPOSALS ({}) — advice for the council, not applied", r.proposals.len());
+    let _ = writeln!(
+        s,
+        "\nPROPOSALS ({}) — advice for the council, not applied",
+        r.proposals.len()
+    );
     if r.proposals.is_empty() {
         s.push_str("  (none)\n");
     }
@@ -232,7 +238,10 @@ pub fn report(r: &Review) -> String {
             s,
             "  [ ] {:<15} {}{}",
             p.action.as_str(),
-            p.role.as_deref().map(|x| format!("{}: ", clean(x))).unwrap_or_default(),
+            p.role
+                .as_deref()
+                .map(|x| format!("{}: ", clean(x)))
+                .unwrap_or_default(),
             subject(p)
         );
         let _ = writeln!(s, "      {}", clean(&p.reason));
@@ -246,7 +255,11 @@ pub fn report(r: &Review) -> String {
     for role in &r.roles {
         role_text(&mut s, role, r);
     }
-    let _ = writeln!(s, "\nCATALOGUE\n  {:<24} {:>12} {:>12}  {}", "credential", "held", "carried", "holders' expiry by quarter");
+    let _ = writeln!(
+        s,
+        "\nCATALOGUE\n  {:<24} {:>12} {:>12}  holders' expiry by quarter",
+        "credential", "held", "carried"
+    );
     for c in &r.catalogue {
         let expiry: Vec<String> = c.expiry.iter().map(|(q, n)| format!("{q} {n}")).collect();
         let _ = writeln!(
@@ -255,8 +268,14 @@ pub fn report(r: &Review) -> String {
             clean(&c.credential),
             fig(&c.held, Style::Count),
             fig(&c.carried, Style::Count),
-            if expiry.is_empty() { "–".into() } else { expiry.join(", ") },
-            c.retired.map(|d| format!(" · retired from {d}")).unwrap_or_default()
+            if expiry.is_empty() {
+                "–".into()
+            } else {
+                expiry.join(", ")
+            },
+            c.retired
+                .map(|d| format!(" · retired from {d}"))
+                .unwrap_or_default()
         );
     }
     if !r.record_errors.is_empty() {
@@ -267,7 +286,10 @@ pub fn report(r: &Review) -> String {
                 "  {}:{} {}: {}",
                 clean(&e.file),
                 e.line,
-                e.record.as_deref().map(clean).unwrap_or_else(|| "(no id)".into()),
+                e.record
+                    .as_deref()
+                    .map(clean)
+                    .unwrap_or_else(|| "(no id)".into()),
                 clean(&e.error)
             );
         }
@@ -285,13 +307,26 @@ fn role_text(s: &mut String, role: &RoleReview, r: &Review) {
     let _ = writeln!(s, "\nROLE {} — {}", clean(&role.role), clean(&role.title));
     let fu = &role.funnel;
     let _ = writeln!(s, "  funnel");
-    let _ = writeln!(s, "    applicants        {}", fig(&fu.applicants, Style::Count));
+    let _ = writeln!(
+        s,
+        "    applicants        {}",
+        fig(&fu.applicants, Style::Count)
+    );
     for (o, f) in fu.outcomes.iter().rev() {
         let _ = writeln!(s, "    {:<17} {}", o.as_str(), fig(f, Style::Count));
     }
     let _ = writeln!(s, "    hires to date     {}", fig(&fu.hires, Style::Count));
-    let _ = writeln!(s, "    hired in {}    {}", r.quarter, fig(&fu.hires_in_quarter, Style::Count));
-    let _ = writeln!(s, "    placement         {}  (advanced applicants hired)", fig(&fu.placement, Style::Pct));
+    let _ = writeln!(
+        s,
+        "    hired in {}    {}",
+        r.quarter,
+        fig(&fu.hires_in_quarter, Style::Count)
+    );
+    let _ = writeln!(
+        s,
+        "    placement         {}  (advanced applicants hired)",
+        fig(&fu.placement, Style::Pct)
+    );
     let _ = writeln!(s, "  audit flags (§9)");
     if role.flags.is_empty() {
         s.push_str("    none\n");
@@ -303,11 +338,23 @@ fn role_text(s: &mut String, role: &RoleReview, r: &Review) {
             clean(&fl.attributes.join(" × ")),
             clean(&fl.category),
             fig(&fl.impact_ratio, Style::Ratio),
-            fig(&Figure { n: None, ..fl.rate.clone() }, Style::Pct),
+            fig(
+                &Figure {
+                    n: None,
+                    ..fl.rate.clone()
+                },
+                Style::Pct
+            ),
             clean(&fl.reference),
             value(fl.reference_rate.map(|n| n.0), Style::Pct),
             value(fl.fisher_p.map(|n| n.0), Style::P),
-            fig(&Figure { n: None, ..fl.shortfall.clone() }, Style::Ratio),
+            fig(
+                &Figure {
+                    n: None,
+                    ..fl.shortfall.clone()
+                },
+                Style::Ratio
+            ),
         );
     }
     match &role.outcomes {
@@ -321,7 +368,9 @@ fn role_text(s: &mut String, role: &RoleReview, r: &Review) {
             for c in &o.cohorts {
                 let cells: Vec<String> = (COLUMNS.iter())
                     .filter_map(|(label, key)| {
-                        c.figures.get(key).map(|f| format!("{label} {}", fig(f, style_of(key))))
+                        c.figures
+                            .get(key)
+                            .map(|f| format!("{label} {}", fig(f, style_of(key))))
                     })
                     .collect();
                 let _ = writeln!(s, "    {}", cohort_name(c));
@@ -340,14 +389,21 @@ fn role_text(s: &mut String, role: &RoleReview, r: &Review) {
                 format!(
                     "\"{}\" ({})",
                     clean(&u.title),
-                    u.issuer.as_deref().map(clean).unwrap_or_else(|| "no issuer".into())
+                    u.issuer
+                        .as_deref()
+                        .map(clean)
+                        .unwrap_or_else(|| "no issuer".into())
                 ),
                 fig(&u.applicants, Style::Count),
                 fig(&u.share, Style::Pct)
             );
         }
         if role.unrecognised.len() > 10 {
-            let _ = writeln!(s, "    … and {} more (see --format json)", role.unrecognised.len() - 10);
+            let _ = writeln!(
+                s,
+                "    … and {} more (see --format json)",
+                role.unrecognised.len() - 10
+            );
         }
     }
 }

@@ -3,7 +3,9 @@
 //! forbids both). Every value from the policy, the records or the outcomes is escaped.
 
 use super::html::esc;
-use super::review::{clean, cohort_name, COLUMNS, fig, figures_line, style_of, subject, value, Style};
+use super::review::{
+    clean, cohort_name, fig, figures_line, style_of, subject, value, Style, COLUMNS,
+};
 use crate::review::{CohortReview, Figure, Review, RoleReview};
 use std::fmt::Write;
 
@@ -81,9 +83,9 @@ pub fn report(r: &Review) -> String {
     }
     s.push_str("</ul></div>");
     let tt = &r.totals;
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<p>applicant records {} · decisions {} · record errors {} · hires to date {} · hired in the quarter {} · outcome record errors {}</p></header>\n",
+        "<p>applicant records {} · decisions {} · record errors {} · hires to date {} · hired in the quarter {} · outcome record errors {}</p></header>",
         t(&fig(&tt.records, Style::Count)),
         t(&fig(&tt.decisions, Style::Count)),
         t(&fig(&tt.record_errors, Style::Count)),
@@ -101,7 +103,10 @@ pub fn report(r: &Review) -> String {
             s,
             "<li><span class=\"action\">{}</span> {}{} — {}<span class=\"figs\">{}</span></li>",
             esc(p.action.as_str()),
-            p.role.as_deref().map(|x| format!("{} · ", t(x))).unwrap_or_default(),
+            p.role
+                .as_deref()
+                .map(|x| format!("{} · ", t(x)))
+                .unwrap_or_default(),
             t(&subject(p)),
             t(&p.reason),
             t(&figures_line(p))
@@ -176,7 +181,11 @@ fn role_section(s: &mut String, role: &RoleReview) {
     bars.push(("hires to date".into(), &fu.hires, true));
     bars.push(("hired in the quarter".into(), &fu.hires_in_quarter, true));
     funnel_svg(s, &bars);
-    let _ = write!(s, "<p>placement (advanced applicants hired): {}</p>", t(&fig(&fu.placement, Style::Pct)));
+    let _ = write!(
+        s,
+        "<p>placement (advanced applicants hired): {}</p>",
+        t(&fig(&fu.placement, Style::Pct))
+    );
     s.push_str("<h3>Audit flags</h3>");
     if role.flags.is_empty() {
         s.push_str("<p>No category below the impact-ratio threshold.</p>");
@@ -222,7 +231,10 @@ fn role_section(s: &mut String, role: &RoleReview) {
             for c in &o.cohorts {
                 let _ = write!(s, "<tr><td>{}</td>", t(&cohort_name(c)));
                 for (_, key) in COLUMNS {
-                    let cell = c.figures.get(key).map_or("–".into(), |f| fig(f, style_of(key)));
+                    let cell = c
+                        .figures
+                        .get(key)
+                        .map_or("–".into(), |f| fig(f, style_of(key)));
                     let _ = write!(s, "<td>{}</td>", t(&cell));
                 }
                 s.push_str("</tr>");
@@ -277,7 +289,6 @@ fn funnel_svg(s: &mut String, bars: &[(String, &Figure, bool)]) {
     }
     s.push_str("</svg>");
 }
-
 
 const COLOURS: [&str; 3] = ["#1d2330", "#2e7d4f", "#b3261e"];
 

@@ -2,7 +2,9 @@
 //! proposals as a checklist. User text has control characters escaped and Markdown's special
 //! characters backslash-escaped, so an id or title cannot break a table or inject markup.
 
-use super::review::{clean, cohort_name, COLUMNS, fig, figures_line, style_of, subject, value, Style};
+use super::review::{
+    clean, cohort_name, fig, figures_line, style_of, subject, value, Style, COLUMNS,
+};
 use crate::review::{Review, RoleReview};
 use std::fmt::Write;
 
@@ -75,7 +77,11 @@ pub fn report(r: &Review) -> String {
         s.push_str("None this quarter.\n");
     }
     for p in &r.proposals {
-        let role = p.role.as_deref().map(|x| format!("{} · ", md(x))).unwrap_or_default();
+        let role = p
+            .role
+            .as_deref()
+            .map(|x| format!("{} · ", md(x)))
+            .unwrap_or_default();
         let _ = writeln!(
             s,
             "- [ ] **{}** {role}{} — {}  \n  {}",
@@ -98,7 +104,11 @@ pub fn report(r: &Review) -> String {
             md(&c.title),
             fig(&c.held, Style::Count),
             fig(&c.carried, Style::Count),
-            if expiry.is_empty() { "–".into() } else { expiry.join(", ") },
+            if expiry.is_empty() {
+                "–".into()
+            } else {
+                expiry.join(", ")
+            },
             c.retired.map_or("–".into(), |d| d.to_string())
         );
     }
@@ -109,7 +119,11 @@ pub fn report(r: &Review) -> String {
         if errors.is_empty() {
             continue;
         }
-        let _ = writeln!(s, "\n## {title} ({})\n\n| file | line | record | error |\n|---|---:|---|---|", errors.len());
+        let _ = writeln!(
+            s,
+            "\n## {title} ({})\n\n| file | line | record | error |\n|---|---:|---|---|",
+            errors.len()
+        );
         for e in errors {
             let _ = writeln!(
                 s,
@@ -139,8 +153,17 @@ fn role_md(s: &mut String, role: &RoleReview, r: &Review) {
         let _ = writeln!(s, "| {} | {} |", o.as_str(), fig(f, Style::Count));
     }
     let _ = writeln!(s, "| hires to date | {} |", fig(&fu.hires, Style::Count));
-    let _ = writeln!(s, "| hired in {} | {} |", r.quarter, fig(&fu.hires_in_quarter, Style::Count));
-    let _ = writeln!(s, "| placement (advanced applicants hired) | {} |", fig(&fu.placement, Style::Pct));
+    let _ = writeln!(
+        s,
+        "| hired in {} | {} |",
+        r.quarter,
+        fig(&fu.hires_in_quarter, Style::Count)
+    );
+    let _ = writeln!(
+        s,
+        "| placement (advanced applicants hired) | {} |",
+        fig(&fu.placement, Style::Pct)
+    );
     s.push_str("\n### Audit flags\n\n");
     if role.flags.is_empty() {
         s.push_str("No category below the impact-ratio threshold.\n");
@@ -179,7 +202,10 @@ fn role_md(s: &mut String, role: &RoleReview, r: &Review) {
             for c in &o.cohorts {
                 let _ = write!(s, "| {} |", md(&cohort_name(c)));
                 for (_, key) in COLUMNS {
-                    let cell = c.figures.get(key).map_or("–".into(), |f| fig(f, style_of(key)));
+                    let cell = c
+                        .figures
+                        .get(key)
+                        .map_or("–".into(), |f| fig(f, style_of(key)));
                     let _ = write!(s, " {} |", md(&cell));
                 }
                 s.push('\n');
@@ -200,4 +226,3 @@ fn role_md(s: &mut String, role: &RoleReview, r: &Review) {
         }
     }
 }
-

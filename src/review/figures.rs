@@ -245,7 +245,10 @@ mod tests {
             (r#"{"review": "credo audit"}"#, "not a review"),
             (r#"{"review": "credo review", "format": 7}"#, "format 7"),
             (r#"{"review": "credo review", "format": 1}"#, "`quarter`"),
-            (r#"{"review": "credo review", "format": 1, "quarter": "Q3"}"#, "2026Q3"),
+            (
+                r#"{"review": "credo review", "format": 1, "quarter": "Q3"}"#,
+                "2026Q3",
+            ),
             (
                 r#"{"review": "credo review", "format": 1, "quarter": "2026Q2", "policy": {"version": "1"}}"#,
                 "`figures`",

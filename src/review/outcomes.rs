@@ -68,28 +68,52 @@ fn cohort(role: &str, c: &Cohort, f: &mut Figures) -> CohortReview {
     };
     put("hires", Some(g.n as f64), None);
     let p = &g.productivity;
-    put("productivity_median_days", p.median_days.map(f64::from), Some(p.n));
+    put(
+        "productivity_median_days",
+        p.median_days.map(f64::from),
+        Some(p.n),
+    );
     for a in &p.at {
-        put(&format!("productive_by_day_{}", a.day), Some(a.value), Some(p.n));
+        put(
+            &format!("productive_by_day_{}", a.day),
+            Some(a.value),
+            Some(p.n),
+        );
     }
     let r = &g.retention;
-    put("retention_median_days", r.median_days.map(f64::from), Some(r.n));
+    put(
+        "retention_median_days",
+        r.median_days.map(f64::from),
+        Some(r.n),
+    );
     for a in &r.at {
-        put(&format!("employed_at_day_{}", a.day), Some(a.value), Some(r.n));
+        put(
+            &format!("employed_at_day_{}", a.day),
+            Some(a.value),
+            Some(r.n),
+        );
     }
     let cost = &g.training.cost;
     put("training_cost_mean", cost.mean, Some(cost.n));
     let m = &g.mobility;
-    put("moves_per_100_person_years", m.per_100_person_years, Some(m.n));
+    put(
+        "moves_per_100_person_years",
+        m.per_100_person_years,
+        Some(m.n),
+    );
     let pl = &g.placement;
     put("placement", pl.share, Some(pl.advance));
     let o = &g.onboarding;
     put("onboarding_hours_saved_mean", o.mean, Some(o.n));
     if let Some(cmp) = &c.comparison {
         let n = Some(g.n);
-        let test = |t: &Option<SurvivalTest>| (t.as_ref().map(|t| t.p), t.as_ref().and_then(|t| t.p_holm));
+        let test =
+            |t: &Option<SurvivalTest>| (t.as_ref().map(|t| t.p), t.as_ref().and_then(|t| t.p_holm));
         // Holm's adjustment is over the credential, accept-line and unrecognised cohorts only.
-        let family = !matches!(c.kind, CohortKind::All | CohortKind::Credentialed | CohortKind::Other);
+        let family = !matches!(
+            c.kind,
+            CohortKind::All | CohortKind::Credentialed | CohortKind::Other
+        );
         let (pp, pph) = test(&cmp.productivity);
         put("productivity_logrank_p", pp, n);
         if family {
@@ -101,7 +125,11 @@ fn cohort(role: &str, c: &Cohort, f: &mut Figures) -> CohortReview {
             put("retention_logrank_p_holm", rph, n);
         }
         let cost = cmp.training_cost.as_ref();
-        put("training_cost_difference_percent", cost.and_then(|t| t.percent), n);
+        put(
+            "training_cost_difference_percent",
+            cost.and_then(|t| t.percent),
+            n,
+        );
         put("training_cost_welch_p", cost.map(|t| t.p), n);
         if family {
             put("training_cost_welch_p_holm", cost.and_then(|t| t.p_holm), n);
@@ -109,7 +137,16 @@ fn cohort(role: &str, c: &Cohort, f: &mut Figures) -> CohortReview {
     }
     let curve = |s: &crate::measure::Survival, complement: bool| {
         (s.curve.iter())
-            .map(|st| (st.time, if complement { 1.0 - st.survival } else { st.survival }))
+            .map(|st| {
+                (
+                    st.time,
+                    if complement {
+                        1.0 - st.survival
+                    } else {
+                        st.survival
+                    },
+                )
+            })
             .collect()
     };
     CohortReview {

@@ -231,10 +231,8 @@ impl Context<'_> {
                 format!("the provider retires on {day}, in {next}"),
             );
             p.provider = Some(pr.id.clone());
-            p.figures.insert(
-                "held",
-                f.count(&format!("provider.{}.held", pr.id), held),
-            );
+            p.figures
+                .insert("held", f.count(&format!("provider.{}.held", pr.id), held));
             out.push(p);
         }
     }
@@ -248,7 +246,11 @@ impl Context<'_> {
             return;
         };
         for (metric, worse_when_more) in [("retention", true), ("productivity", false)] {
-            for c in m.cohorts.iter().filter(|c| c.kind == CohortKind::Credential) {
+            for c in m
+                .cohorts
+                .iter()
+                .filter(|c| c.kind == CohortKind::Credential)
+            {
                 let Some(cmp) = &c.comparison else { continue };
                 let test: Option<&SurvivalTest> = match metric {
                     "retention" => cmp.retention.as_ref(),
@@ -284,13 +286,34 @@ impl Context<'_> {
                 p.credential = Some(CredentialRef::Catalogue(c.id.clone()));
                 let key = format!("{}.{metric}", cohort_key(role, c));
                 let n = Some(c.figures.n);
-                p.figures.insert("holders_hired", f.count(&format!("{}.hires", cohort_key(role, c)), c.figures.n));
-                p.figures.insert("others_hired", f.count(&format!("{}.rest", cohort_key(role, c)), cmp.rest));
-                p.figures.insert(format!("{metric}_events"), f.fig(&format!("{key}.observed"), Some(observed), n));
-                p.figures.insert(format!("{metric}_events_expected"), f.fig(&format!("{key}.expected"), Some(test.expected), n));
-                p.figures.insert(format!("{metric}_chi_square"), f.fig(&format!("{key}.chi_square"), Some(test.chi_square), n));
-                p.figures.insert(format!("{metric}_p"), f.fig(&format!("{key}.p"), Some(test.p), n));
-                p.figures.insert(format!("{metric}_p_holm"), f.fig(&format!("{key}.p_holm"), Some(p_holm), n));
+                p.figures.insert(
+                    "holders_hired",
+                    f.count(&format!("{}.hires", cohort_key(role, c)), c.figures.n),
+                );
+                p.figures.insert(
+                    "others_hired",
+                    f.count(&format!("{}.rest", cohort_key(role, c)), cmp.rest),
+                );
+                p.figures.insert(
+                    format!("{metric}_events"),
+                    f.fig(&format!("{key}.observed"), Some(observed), n),
+                );
+                p.figures.insert(
+                    format!("{metric}_events_expected"),
+                    f.fig(&format!("{key}.expected"), Some(test.expected), n),
+                );
+                p.figures.insert(
+                    format!("{metric}_chi_square"),
+                    f.fig(&format!("{key}.chi_square"), Some(test.chi_square), n),
+                );
+                p.figures.insert(
+                    format!("{metric}_p"),
+                    f.fig(&format!("{key}.p"), Some(test.p), n),
+                );
+                p.figures.insert(
+                    format!("{metric}_p_holm"),
+                    f.fig(&format!("{key}.p_holm"), Some(p_holm), n),
+                );
                 out.push(p);
             }
         }
@@ -332,10 +355,15 @@ impl Context<'_> {
                 title: title.clone(),
                 issuer: issuer.clone(),
             });
-            p.figures.insert("applicants", f.count(&format!("{key}.applicants"), n));
+            p.figures
+                .insert("applicants", f.count(&format!("{key}.applicants"), n));
             p.figures.insert(
                 "share",
-                f.fig(&format!("{key}.share"), super::share(n, applicants), Some(applicants)),
+                f.fig(
+                    &format!("{key}.share"),
+                    super::share(n, applicants),
+                    Some(applicants),
+                ),
             );
             // How its hired holders fared: the cohort's figures, as in the role's outcomes.
             match hired {
@@ -358,7 +386,9 @@ impl Context<'_> {
                         }
                     }
                 }
-                None => p.figures.insert("hired", f.count(&format!("{key}.hired"), 0)),
+                None => p
+                    .figures
+                    .insert("hired", f.count(&format!("{key}.hired"), 0)),
             }
             out.push(p);
         }
@@ -371,7 +401,13 @@ impl Context<'_> {
         if applicants.value.unwrap_or(0.0) == 0.0 {
             return;
         }
-        for l in self.audit.usage.lines.iter().filter(|l| l.role == role.role) {
+        for l in self
+            .audit
+            .usage
+            .lines
+            .iter()
+            .filter(|l| l.role == role.role)
+        {
             let carried = f.count(
                 &format!("{}.line.{}.{}.carried", l.role, l.skill, l.line),
                 l.carried,
