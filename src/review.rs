@@ -310,7 +310,7 @@ impl<'p> Reviewer<'p> {
                 ));
             }
         }
-        let unmeasured = outcomes.hires.len() as u64 - measure.totals.hires;
+        let unmeasured = (outcomes.hires.len() as u64).saturating_sub(measure.totals.hires);
         if unmeasured > 0 {
             notes.push(format!(
                 "{unmeasured} of {} hires have no valid record among this quarter's applicants: they count in the funnel's hires, not in the outcome figures (measured as of the hire date, they need the record)",
@@ -507,3 +507,6 @@ const OUTCOMES: [Outcome; 4] = [
     Outcome::Decline,
     Outcome::Ineligible,
 ];
+
+#[cfg(test)]
+mod tests;

@@ -473,3 +473,34 @@ fn the_readme_shows_the_samples_review_as_it_is() {
         excerpt.join("\n")
     );
 }
+
+#[test]
+fn a_bad_applicant_record_is_reported_in_its_place_and_the_rest_reviewed() {
+    let path = temp("applicants-with-error.jsonl");
+    let good = std::fs::read_to_string(fixture("applicants-2026Q3.jsonl")).unwrap();
+    let mut lines: Vec<&str> = good.lines().collect();
+    lines.insert(
+        3,
+        r#"{"id": "broken", "applied": ["analyst"], "credentials": 7}"#,
+    );
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let (policy, outcomes) = (fixture("policy.credo"), fixture("outcomes-2026Q3.jsonl"));
+    let o = credo(&[
+        "review",
+        &policy,
+        path.to_str().unwrap(),
+        "--outcomes",
+        &outcomes,
+        "--quarter",
+        "2026Q3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["record_errors"].as_array().unwrap().len(), 1);
+    assert_eq!(v["record_errors"][0]["line"], 4);
+    assert_eq!(v["totals"]["records"]["value"], 61);
+    assert_eq!(v["roles"][0]["funnel"]["applicants"]["value"], 60);
+    let _ = std::fs::remove_file(path);
+}
