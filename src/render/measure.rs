@@ -130,7 +130,7 @@ fn p_cells(c: &Cohort, test: Option<(f64, Option<f64>)>) -> [String; 2] {
         (None, _) => [String::new(), String::new()],
         (Some(cmp), _) if cmp.status == Tested::TooFew => ["too few".into(), String::new()],
         (Some(_), None) => ["—".into(), String::new()],
-        (Some(_), Some((p, holm))) => [fmt_p(p), opt(holm, fmt_p)],
+        (Some(_), Some((p, holm))) => [fmt_p(p), holm.map(fmt_p).unwrap_or_default()],
     }
 }
 

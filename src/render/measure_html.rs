@@ -382,7 +382,11 @@ fn p_cell(c: &Cohort, test: Option<(f64, Option<f64>)>) -> String {
         }
         (Some(_), None) => "<td>—</td><td></td>".into(),
         (Some(_), Some((p, holm))) => {
-            format!("<td>{}</td><td>{}</td>", fmt_p(p), opt(holm, fmt_p))
+            format!(
+                "<td>{}</td><td>{}</td>",
+                fmt_p(p),
+                holm.map(fmt_p).unwrap_or_default()
+            )
         }
     }
 }
