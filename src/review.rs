@@ -4,12 +4,14 @@
 //! quarter's review — how every figure changed since then.
 //!
 //! A [`Reviewer`] takes the quarter's applicants one at a time (so a batch streams) and
-//! merges like [`crate::audit::Auditor`], whose counts it reuses for the funnel, the flags and
-//! catalogue usage. It keeps, besides, what the audit does not: the unrecognised credentials
-//! each role's applicants brought (each applicant counted once), the quarter in which each
-//! catalogue credential's holders' credentials expire, and which advanced applicants were
-//! hired. [`Reviewer::finish`] gives a [`Review`]: data only, rendered by
-//! [`crate::render::review`]. Proposals are advice for people; nothing here changes a policy.
+//! merges like [`crate::audit::Auditor`]. It feeds an `Auditor` (funnel, flags, catalogue
+//! usage) and a [`crate::measure::Measurer`] (each hire's cohorts as of the hire date, the
+//! outcome figures and comparisons), and keeps what neither does: the unrecognised credentials
+//! each role's applicants brought (each applicant counted once) and the quarter in which each
+//! catalogue credential's holders' credentials expire. [`Reviewer::finish`] gives a
+//! [`Review`]: data only, rendered by [`crate::render::review`] (text),
+//! [`crate::render::review_md`] and [`crate::render::review_html`]. Proposals are advice for
+//! people; nothing here changes a policy.
 
 mod figures;
 mod outcomes;
@@ -368,8 +370,12 @@ impl<'p> Reviewer<'p> {
                 .filter(|fl| fl.role == role.id)
                 .map(|fl| flag_review(&mut f, fl))
                 .collect();
-            let mut unrecognised: Vec<UnrecognisedUse> = (self.unrecognised[r].iter())
-                .map(|((title, issuer), &n)| {
+            // Most applicants first; the sort is stable, so (title, issuer) order among equals.
+            let mut brought: Vec<(&Unknown, u64)> =
+                self.unrecognised[r].iter().map(|(k, n)| (k, *n)).collect();
+            brought.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+            let unrecognised: Vec<UnrecognisedUse> = (brought.into_iter())
+                .map(|((title, issuer), n)| {
                     let k = key(&format!("unrecognised.{}", unknown_key(title, issuer)));
                     UnrecognisedUse {
                         title: title.clone(),
@@ -383,8 +389,6 @@ impl<'p> Reviewer<'p> {
                     }
                 })
                 .collect();
-            // Stable: (title, issuer) order among equal counts.
-            unrecognised.sort_by(|a, b| b.applicants.value.total_cmp_opt(&a.applicants.value));
             roles.push(RoleReview {
                 role: role.id.clone(),
                 title: role.title.clone(),
@@ -486,21 +490,7 @@ fn flag_review(f: &mut Figures, fl: &Flag) -> FlagReview {
     }
 }
 
-/// Orders optional values, none last.
-trait CmpOpt {
-    fn total_cmp_opt(&self, other: &Self) -> std::cmp::Ordering;
-}
-
-impl CmpOpt for Option<f64> {
-    fn total_cmp_opt(&self, other: &Self) -> std::cmp::Ordering {
-        match (self, other) {
-            (Some(a), Some(b)) => a.total_cmp(b),
-            (a, b) => b.is_some().cmp(&a.is_some()),
-        }
-    }
-}
-
-/// The outcomes in a decision's tally, in funnel order.
+/// The outcomes in a role's funnel, in funnel order.
 const OUTCOMES: [Outcome; 4] = [
     Outcome::Advance,
     Outcome::Review,
