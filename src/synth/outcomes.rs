@@ -263,7 +263,7 @@ pub fn write_outcomes_sample(
         let meets = if soc {
             has_cred || labs >= 3
         } else {
-            (has_cred || labs >= 2) && (has_cred || months >= 6)
+            has_cred || (labs >= 2 && months >= 6)
         };
         let p = (if meets { 400.0 } else { 100.0 }) * hire_scale;
         if !chance(&mut rng, p.round() as u64) {
