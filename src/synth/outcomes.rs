@@ -91,6 +91,7 @@ credential a_plus {
 
 role soc_analyst {
   title "SOC Analyst I"
+
   require network_security {
     accept any credential
     accept at least 2 labs
@@ -103,6 +104,7 @@ role soc_analyst {
     accept any credential
     accept experience >= 1y
   }
+
   onboarding {
     module security_fundamentals hours 16 waived_by network_security
     module siem_basics           hours 24 waived_by threat_detection
@@ -111,6 +113,7 @@ role soc_analyst {
 
 role help_desk {
   title "IT Support Specialist"
+
   require troubleshooting {
     accept any credential
     accept at least 2 labs
@@ -119,6 +122,7 @@ role help_desk {
     accept any credential
     accept experience >= 6mo
   }
+
   onboarding {
     module ticketing hours 8 waived_by customer_support
   }
