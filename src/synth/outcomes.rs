@@ -122,6 +122,7 @@ role help_desk {
     accept any credential
     accept experience >= 6mo
   }
+  prefer network_security
 
   onboarding {
     module ticketing hours 8 waived_by customer_support
