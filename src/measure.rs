@@ -96,9 +96,9 @@ pub struct RoleMeasure {
     pub title: String,
     /// Hires measured.
     pub hires: u64,
-    /// `all`, `credentialed`, `other`, then each credential (catalogue order), accept line
-    /// (policy order) and unrecognised credential (most hires first) with hires or `advance`
-    /// decisions.
+    /// `all`, `credentialed`, `other`, then each credential (catalogue order) and accept line
+    /// (policy order) with hires or `advance` decisions, and each unrecognised credential held
+    /// by at least [`MIN_TESTED`] hires (most hires first).
     pub cohorts: Vec<Cohort>,
 }
 
@@ -332,7 +332,17 @@ impl<'p> Measurer<'p> {
         let roles: Vec<RoleMeasure> = (policy.roles.iter().enumerate())
             .zip(self.tallies)
             .filter(|((r, _), _)| self.only.is_none_or(|o| o == *r))
-            .map(|((_, role), tallies)| role_measure(policy, role, tallies))
+            .map(|((_, role), tallies)| {
+                let (measure, unlisted) = role_measure(policy, role, tallies);
+                if unlisted > 0 {
+                    notes.push(format!(
+                        "role `{}`: {unlisted} credential{} the catalogue lacks, held by fewer than {MIN_TESTED} hires, not listed",
+                        role.id,
+                        if unlisted == 1 { "" } else { "s" }
+                    ));
+                }
+                measure
+            })
             .collect();
         for r in roles.iter().filter(|r| r.hires == 0) {
             notes.push(format!("role `{}` has no hires to measure", r.role));
@@ -366,7 +376,7 @@ fn role_measure(
     policy: &Policy,
     role: &crate::policy::Role,
     tallies: BTreeMap<Key, Tally>,
-) -> RoleMeasure {
+) -> (RoleMeasure, usize) {
     let empty = Tally::default();
     let all = tallies.get(&Key::All).unwrap_or(&empty).clone();
     let mut keyed: Vec<(Key, Tally)> = tallies.into_iter().collect();
@@ -391,14 +401,20 @@ fn role_measure(
             }
         })
         .collect();
+    // Credentials the catalogue lacks are free text, so there may be any number of them: only
+    // those held by enough hires to be compared are listed.
+    let before = cohorts.len();
+    cohorts.retain(|c| c.kind != CohortKind::Unrecognised || c.figures.n >= MIN_TESTED);
+    let unlisted = before - cohorts.len();
     holm(&mut cohorts, &[CohortKind::Credential, CohortKind::Line]);
     holm(&mut cohorts, &[CohortKind::Unrecognised]);
-    RoleMeasure {
+    let measure = RoleMeasure {
         role: role.id.clone(),
         title: role.title.clone(),
         hires: all.n,
         cohorts,
-    }
+    };
+    (measure, unlisted)
 }
 
 /// Holm-adjusts each metric's p-values over the cohorts of the given kinds.

@@ -269,15 +269,19 @@ fn html_report_is_self_contained_and_escapes_record_text() {
     let dir = temp_dir("html");
     let records = dir.join("r.jsonl");
     let outcomes = dir.join("o.csv");
-    // An unrecognised credential whose title is markup, held by a hire.
+    // A hire with an unrecognised credential (one hire: too few to be listed), and outcome rows
+    // whose errors quote markup and a terminal escape.
     std::fs::write(
         &records,
-        "{\"id\": \"x-1\", \"applied\": [\"soc_analyst\"], \"credentials\": [{\"title\": \"<script>alert(1)</script>\", \"issuer\": \"\\u001b[31mevil\"}]}\n",
+        "{\"id\": \"x-1\", \"applied\": [\"soc_analyst\"], \"credentials\": [{\"title\": \"Rare cert\", \"issuer\": \"https://rare.example\"}]}\n",
     )
     .unwrap();
     std::fs::write(
         &outcomes,
-        "candidate,role,hired,productive\nx-1,soc_analyst,2026-01-12,2026-03-01\n",
+        "candidate,role,hired,productive\n\
+         x-1,soc_analyst,2026-01-12,2026-03-01\n\
+         x-\u{1b}[31mevil,soc_analyst,2026-01-12,\n\
+         x-1,<script>alert(1)</script>,2026-01-12,\n",
     )
     .unwrap();
     let html = dir.join("m.html");
@@ -292,7 +296,7 @@ fn html_report_is_self_contained_and_escapes_record_text() {
         "--html",
         html.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(!page.contains("<script"), "markup from a record is escaped");
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -301,7 +305,11 @@ fn html_report_is_self_contained_and_escapes_record_text() {
         !text.contains('\u{1b}'),
         "control characters are escaped in text"
     );
-    assert!(text.contains("\\u{1b}[31mevil"), "{text}");
+    assert!(text.contains("x-\\u{1b}[31mevil"), "{text}");
+    assert!(
+        text.contains("role `soc_analyst`: 1 credential the catalogue lacks, held by fewer than 5 hires, not listed"),
+        "{text}"
+    );
     // Only the temporary file's rename made the page: no temporary is left behind.
     let left: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

@@ -40,9 +40,17 @@ fn shipped() -> Vec<(String, String, Vec<String>)> {
 fn every_shipped_policy_and_role_is_covered() {
     let all = shipped();
     let names: Vec<&str> = all.iter().map(|(_, stem, _)| stem.as_str()).collect();
-    assert_eq!(names, ["acme-cyber", "data-analytics", "everup-admission"]);
+    assert_eq!(
+        names,
+        [
+            "acme-cyber",
+            "data-analytics",
+            "everup-admission",
+            "outcomes-sample"
+        ]
+    );
     let roles: usize = all.iter().map(|(_, _, r)| r.len()).sum();
-    assert_eq!(roles, 8, "the snapshots below cover every shipped role");
+    assert_eq!(roles, 10, "the snapshots below cover every shipped role");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `credo measure POLICY RECORDS… --outcomes FILE… [--as-of DATE] [--role R]
 //! [--format text|json] [--html FILE] [--jobs N]`
 //!
-//! Outcomes are read first and held in memory (about a hundred bytes a hire); the candidate
+//! Outcomes are read first and held in memory (under a kilobyte a hire); the candidate
 //! records are then streamed through the shared reader and measured on the pool, so memory
 //! stays flat in the number of applicants.
 

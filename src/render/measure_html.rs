@@ -60,7 +60,7 @@ pub fn report(r: &Report) -> String {
         esc(&title)
     );
     let t = &r.totals;
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<header><h1>Outcome measures</h1><p class=\"sub\">{} · version {} · as of {}</p>\
          <dl class=\"meta\"><dt>policy</dt><dd>{} <code>{}</code></dd>\
@@ -70,7 +70,7 @@ pub fn report(r: &Report) -> String {
          <p class=\"sub\">Kaplan–Meier estimates with n, events and censored beside each; 95% intervals \
          by the log-log transform of Greenwood's variance; log-rank and Welch tests of each cohort \
          against the role's other hires; Holm-adjusted over the role's credential and accept-line \
-         cohorts; no test when the cohort or the rest has fewer than {} hires (<em>too few</em>).</p></header>\n",
+         cohorts; no test when the cohort or the rest has fewer than {} hires (<em>too few</em>).</p></header>",
         esc(&r.policy.name),
         esc(&r.policy.version),
         r.as_of,

@@ -91,6 +91,7 @@ credential a_plus {
 
 role soc_analyst {
   title "SOC Analyst I"
+
   require network_security {
     accept any credential
     accept at least 2 labs
@@ -103,6 +104,7 @@ role soc_analyst {
     accept any credential
     accept experience >= 1y
   }
+
   onboarding {
     module security_fundamentals hours 16 waived_by network_security
     module siem_basics           hours 24 waived_by threat_detection
@@ -111,6 +113,7 @@ role soc_analyst {
 
 role help_desk {
   title "IT Support Specialist"
+
   require troubleshooting {
     accept any credential
     accept at least 2 labs
@@ -119,6 +122,8 @@ role help_desk {
     accept any credential
     accept experience >= 6mo
   }
+  prefer network_security
+
   onboarding {
     module ticketing hours 8 waived_by customer_support
   }
@@ -263,7 +268,7 @@ pub fn write_outcomes_sample(
         let meets = if soc {
             has_cred || labs >= 3
         } else {
-            (has_cred || labs >= 2) && (has_cred || months >= 6)
+            has_cred || (labs >= 2 && months >= 6)
         };
         let p = (if meets { 400.0 } else { 100.0 }) * hire_scale;
         if !chance(&mut rng, p.round() as u64) {
