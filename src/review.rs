@@ -207,6 +207,8 @@ pub struct Reviewer<'p> {
     unrecognised: Vec<BTreeMap<Unknown, u64>>,
     /// Catalogue credential → expiry quarter → holders.
     expiry: Vec<BTreeMap<Quarter, u64>>,
+    /// Role → unrecognised credential → the hires (indexes into the outcomes) holding it.
+    hired_holders: Vec<BTreeMap<Unknown, Vec<u32>>>,
 }
 
 impl<'p> Reviewer<'p> {
@@ -221,6 +223,7 @@ impl<'p> Reviewer<'p> {
             records: 0,
             unrecognised: vec![BTreeMap::new(); policy.roles.len()],
             expiry: vec![BTreeMap::new(); policy.credentials.len()],
+            hired_holders: vec![BTreeMap::new(); policy.roles.len()],
         }
     }
 
@@ -275,6 +278,15 @@ impl<'p> Reviewer<'p> {
                 *self.unrecognised[r].entry(u.clone()).or_insert(0) += 1;
             }
         }
+        for &h in self.outcomes.of(&cand.id) {
+            let role = (self.outcomes.hires.get(h as usize))
+                .and_then(|hire| policy.role_index.get(hire.role.as_str()));
+            if let Some(&r) = role {
+                for u in &unknown {
+                    self.hired_holders[r].entry(u.clone()).or_default().push(h);
+                }
+            }
+        }
     }
 
     /// Adds what another reviewer of the same policy, date and outcomes counted. Record errors
@@ -291,6 +303,11 @@ impl<'p> Reviewer<'p> {
         for (mine, theirs) in self.expiry.iter_mut().zip(other.expiry) {
             for (q, n) in theirs {
                 *mine.entry(q).or_insert(0) += n;
+            }
+        }
+        for (mine, theirs) in self.hired_holders.iter_mut().zip(other.hired_holders) {
+            for (k, hires) in theirs {
+                mine.entry(k).or_default().extend(hires);
             }
         }
     }
@@ -429,6 +446,9 @@ impl<'p> Reviewer<'p> {
             catalogue: &catalogue,
             expiry: &self.expiry,
             unrecognised: &self.unrecognised,
+            hired_holders: &self.hired_holders,
+            outcomes,
+            as_of: self.as_of,
         };
         let proposals = ctx.proposals(&mut f);
         Review {

@@ -4,6 +4,7 @@
 use super::figures::{Figures, Named, Previous};
 use super::outcomes::cohort_key;
 use super::{unknown_key, CatalogueUse, Quarter, RoleReview, Unknown};
+use crate::measure::stats::{KaplanMeier, SurvivalTable};
 use crate::measure::{CohortKind, SurvivalTest};
 use crate::policy::Policy;
 use serde::Serialize;
@@ -113,6 +114,9 @@ pub(super) struct Context<'a> {
     pub catalogue: &'a [CatalogueUse],
     pub expiry: &'a [BTreeMap<Quarter, u64>],
     pub unrecognised: &'a [BTreeMap<Unknown, u64>],
+    pub hired_holders: &'a [BTreeMap<Unknown, Vec<u32>>],
+    pub outcomes: &'a crate::outcome::Outcomes,
+    pub as_of: jiff::civil::Date,
 }
 
 fn proposal(action: Action, role: Option<&str>, reason: String) -> Proposal {
@@ -332,22 +336,24 @@ impl Context<'_> {
                 continue;
             }
             let key = format!("{}.unrecognised.{}", role.role, unknown_key(title, issuer));
-            let hired = (role.outcomes.as_ref())
-                .and_then(|o| {
-                    o.cohorts.iter().find(|c| {
-                        c.kind == CohortKind::Unrecognised && &c.id == title && &c.issuer == issuer
-                    })
-                })
-                .filter(|c| c.figures.get("hires").and_then(|h| h.value).unwrap_or(0.0) > 0.0);
-            let hires = hired
-                .and_then(|c| c.figures.get("hires"))
-                .and_then(|h| h.value)
-                .unwrap_or(0.0);
+            // How its hired holders fared: Kaplan–Meier over the hires whose record brings it
+            // (as the measure's cohort of its holders, which it lists only from 5 hires on and
+            // which gives the tests against the role's other hires).
+            let holders: Vec<&crate::outcome::Hire> = (self.hired_holders[r]
+                .get(&(title.clone(), issuer.clone())))
+            .map(|hs| {
+                hs.iter()
+                    .filter_map(|&h| self.outcomes.hires.get(h as usize))
+                    .collect()
+            })
+            .unwrap_or_default();
+            let fared = fared(&holders, self.as_of);
+            let hired = holders.len() as u64;
             let mut p = proposal(
                 Action::Add,
                 Some(&role.role),
                 format!(
-                    "{n} of {applicants} applicants ({}) brought it and the catalogue lacks it; {hires} of its holders hired",
+                    "{n} of {applicants} applicants ({}) brought it and the catalogue lacks it; {hired} of its holders hired",
                     pct(n, applicants)
                 ),
             );
@@ -365,30 +371,26 @@ impl Context<'_> {
                     Some(applicants),
                 ),
             );
-            // How its hired holders fared: the cohort's figures, as in the role's outcomes.
-            match hired {
-                Some(c) => {
-                    for (name, fig) in &c.figures.0 {
-                        let wanted = [
-                            "hires",
-                            "productivity_median_days",
-                            "productive_by_day_90",
-                            "employed_at_day_365",
-                            "productivity_logrank_p_holm",
-                            "retention_logrank_p_holm",
-                        ];
-                        if wanted.contains(&name.as_str()) {
-                            let label = match name.as_str() {
-                                "hires" => "hired".to_owned(),
-                                _ => format!("hired_{name}"),
-                            };
-                            p.figures.insert(label, fig.clone());
-                        }
-                    }
-                }
-                None => p
-                    .figures
-                    .insert("hired", f.count(&format!("{key}.hired"), 0)),
+            p.figures
+                .insert("hired", f.count(&format!("{key}.hired"), hired));
+            for (name, value) in fared {
+                p.figures.insert(
+                    format!("hired_{name}"),
+                    f.fig(&format!("{key}.hired_{name}"), value, Some(hired)),
+                );
+            }
+            let cohort = (role.outcomes.as_ref()).and_then(|o| {
+                o.cohorts.iter().find(|c| {
+                    c.kind == CohortKind::Unrecognised && &c.id == title && &c.issuer == issuer
+                })
+            });
+            for name in ["productivity_logrank_p_holm", "retention_logrank_p_holm"] {
+                let fig = match cohort.and_then(|c| c.figures.get(name)) {
+                    Some(fig) => fig.clone(),
+                    // Not in the measure's report: fewer than 5 hired holders, untested.
+                    None => f.fig(&format!("{key}.hired_{name}"), None, Some(hired)),
+                };
+                p.figures.insert(format!("hired_{name}"), fig);
             }
             out.push(p);
         }
@@ -436,6 +438,46 @@ impl Context<'_> {
             out.push(p);
         }
     }
+}
+
+/// The median days to productivity, the share productive by day 90 and the share still
+/// employed at day 365 of some hires (Kaplan–Meier; none without hires).
+fn fared(
+    hires: &[&crate::outcome::Hire],
+    as_of: jiff::civil::Date,
+) -> [(&'static str, Option<f64>); 3] {
+    let days =
+        |a: jiff::civil::Date, b: jiff::civil::Date| u32::try_from((b - a).get_days()).unwrap_or(0);
+    let (mut productivity, mut retention) = (SurvivalTable::default(), SurvivalTable::default());
+    for h in hires {
+        match h.productive {
+            Some(d) => productivity.add(days(h.hired, d), true),
+            None => productivity.add(days(h.hired, h.left.unwrap_or(as_of)), false),
+        }
+        match h.left {
+            Some(d) => retention.add(days(h.hired, d), true),
+            None => retention.add(days(h.hired, as_of), false),
+        }
+    }
+    let (p, r) = (
+        KaplanMeier::fit(&productivity),
+        KaplanMeier::fit(&retention),
+    );
+    let any = !hires.is_empty();
+    [
+        (
+            "productivity_median_days",
+            p.median_survival_time().map(f64::from),
+        ),
+        (
+            "productive_by_day_90",
+            any.then(|| 1.0 - p.survival_function_at(90)),
+        ),
+        (
+            "employed_at_day_365",
+            any.then(|| r.survival_function_at(365)),
+        ),
+    ]
 }
 
 /// A p-value as people read it.
