@@ -38,11 +38,8 @@ fn serde_id(line: &str) -> Option<String> {
     struct IdOnly {
         id: Option<Value>,
     }
-    let id = match serde_json::from_str::<IdOnly>(line) {
-        Ok(r) => r.id?,
-        // A repeated `id` key, for one: read as the value-based reader does (last wins).
-        Err(_) => serde_json::from_str::<Value>(line).ok()?.get("id")?.clone(),
-    };
+    // A repeated `id` key fails too: such a record is an error, never a decision.
+    let id = serde_json::from_str::<IdOnly>(line).ok()?.id?;
     super::raw::id_string(&id)
 }
 
@@ -261,7 +258,7 @@ mod tests {
             Some("a")
         );
         assert_eq!(line_id(r#"{"x": 1, "id": 12}"#).as_deref(), Some("12"));
-        assert_eq!(line_id(r#"{"id": "a", "id": "b"}"#).as_deref(), Some("b"));
+        assert_eq!(line_id(r#"{"id": "a", "id": "b"}"#), None);
         assert_eq!(line_id("{\"id\": \"c\"}\r").as_deref(), Some("c"));
         assert_eq!(line_id(r#"{"id": "  "}"#), None);
         assert_eq!(line_id("not json"), None);
