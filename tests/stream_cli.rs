@@ -234,8 +234,9 @@ fn repeated_ids_are_errors_in_files_and_on_stdin() {
     assert_eq!(file[1], "decided");
     assert_eq!(file[2], "decided");
     assert_eq!(file[3], "duplicate record id `12` (first at line 3)");
-    assert_eq!(file[4], "decided");
-    assert_eq!(file[5], "duplicate record id `b` (first at line 5)");
+    // A repeated key is the record's error (no id is taken from it).
+    assert_eq!(file[4], "the key `id` is given twice in the record");
+    assert_eq!(file[5], "decided");
     assert_eq!(file[6], "duplicate record id `a` (first at line 2)");
     std::fs::remove_dir_all(&dir).ok();
 }

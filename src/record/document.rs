@@ -23,11 +23,12 @@ mod tape;
 
 use super::{Entry, RecordError};
 use crate::policy::Policy;
-pub(crate) use bounded::{json, Unique};
 use bounded::Bounded;
+pub(crate) use bounded::{json, Unique};
 use checked::{Checked, Trouble, Watch};
 use serde::de::{self, SeqAccess, Visitor};
 use serde_json::Value;
+use std::cell::RefCell;
 use std::fmt;
 use std::io::{BufRead, Read};
 use std::ops::ControlFlow;
@@ -165,16 +166,18 @@ impl Shape {
 
 /// A list, read on after each syntax error from the next record after it.
 fn read_list<R: BufRead>(
-    mut tape: Tape<R>,
+    tape: Tape<R>,
     mut shape: Shape,
     each: &mut dyn FnMut(RawRecord) -> ControlFlow<()>,
 ) {
+    // Shared by the parser's reader and the records it hands on, which let it forget.
+    let tape = Rc::new(RefCell::new(tape));
     // The line the current part of the input starts on (1: the whole input).
     let mut first = 1;
     loop {
         let watch = Rc::new(Watch::default());
         let offset = first - 1;
-        let part = ListPart::read(&mut tape, &watch, offset, shape, each);
+        let part = ListPart::read(&tape, &watch, offset, shape, each);
         if part.stopped {
             return;
         }
@@ -209,8 +212,12 @@ fn read_list<R: BufRead>(
                 _ => shape.starts_record(l),
             };
             // A second document's list starts on the error's line.
-            let error = if resume == Resume::OnItsLine { at - 1 } else { at };
-            tape.resync(after, error, MAX_RECORD_INPUT, starts_record)
+            let error = if resume == Resume::OnItsLine {
+                at - 1
+            } else {
+                at
+            };
+            (tape.borrow_mut()).resync(after, error, MAX_RECORD_INPUT, starts_record)
         } else {
             Resync::End {
                 last_line: at,
@@ -238,8 +245,9 @@ fn skipped(
     last: Option<usize>,
     resumable: bool,
 ) -> (usize, String) {
-    let (Resync::At { skipped, .. } | Resync::End { skipped, .. } | Resync::TooLong { skipped, .. }) =
-        resync;
+    let (Resync::At { skipped, .. }
+    | Resync::End { skipped, .. }
+    | Resync::TooLong { skipped, .. }) = resync;
     let from = skipped.first.filter(|&f| f <= at).unwrap_or(after.min(at));
     let error = if at == from {
         format!("cannot read the record on line {from}: {what}")
@@ -293,7 +301,7 @@ struct ListPart {
 
 impl ListPart {
     fn read<R: BufRead>(
-        tape: &mut Tape<R>,
+        tape: &Rc<RefCell<Tape<R>>>,
         watch: &Rc<Watch>,
         offset: usize,
         shape: Shape,
@@ -311,17 +319,15 @@ impl ListPart {
             last: None,
             indent: None,
             stopped: false,
-            forget: Vec::new(),
+            tape: &**tape,
         };
         let parsed = {
-            let input = Checked::new(open.chain(&mut *tape), MAX_RECORD_INPUT, watch.clone(), offset);
+            let shared = std::io::BufReader::with_capacity(1 << 16, Shared(tape.clone()));
+            let input = Checked::new(open.chain(shared), MAX_RECORD_INPUT, watch.clone(), offset);
             serde_saphyr::with_deserializer_from_reader_with_options(input, options(), |de| {
                 serde::Deserializer::deserialize_seq(de, &mut records)
             })
         };
-        for line in records.forget.drain(..) {
-            tape.forget_before(line);
-        }
         let error = match parsed {
             Ok(()) | Err(_) if records.stopped => None,
             Ok(()) => None,
@@ -333,6 +339,28 @@ impl ListPart {
             indent: records.indent,
             stopped: records.stopped,
         }
+    }
+}
+
+/// The tape as the parser reads it (through a buffer), while the records it hands on make it
+/// forget.
+struct Shared<R>(Rc<RefCell<Tape<R>>>);
+
+impl<R: BufRead> Read for Shared<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().read(out)
+    }
+}
+
+/// What a list's records tell its input.
+trait Forget {
+    /// Reading will never go back before `line`.
+    fn forget_before(&self, line: usize);
+}
+
+impl<R: BufRead> Forget for RefCell<Tape<R>> {
+    fn forget_before(&self, line: usize) {
+        self.borrow_mut().forget_before(line);
     }
 }
 
@@ -371,8 +399,8 @@ struct Records<'a> {
     indent: Option<usize>,
     /// `each` asked to stop.
     stopped: bool,
-    /// Lines the tape may forget what comes before (the tape is borrowed by the parser).
-    forget: Vec<usize>,
+    /// The input, which may forget what comes before the next record.
+    tape: &'a dyn Forget,
 }
 impl<'de> Visitor<'de> for &mut Records<'_> {
     type Value = ();
@@ -388,11 +416,7 @@ impl<'de> Visitor<'de> for &mut Records<'_> {
             self.indent = Some((s.referenced.column() as usize).saturating_sub(1));
             self.last = Some(line);
             // Reading never goes back before the next record.
-            if self.forget.len() < 64 {
-                self.forget.push(line + 1);
-            } else if let Some(f) = self.forget.last_mut() {
-                *f = line + 1;
-            }
+            self.tape.forget_before(line + 1);
             if (self.each)(RawRecord::parsed(line, s.value)).is_break() {
                 self.stopped = true;
                 return Err(de::Error::custom("stopped"));
@@ -547,7 +571,7 @@ fn sniff<R: BufRead>(mut input: R) -> std::io::Result<(Head, Rejoined<R>)> {
         if head.len() < 3 && !whole {
             continue;
         }
-            let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+        let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
         if let Some(s) = starts_sequence(text, whole) {
             break s.then(|| list_shape(text));
         }

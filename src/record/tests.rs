@@ -179,9 +179,14 @@ fn a_repeated_key_is_a_record_error_in_every_format() {
     let p = policy();
     let cred = r#"{"id": "security_plus", "issued": "2025-01-01""#;
     let records = [
-        (r#""id": "d3", "id": "d4""#, "the key `id` is given twice in the record"),
         (
-            &*format!(r#""id": "v", "credentials": [{cred}, "verified": false, "verified": true}}]"#),
+            r#""id": "d3", "id": "d4""#,
+            "the key `id` is given twice in the record",
+        ),
+        (
+            &*format!(
+                r#""id": "v", "credentials": [{cred}, "verified": false, "verified": true}}]"#
+            ),
             "the key `verified` is given twice in one mapping under `credentials`",
         ),
         (
@@ -213,14 +218,28 @@ fn a_repeated_key_is_a_record_error_in_every_format() {
     jsonl.push_str("{\"id\": \"last\"}\n");
     json.push_str("{\"id\": \"last\"}]\n");
     yaml.push_str("- {\"id\": \"last\"}\n");
-    for (text, format) in [(jsonl, Format::Jsonl), (json, Format::Json), (yaml, Format::Yaml)] {
+    for (text, format) in [
+        (jsonl, Format::Jsonl),
+        (json, Format::Json),
+        (yaml, Format::Yaml),
+    ] {
         let entries = read_records(&text, "f", format, &p);
         assert_eq!(entries.len(), records.len() + 2, "{format:?}");
-        assert_eq!(entries[0].result.as_ref().map(|c| c.id.as_str()), Ok("first"));
-        assert_eq!(entries[7].result.as_ref().map(|c| c.id.as_str()), Ok("last"));
+        assert_eq!(
+            entries[0].result.as_ref().map(|c| c.id.as_str()),
+            Ok("first")
+        );
+        assert_eq!(
+            entries[7].result.as_ref().map(|c| c.id.as_str()),
+            Ok("last")
+        );
         for (i, (_, error)) in records.iter().enumerate() {
             let e = entries[i + 1].result.as_ref().unwrap_err();
-            assert_eq!((e.error.as_str(), e.record.as_deref()), (*error, Some(ids[i])), "{format:?}");
+            assert_eq!(
+                (e.error.as_str(), e.record.as_deref()),
+                (*error, Some(ids[i])),
+                "{format:?}"
+            );
         }
     }
     // The typed readers (the hand-written one and serde's) leave such lines to the value reader.

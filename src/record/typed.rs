@@ -4,10 +4,10 @@
 //! credential, a numeric id, a repeated key at any depth) returns `None` and the caller reads the record
 //! again with the value-based reader, which gives the exact error message.
 
+use super::document::Unique;
 use super::{parse_date_or_timestamp, Artifact, Candidate, Education, HeldCredential, Lab};
 use crate::policy::Policy;
 use serde::Deserialize;
-use super::document::Unique;
 use std::borrow::Cow;
 
 #[derive(Deserialize, Default, Debug, PartialEq)]

@@ -217,8 +217,9 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                     Some(k) => format!("`{k}`"),
                     None => "a value".to_owned(),
                 };
-                self.tally
-                    .problem(format!("{what} is not a finite number (it reads as {reads})"));
+                self.tally.problem(format!(
+                    "{what} is not a finite number (it reads as {reads})"
+                ));
                 Ok(Value::Null)
             }
         }

@@ -91,10 +91,7 @@ fn a_record_over_the_limits_is_not_kept() {
     let fine = format!("[{}0]", "0,".repeat(MAX_RECORD_NODES - 2));
     let b: Bounded = serde_json::from_str(&fine).unwrap();
     assert_eq!(b.problem, None);
-    assert_eq!(
-        b.value.as_array().map(Vec::len),
-        Some(MAX_RECORD_NODES - 1)
-    );
+    assert_eq!(b.value.as_array().map(Vec::len), Some(MAX_RECORD_NODES - 1));
 }
 
 #[test]
@@ -159,7 +156,10 @@ fn a_repeated_key_or_a_number_that_is_not_finite_is_one_records_error() {
     // The record's id is known all the same.
     let p = policy();
     let e = read_entries(b"- id: b\n  id: c\n", "t.yaml", &p);
-    assert_eq!(e[0].result.as_ref().unwrap_err().record.as_deref(), Some("b"));
+    assert_eq!(
+        e[0].result.as_ref().unwrap_err().record.as_deref(),
+        Some("b")
+    );
 }
 
 #[test]
@@ -181,7 +181,10 @@ fn a_json_array_goes_on_at_the_next_record_at_its_indentation() {
     // On one line, there is nowhere to go on from.
     let got = read("[{\"id\": \"a\"}, {\"id\": \"b\",,}, {\"id\": \"c\"}]");
     assert_eq!(got.len(), 2, "{got:?}");
-    assert!(got[1].contains("skipped the rest of the list (line 1, 0 records)"), "{got:?}");
+    assert!(
+        got[1].contains("skipped the rest of the list (line 1, 0 records)"),
+        "{got:?}"
+    );
 }
 
 #[test]
@@ -198,9 +201,11 @@ fn a_byte_that_is_not_utf8_skips_its_record() {
         got[2],
         (
             3,
-            Err("cannot read the record on line 3: a byte on line 4 is not UTF-8 text (line 4); \
+            Err(
+                "cannot read the record on line 3: a byte on line 4 is not UTF-8 text (line 4); \
                  skipped lines 3–4 (1 record), read on from line 5"
-                .into())
+                    .into()
+            )
         )
     );
     assert_eq!(got[3], (5, Ok("d".to_owned())));
@@ -266,4 +271,3 @@ fn the_caller_may_stop_the_reading() {
     });
     assert_eq!(seen, 2);
 }
-

@@ -6,8 +6,8 @@
 //! target check this.
 
 use super::{Credential, Degree, Experience, Item, LabItem, Record, Sample};
-use crate::record::lex::Scan;
 use crate::record::document::Unique;
+use crate::record::lex::Scan;
 use std::borrow::Cow;
 
 /// Nesting allowed inside `attributes` and `protected`, well under serde_json's limit of 128

@@ -1,0 +1,138 @@
+//! Reading records through the binary (issue 14): a bad record stays that record's error and
+//! the batch goes on, in every format and every command; repeated ids are found across input
+//! files; inputs that never end meet the same limits as records.
+
+mod common;
+use common::{credo, stdout};
+use std::process::Output;
+
+const POLICY: &str = "policies/acme-cyber.credo";
+const AS_OF: &str = "2026-11-25";
+const MALFORMED: &str = "tests/fixtures/malformed/records";
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `eval --format jsonl` of these inputs: each output line as `record: outcome` or
+/// `record @ file:line: error`.
+fn eval(inputs: &[&str], extra: &[&str]) -> (Option<i32>, Vec<String>) {
+    let mut args = vec!["eval", POLICY];
+    args.extend_from_slice(inputs);
+    args.extend_from_slice(&[
+        "--as-of",
+        AS_OF,
+        "--format",
+        "jsonl",
+        "--role",
+        "soc_analyst",
+    ]);
+    args.extend_from_slice(extra);
+    let o = credo(&args);
+    let lines = stdout(&o)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            match v.get("error") {
+                Some(e) => format!(
+                    "{} @ {}:{}: {}",
+                    v["record"].as_str().unwrap_or("-"),
+                    v["file"].as_str().unwrap_or("?"),
+                    v["line"],
+                    e.as_str().unwrap_or("?")
+                ),
+                None => format!(
+                    "{}: {}",
+                    v["candidate"].as_str().unwrap(),
+                    v["outcome"].as_str().unwrap()
+                ),
+            }
+        })
+        .collect();
+    (o.status.code(), lines)
+}
+
+/// `audit --format json`'s totals for these inputs.
+fn audit_totals(inputs: &[&str]) -> serde_json::Value {
+    let mut args = vec!["audit", POLICY];
+    args.extend_from_slice(inputs);
+    args.extend_from_slice(&["--as-of", AS_OF, "--format", "json"]);
+    let o = credo(&args);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["totals"].clone()
+}
+
+#[test]
+fn a_repeated_key_in_jsonl_is_a_record_error_as_in_yaml() {
+    let file = format!("{MALFORMED}/77-jsonl-duplicate-keys.jsonl");
+    let (code, lines) = eval(&[&file], &[]);
+    assert_eq!(code, Some(3));
+    assert_eq!(lines.len(), 6, "{lines:?}");
+    assert_eq!(lines[0], "d-1: advance");
+    assert!(
+        lines[1].contains("the key `verified` is given twice"),
+        "{lines:?}"
+    );
+    assert!(lines[2].starts_with("d3 @ "), "{lines:?}");
+    assert!(
+        lines[2].ends_with(":3: the key `id` is given twice in the record"),
+        "{lines:?}"
+    );
+    assert_eq!(lines[5], "d-7: advance");
+}
+
+#[test]
+fn one_bad_record_does_not_end_a_yaml_list() {
+    let file = format!("{MALFORMED}/78-yaml-list-bad-records-middle.yaml");
+    let (code, lines) = eval(&[&file], &[]);
+    assert_eq!(code, Some(3));
+    let outcomes: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split([':', ' ']).next().unwrap())
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["l-1", "l-2", "l-3", "l-4", "l-5", "l-6"],
+        "{lines:?}"
+    );
+    assert!(
+        lines[3].contains("`score` is not a finite number"),
+        "{lines:?}"
+    );
+    // The audit reads all six, as eval does.
+    assert_eq!(
+        audit_totals(&[&file]),
+        serde_json::json!({"records": 6, "decisions": 3, "errors": 3})
+    );
+}
+
+#[test]
+fn after_a_syntax_error_a_list_is_read_on_and_the_skip_is_reported() {
+    let yaml = format!("{MALFORMED}/79-yaml-list-syntax-error-middle.yaml");
+    let (code, lines) = eval(&[&yaml], &[]);
+    assert_eq!(code, Some(3));
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert_eq!(
+        [&lines[0], &lines[2], &lines[4]],
+        ["s-1: advance", "s-3: advance", "s-5: advance"]
+    );
+    assert!(
+        lines[1].contains(":17: cannot read the record on line 17: ")
+            && lines[1].contains("skipped lines 17–32 (1 record), read on from line 33"),
+        "{lines:?}"
+    );
+    assert_eq!(
+        audit_totals(&[&yaml]),
+        serde_json::json!({"records": 5, "decisions": 3, "errors": 2})
+    );
+    let json = format!("{MALFORMED}/80-json-array-syntax-error-middle.json");
+    let (code, lines) = eval(&[&json], &[]);
+    assert_eq!(code, Some(3));
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!([&lines[0], &lines[2]], ["j-1: advance", "j-3: advance"]);
+    assert!(
+        lines[1].contains("(1 record), read on from line 40"),
+        "{lines:?}"
+    );
+}
