@@ -157,7 +157,7 @@ pub fn load_checked(
         }
     };
     print_diags(&loaded.diags, &loaded.sources, format);
-    let warnings = loaded.diags.iter().any(|d| !d.is_error());
+    let warnings = loaded.diags.iter().any(|d| d.is_warning());
     match loaded.policy {
         Some(p) if !(deny_warnings && warnings) => Ok(p),
         _ => Err(EXIT_POLICY),

@@ -19,6 +19,9 @@ pub enum Severity {
     Error,
     /// Worth fixing; an error under `--deny-warnings`.
     Warning,
+    /// Worth knowing, nothing to fix (`--deny-warnings` ignores it): for one, that a check was
+    /// bounded and did not cover everything.
+    Note,
 }
 
 /// A labelled span inside a diagnostic.
@@ -66,6 +69,19 @@ impl Diag {
             severity: Severity::Warning,
             ..Diag::error(code, span, message)
         }
+    }
+
+    /// A note at `span`.
+    pub fn note(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+        Diag {
+            severity: Severity::Note,
+            ..Diag::error(code, span, message)
+        }
+    }
+
+    /// Whether it is a warning (not an error, not a note).
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
     }
 
     /// Sets the primary label's text.
@@ -128,6 +144,7 @@ pub fn render(d: &Diag, sources: &SourceMap, color: bool) -> String {
         .with_severity(match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
         });
     let mut extra = Vec::new();
     let labels: Vec<LabeledSpan> = d

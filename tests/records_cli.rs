@@ -136,3 +136,37 @@ fn after_a_syntax_error_a_list_is_read_on_and_the_skip_is_reported() {
         "{lines:?}"
     );
 }
+
+/// Equal refusals are listed once, in the order first met, however many credentials a record
+/// holds (past a few, they are found by hash instead of a scan).
+#[test]
+fn many_unrecognised_credentials_are_each_refused_once_in_order() {
+    let policy = credo::load_policy(std::path::Path::new(POLICY))
+        .unwrap()
+        .policy
+        .unwrap();
+    let mut creds: Vec<String> = (0..300)
+        .map(|i| format!("{{\"id\": \"u{}\"}}", i % 100))
+        .collect();
+    creds.insert(
+        50,
+        "{\"id\": \"security_plus\", \"issued\": \"2030-01-01\"}".into(),
+    );
+    let line = format!(
+        "{{\"id\": \"h\", \"applied\": [\"soc_analyst\"], \"credentials\": [{}]}}",
+        creds.join(", ")
+    );
+    let entry = credo::record::read_json_line(&line, "h.jsonl", 1, &policy);
+    let cand = entry.result.unwrap();
+    let role = policy.role_index["soc_analyst"];
+    let d = credo::eval::evaluate(&policy, &cand, role, jiff::civil::date(2026, 11, 25));
+    let json = serde_json::to_value(&d).unwrap();
+    let refused = &json["skills"][0]["tried"][0]["terms"][0]["refused"];
+    let names: Vec<&str> = (refused.as_array().unwrap().iter())
+        .map(|r| r["credential"].as_str().unwrap())
+        .collect();
+    let mut want: Vec<String> = (0..100).map(|i| format!("u{i}")).collect();
+    want.insert(50, "security_plus".into());
+    assert_eq!(names, want);
+    assert_eq!(refused[50]["reason"], "issued_after_as_of");
+}

@@ -26,13 +26,19 @@ pub fn run(a: Args) -> u8 {
     };
     print_diags(&loaded.diags, &loaded.sources, a.error_format);
     let errors = loaded.diags.iter().filter(|d| d.is_error()).count();
-    let warnings = loaded.diags.len() - errors;
+    let warnings = loaded.diags.iter().filter(|d| d.is_warning()).count();
+    let notes = loaded.diags.len() - errors - warnings;
     if a.error_format == ErrorFormat::Human {
+        let notes = match notes {
+            0 => String::new(),
+            1 => ", 1 note".to_owned(),
+            n => format!(", {n} notes"),
+        };
         if errors == 0 && warnings == 0 {
-            eprintln!("{}: ok", a.policy.display());
+            eprintln!("{}: ok{notes}", a.policy.display());
         } else {
             eprintln!(
-                "{}: {errors} error{}, {warnings} warning{}",
+                "{}: {errors} error{}, {warnings} warning{}{notes}",
                 a.policy.display(),
                 if errors == 1 { "" } else { "s" },
                 if warnings == 1 { "" } else { "s" }
