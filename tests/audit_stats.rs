@@ -476,10 +476,7 @@ fn intersections_whose_joined_names_collide_stay_apart() {
     let cats: Vec<(&str, u64, u64)> = (inter.categories.iter())
         .map(|c| (c.category.as_str(), c.n, c.selected))
         .collect();
-    assert_eq!(
-        cats,
-        [("a / \"b / c\"", 10, 0), ("\"a / b\" / c", 10, 10)]
-    );
+    assert_eq!(cats, [("a / \"b / c\"", 10, 0), ("\"a / b\" / c", 10, 10)]);
     assert_eq!(inter.reference.as_deref(), Some("\"a / b\" / c"));
     assert_eq!(inter.flagged, ["a / \"b / c\""]);
 }

@@ -170,3 +170,86 @@ fn many_unrecognised_credentials_are_each_refused_once_in_order() {
     assert_eq!(names, want);
     assert_eq!(refused[50]["reason"], "issued_after_as_of");
 }
+
+/// Inputs that never end meet the limits records have: `/dev/zero` read as YAML, as JSONL (by
+/// path or on standard input), a policy and a test suite's `record_file` finish with a clear
+/// error instead of reading for ever.
+#[cfg(unix)]
+#[test]
+fn a_device_that_never_ends_is_an_error_not_a_hang() {
+    let (code, lines) = eval(&["/dev/zero"], &[]);
+    assert_eq!(code, Some(3));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("/dev/zero:1: cannot read records"),
+        "{lines:?}"
+    );
+    let (code, lines) = eval(&["/dev/zero"], &["--input-format", "jsonl"]);
+    assert_eq!((code, lines.len()), (Some(3), 1), "{lines:?}");
+    assert!(
+        lines[0].contains("without a line break: this is not JSONL"),
+        "{lines:?}"
+    );
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_credo"))
+        .args([
+            "eval",
+            POLICY,
+            "-",
+            "--input-format",
+            "jsonl",
+            "--as-of",
+            AS_OF,
+        ])
+        .args(["--format", "jsonl", "--role", "soc_analyst"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stdout(&o).contains("this is not JSONL"));
+    let o = credo(&["check", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("is larger than the limit"),
+        "{}",
+        stderr(&o)
+    );
+
+    let dir = std::env::temp_dir().join(format!("credo-zero-suite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let suite = dir.join("suite.yaml");
+    std::fs::write(
+        &suite,
+        "cases:\n  - name: zero\n    record_file: /dev/zero\n    role: soc_analyst\n    expect: { outcome: advance }\n",
+    )
+    .unwrap();
+    let o = credo(&["test", POLICY, suite.to_str().unwrap(), "--as-of", AS_OF]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_ne!(o.status.code(), Some(0));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(all.contains("larger than the limit"), "{all}");
+}
+
+/// `--jobs` asks for at most four threads a core: a larger number is capped with a note, and
+/// the output is the same.
+#[test]
+fn jobs_are_capped_at_four_per_core() {
+    let records = "policies/acme-cyber.records.jsonl";
+    let run = |jobs: &str| {
+        credo(&[
+            "eval", POLICY, records, "--as-of", AS_OF, "--format", "jsonl", "--jobs", jobs,
+        ])
+    };
+    let (many, one) = (run("65535"), run("1"));
+    assert_eq!(many.status.code(), Some(0), "{}", stderr(&many));
+    assert_eq!(many.stdout, one.stdout);
+    let cores = std::thread::available_parallelism().unwrap().get();
+    assert!(
+        stderr(&many).contains(&format!(
+            "note: --jobs 65535 is more than 4 threads for each of the {cores} cores; using {}",
+            cores * 4
+        )),
+        "{}",
+        stderr(&many)
+    );
+    assert!(!stderr(&one).contains("note: --jobs"));
+}

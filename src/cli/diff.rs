@@ -36,7 +36,8 @@ pub struct Args {
     /// How to print policy diagnostics.
     #[arg(long, value_enum, default_value_t)]
     error_format: ErrorFormat,
-    /// Threads that decide records (default: every core). The output is the same for any N.
+    /// Threads that decide records (default: every core; at most 4 per core). The output is the
+    /// same for any N.
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
 }

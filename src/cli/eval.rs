@@ -42,7 +42,8 @@ pub struct Inputs {
     /// How to print policy diagnostics.
     #[arg(long, value_enum, default_value_t)]
     pub error_format: ErrorFormat,
-    /// Threads that decide records (default: every core). The output is the same for any N.
+    /// Threads that decide records (default: every core; at most 4 per core). The output is the
+    /// same for any N.
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 }

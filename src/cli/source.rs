@@ -39,6 +39,11 @@ const CHUNK_BYTES: usize = 32 * 1024 * 1024;
 /// first, like JSONL files, so that repeated ids are found with the memory of a Bloom filter.
 pub const SCREEN_DOCUMENTS_OVER: u64 = 256 << 20;
 
+/// A JSONL line longer than [`MAX_LINE`] is skipped and reported, and the batch goes on; one
+/// that runs on past this many bytes without a line break ends the input (a device such as
+/// `/dev/zero`, or a file that is not JSONL, would otherwise be read for ever).
+pub const MAX_SKIPPED_LINE: u64 = 1 << 30;
+
 /// Bytes read per JSONL block (a line longer than this makes its block longer).
 const BLOCK: usize = 1 << 20;
 
@@ -273,6 +278,8 @@ pub struct Block {
 enum Trouble {
     /// Longer than [`MAX_LINE`].
     TooLong,
+    /// Longer than [`MAX_SKIPPED_LINE`]: the input is not read on.
+    Endless,
     /// The input is UTF-16 text (it opens with a UTF-16 byte order mark): one error for it all.
     Utf16,
 }
@@ -322,6 +329,11 @@ impl Block {
         match l.trouble {
             Some(Trouble::TooLong) => {
                 return Err(format!("line is longer than the limit of {MAX_LINE} bytes"))
+            }
+            Some(Trouble::Endless) => {
+                return Err(format!(
+                    "line is longer than {MAX_SKIPPED_LINE} bytes without a line break: this is not JSONL, and the rest of the input is not read"
+                ))
             }
             Some(Trouble::Utf16) => return Err("the file is UTF-16 text; save it as UTF-8".into()),
             None => {}
@@ -405,8 +417,19 @@ fn read_blocks(
                 carry = bytes;
                 continue;
             } else {
-                skip_line(&mut input, &mut carry, progress)?;
+                let ended = skip_line(&mut input, &mut carry, progress)?;
                 bytes.clear();
+                if !ended {
+                    // No line break within the bound: not JSONL (a device such as /dev/zero,
+                    // a binary file); the rest is not read.
+                    let block = Block {
+                        bytes,
+                        first_line,
+                        trouble: Some((first_line, Trouble::Endless)),
+                    };
+                    let _ = tx.send(block);
+                    return Ok(());
+                }
                 trouble = Some((first_line, Trouble::TooLong));
             }
         }
@@ -432,15 +455,17 @@ fn read_blocks(
 }
 
 /// Reads past the rest of a too-long line; what follows its line break goes to `carry`.
+/// `false` when the line goes on past [`MAX_SKIPPED_LINE`] bytes: reading stops there.
 fn skip_line(
     input: &mut dyn Read,
     carry: &mut Vec<u8>,
     progress: &ProgressBar,
-) -> Result<(), String> {
+) -> Result<bool, String> {
     let mut buf = vec![0u8; 64 << 10];
+    let mut skipped = MAX_LINE as u64;
     loop {
         let n = match input.read(&mut buf) {
-            Ok(0) => return Ok(()),
+            Ok(0) => return Ok(true),
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e.to_string()),
@@ -448,7 +473,11 @@ fn skip_line(
         progress.inc(n as u64);
         if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
             carry.extend_from_slice(&buf[i + 1..n]);
-            return Ok(());
+            return Ok(true);
+        }
+        skipped += n as u64;
+        if skipped > MAX_SKIPPED_LINE {
+            return Ok(false);
         }
     }
 }
@@ -514,12 +543,25 @@ pub fn progress_bar(paths: &[String]) -> ProgressBar {
     bar
 }
 
-/// The rayon pool for `--jobs N` (every core by default); when it cannot start, the error is
-/// printed and the exit code returned.
+/// Most threads per core `--jobs` may ask for: more only cost memory and switching.
+pub const MAX_JOBS_PER_CORE: usize = 4;
+
+/// The rayon pool for `--jobs N` (every core by default, at most [`MAX_JOBS_PER_CORE`] per
+/// core: a larger N is capped, with a note on standard error); when it cannot start, the error
+/// is printed and the exit code returned.
 pub fn pool(jobs: Option<u16>) -> Result<rayon::ThreadPool, u8> {
-    let jobs = jobs.map(usize::from).unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let max = cores * MAX_JOBS_PER_CORE;
+    let jobs = match jobs.map(usize::from) {
+        None => cores,
+        Some(n) if n > max => {
+            eprintln!(
+                "note: --jobs {n} is more than {MAX_JOBS_PER_CORE} threads for each of the {cores} cores; using {max}"
+            );
+            max
+        }
+        Some(n) => n,
+    };
     (rayon::ThreadPoolBuilder::new().num_threads(jobs).build()).map_err(|e| {
         eprintln!("error: cannot start {jobs} threads: {e}");
         super::EXIT_USAGE
