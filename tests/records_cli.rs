@@ -253,3 +253,51 @@ fn jobs_are_capped_at_four_per_core() {
     );
     assert!(!stderr(&one).contains("note: --jobs"));
 }
+
+/// An id repeated in a later input file is an error there, naming the first file and line,
+/// whether the inputs were screened first (files) or every id remembered (standard input).
+#[test]
+fn repeated_ids_across_input_files_are_record_errors() {
+    let dir = std::env::temp_dir().join(format!("credo-cross-ids-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let a = dir.join("a.jsonl");
+    let b = dir.join("b.jsonl");
+    std::fs::write(&a, "{\"id\": \"c-1\"}\n{\"id\": \"c-2\"}\n").unwrap();
+    std::fs::write(&b, "{\"id\": \"c-3\"}\n{\"id\": \"c-1\"}\n").unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let (code, lines) = eval(&[a, b], &[]);
+    assert_eq!(code, Some(3));
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert_eq!(
+        lines[3],
+        format!("c-1 @ {b}:2: duplicate record id `c-1` (first in {a} at line 1)")
+    );
+    // The same with the second input on standard input.
+    let o = common::credo_with_input(
+        &[
+            "eval",
+            POLICY,
+            a,
+            "-",
+            "--input-format",
+            "jsonl",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "jsonl",
+            "--role",
+            "soc_analyst",
+        ],
+        &std::fs::read(b).unwrap(),
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stdout(&o).contains(&format!(
+        "duplicate record id `c-1` (first in {a} at line 1)"
+    )));
+    // The audit counts it as an error too (3 records, each decided for the 4 roles).
+    assert_eq!(
+        audit_totals(&[a, b]),
+        serde_json::json!({"records": 4, "decisions": 12, "errors": 1})
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

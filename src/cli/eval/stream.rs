@@ -151,9 +151,12 @@ pub struct Deciding<'a, 'p> {
 }
 
 impl Sink for Deciding<'_, '_> {
-    fn input(&mut self, file: &str, dupes: Duplicates) {
-        self.file = file.to_owned();
+    fn start(&mut self, dupes: Duplicates) {
         self.dupes = dupes;
+    }
+
+    fn input(&mut self, file: &str) {
+        self.file = file.to_owned();
     }
 
     fn chunk(&mut self, chunk: &Chunk<'_>) -> ControlFlow<()> {
