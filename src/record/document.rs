@@ -191,10 +191,10 @@ fn read_list<R: BufRead>(
         let after = part.last.map_or(first, |l| l + 1);
         let Stop { at, what, resume } = error;
         let resumable = resume != Resume::No;
+        // A JSON array broken in its first record: its records start where the first line
+        // that starts with `{` does.
+        let learned = std::cell::Cell::new(None);
         let resync = if resumable {
-            // A JSON array broken in its first record: its records start where the first
-            // line that starts with `{` does.
-            let learned = std::cell::Cell::new(None);
             let starts_record = |l: &[u8]| match shape {
                 Shape::Flow { indent: None } => {
                     let indent = l.len() - l.trim_ascii_start().len();
@@ -224,6 +224,9 @@ fn read_list<R: BufRead>(
                 skipped: Skipped::default(),
             }
         };
+        if let (Shape::Flow { indent: None }, Some(i)) = (shape, learned.get()) {
+            shape = Shape::Flow { indent: Some(i) };
+        }
         let (line, message) = skipped(after, at, &what, &resync, part.last, resumable);
         if each(RawRecord::error(line, message)).is_break() {
             return;

@@ -174,10 +174,21 @@ fn a_json_array_goes_on_at_the_next_record_at_its_indentation() {
         "{got:?}"
     );
     assert_eq!(got[2], "8: c");
-    // Broken in its first record, the indentation is taken from the first `{` line.
-    let got = read("[\n {\"id\": \"a\",,},\n {\"id\": \"b\"}\n]\n");
-    assert_eq!(got.len(), 2, "{got:?}");
-    assert_eq!(got[1], "3: b");
+    // Broken in its first record, the indentation is taken from the first `{` line, and kept
+    // for the next error.
+    let got = read(
+        "[\n {\"id\": \"a\",,},\n {\"id\": \"b\"},\n {\"id\": \"c\",,},\n {\"id\": \"d\"}\n]\n",
+    );
+    assert_eq!(got.len(), 4, "{got:?}");
+    assert_eq!(
+        (got[1].as_str(), got[3].as_str()),
+        ("3: b", "5: d"),
+        "{got:?}"
+    );
+    assert!(
+        got[2].starts_with("4: cannot read the record on line 4"),
+        "{got:?}"
+    );
     // On one line, there is nowhere to go on from.
     let got = read("[{\"id\": \"a\"}, {\"id\": \"b\",,}, {\"id\": \"c\"}]");
     assert_eq!(got.len(), 2, "{got:?}");
