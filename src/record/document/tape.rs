@@ -18,8 +18,9 @@ pub struct Tape<R> {
     /// The 1-based line that starts at `kept[start]`.
     start_line: usize,
     pos: usize,
-    /// Reading `inner` failed (the parser is told; the tape says no more).
-    failed: bool,
+    /// Why reading `inner` failed (the parser is told; the tape says no more).
+    failed: Option<io::ErrorKind>,
+    failure: String,
 }
 
 /// Where reading goes on after a syntax error.
@@ -50,7 +51,8 @@ impl<R: BufRead> Tape<R> {
             start: 0,
             start_line: 1,
             pos: 0,
-            failed: false,
+            failed: None,
+            failure: String::new(),
         }
     }
 
@@ -76,9 +78,10 @@ impl<R: BufRead> Tape<R> {
         }
     }
 
-    /// Reads more of the input into the buffer; `false` at its end (or when it failed).
+    /// Reads more of the input into the buffer; `false` at its end (or when it failed: the
+    /// error is kept and handed on to the reader).
     fn pull(&mut self) -> bool {
-        if self.failed {
+        if self.failed.is_some() {
             return false;
         }
         loop {
@@ -91,8 +94,9 @@ impl<R: BufRead> Tape<R> {
                     return true;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(_) => {
-                    self.failed = true;
+                Err(e) => {
+                    self.failed = Some(e.kind());
+                    self.failure = e.to_string();
                     return false;
                 }
             }
@@ -173,8 +177,10 @@ impl<R: BufRead> BufRead for Tape<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.pos == self.kept.len() {
             self.compact();
-            if !self.pull() && self.failed {
-                return Err(io::Error::other("reading the input failed"));
+            if !self.pull() {
+                if let Some(kind) = self.failed {
+                    return Err(io::Error::new(kind, self.failure.clone()));
+                }
             }
         }
         Ok(&self.kept[self.pos..])
@@ -197,6 +203,31 @@ mod tests {
     fn hand_on(t: &mut Tape<&[u8]>, n: usize) {
         let mut buf = vec![0; n];
         t.read_exact(&mut buf).unwrap();
+    }
+
+    /// A reader that fails after its first bytes.
+    struct Failing(bool);
+
+    impl Read for Failing {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if std::mem::replace(&mut self.0, true) {
+                return Err(io::Error::new(io::ErrorKind::PermissionDenied, "no access"));
+            }
+            out[..4].copy_from_slice(b"- a\n");
+            Ok(4)
+        }
+    }
+
+    #[test]
+    fn a_read_that_fails_is_handed_on_with_its_error() {
+        let mut t = Tape::new(io::BufReader::new(Failing(false)));
+        let mut out = Vec::new();
+        let e = t.read_to_end(&mut out).unwrap_err();
+        assert_eq!(
+            (out.as_slice(), e.kind()),
+            (&b"- a\n"[..], io::ErrorKind::PermissionDenied)
+        );
+        assert_eq!(e.to_string(), "no access");
     }
 
     #[test]
