@@ -12,7 +12,8 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum LogCommand {
-    /// Recompute the hash chain and name the first changed, removed, inserted or torn line.
+    /// Recompute the hash chain from the bytes on disk and name the first changed, removed,
+    /// inserted, moved or unreadable line (only the last line may be torn).
     Verify {
         /// The log file written by `credo eval --log`.
         file: PathBuf,
@@ -68,6 +69,11 @@ pub fn run(a: Args) -> u8 {
                 s.push_str(&format!(
                     "warning: line {t} is an incomplete write (torn); it is not part of the chain\n"
                 ));
+            }
+            if verdict.unterminated {
+                s.push_str(
+                    "warning: the last entry has no line break (a write stopped just before it); it verifies\n",
+                );
             }
             match &verdict.problem {
                 Some(p) => s.push_str(&format!("{}: {} ({})\n", file.display(), p.message, p.kind)),
