@@ -97,7 +97,10 @@ fn entry(line: &[u8]) -> Option<Entry> {
     let split = line.len().checked_sub(HASH_SUFFIX)?;
     let (body, suffix) = line.split_at(split);
     let digits = suffix.strip_prefix(HASH_MEMBER)?.strip_suffix(b"\"}")?;
-    if !digits.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    if !digits
+        .iter()
+        .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
         return None;
     }
     let top = parse_strict(line)?;

@@ -166,7 +166,12 @@ fn append(path: &std::path::Path) -> std::process::Output {
         "--log",
         path.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     o
 }
 
@@ -188,7 +193,10 @@ fn two_torn_appends_in_a_row_leave_a_log_that_verifies() {
         };
         assert_eq!(a.opened, expected);
         drop(a);
-        let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
         std::io::Write::write_all(&mut f, piece.as_bytes()).unwrap();
         let v = credo::log::verify(&std::fs::read(&path).unwrap());
         assert_eq!((v.problem, v.torn, v.verified), (None, vec![27], 26));
@@ -243,19 +251,27 @@ fn a_duplicate_key_fails_verification() {
     let join = |v: &[String]| v.iter().map(|l| format!("{l}\n")).collect::<String>();
     for at in [3, 25] {
         let (body, _) = ls[at].rsplit_once(",\"hash\":").unwrap();
-        let prev = if at == 0 { credo::log::GENESIS.to_owned() } else {
+        let prev = if at == 0 {
+            credo::log::GENESIS.to_owned()
+        } else {
             let (_, h) = ls[at - 1].rsplit_once(",\"hash\":\"").unwrap();
             h.trim_end_matches("\"}").to_owned()
         };
         for edit in [
             body.replacen("\"outcome\":", "\"outcome\":\"advance\",\"outcome\":", 1),
-            body.replacen(",\"prev\":", ",\"decision\":{\"outcome\":\"advance\"},\"prev\":", 1),
+            body.replacen(
+                ",\"prev\":",
+                ",\"decision\":{\"outcome\":\"advance\"},\"prev\":",
+                1,
+            ),
             body.replacen("\"name\":", "\"name\":\"x\",\"n\\u0061me\":", 1),
         ] {
             assert_ne!(edit, body);
             let mut changed = ls.clone();
             changed[at] = hashed_line(&edit, &prev);
-            let p = verify(&join(&changed)).problem.expect("a duplicate key is caught");
+            let p = verify(&join(&changed))
+                .problem
+                .expect("a duplicate key is caught");
             assert_eq!((p.line, p.kind), (at + 1, "unreadable"), "{edit}");
         }
     }
@@ -370,7 +386,10 @@ fn special_files_and_inputs_are_refused_as_logs() {
             log,
         ]);
         assert_eq!(o.status.code(), Some(2), "{log}");
-        assert!(String::from_utf8_lossy(&o.stderr).contains("is not a regular file"), "{log}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("is not a regular file"),
+            "{log}"
+        );
     }
     let records = dir.join("records.yaml");
     std::fs::copy("policies/acme-cyber.records.yaml", &records).unwrap();
@@ -414,7 +433,10 @@ fn a_long_log_opens_fast() {
     let a = credo::log::Appender::open(&path).unwrap();
     let took = started.elapsed();
     assert!(took < std::time::Duration::from_secs(1), "{took:?}");
-    assert_eq!((a.last_hash(), a.opened), (last.as_str(), credo::log::Opened::DroppedTorn(16)));
+    assert_eq!(
+        (a.last_hash(), a.opened),
+        (last.as_str(), credo::log::Opened::DroppedTorn(16))
+    );
     drop(a);
     append(&path);
     let v = credo::log::verify(&std::fs::read(&path).unwrap());
@@ -427,7 +449,11 @@ fn sequence_numbers_do_not_wrap() {
     let dir = tmp("wrap");
     let path = dir.join("wrap.log");
     let line = hashed_line(
-        &format!("{{\"seq\":{},\"prev\":\"{}\"", u64::MAX, credo::log::GENESIS),
+        &format!(
+            "{{\"seq\":{},\"prev\":\"{}\"",
+            u64::MAX,
+            credo::log::GENESIS
+        ),
         credo::log::GENESIS,
     );
     std::fs::write(&path, format!("{line}\n")).unwrap();
@@ -487,5 +513,38 @@ fn the_record_hash_does_not_depend_on_the_input_format() {
             "{}",
             x.id
         );
+    }
+}
+
+/// A log whose last line was changed, or a file that is no log, is not appended to (exit 1):
+/// chaining onto it would hide the damage.
+#[test]
+fn a_damaged_tail_is_not_appended_to() {
+    let dir = tmp("damaged");
+    let path = write_log(&dir, 1);
+    let mut ls = lines(&path);
+    let last = ls.len() - 1;
+    ls[last] = ls[last].replacen("\"outcome\":\"", "\"outcome\":\"x", 1);
+    let text: String = ls.iter().map(|l| format!("{l}\n")).collect();
+    let notes = dir.join("notes.txt");
+    std::fs::write(&notes, "some notes\nwithout a final line break").unwrap();
+    std::fs::write(&path, &text).unwrap();
+    for (file, before) in [
+        (&path, text.clone()),
+        (&notes, std::fs::read_to_string(&notes).unwrap()),
+    ] {
+        let o = credo(&[
+            "eval",
+            "policies/acme-cyber.credo",
+            "policies/acme-cyber.records.yaml",
+            "--as-of",
+            "2026-11-25",
+            "--log",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{}", file.display());
+        assert!(o.stdout.is_empty());
+        assert!(String::from_utf8_lossy(&o.stderr).contains("does not end with a valid entry"));
+        assert_eq!(std::fs::read_to_string(file).unwrap(), before);
     }
 }

@@ -12,12 +12,17 @@ use std::time::{Duration, Instant};
 /// appends after them) keep the test near 20 s in a debug build.
 fn scenario(dir: &std::path::Path) {
     use credo::synth::{self, Rng, Shape};
-    std::fs::write(dir.join("policy.credo"), synth::policy(Shape::REFERENCE, 42)).unwrap();
+    std::fs::write(
+        dir.join("policy.credo"),
+        synth::policy(Shape::REFERENCE, 42),
+    )
+    .unwrap();
     let mut rng = Rng::new(7);
     let mut bytes = Vec::with_capacity(80 << 20);
     for i in 0..100_000 {
         let role = ["r0", "r1", "r4"][i % 3];
-        bytes.extend_from_slice(synth::record(&mut rng, i, Shape::REFERENCE, Some(role)).as_bytes());
+        bytes
+            .extend_from_slice(synth::record(&mut rng, i, Shape::REFERENCE, Some(role)).as_bytes());
         bytes.push(b'\n');
     }
     std::fs::write(dir.join("records.jsonl"), bytes).unwrap();
@@ -44,8 +49,15 @@ fn sigint_and_sigkill_leave_a_log_that_holds_every_printed_decision() {
     let mut before = 0; // complete entries in the log before a run
     for (run, signal) in ["KILL", "KILL", "INT"].into_iter().enumerate() {
         let out_path = dir.join(format!("out-{run}.jsonl"));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_credo"))
-            .args(["eval", "--as-of", "2026-11-25", "--format", "jsonl", "--log"])
+        let child = Command::new(env!("CARGO_BIN_EXE_credo"))
+            .args([
+                "eval",
+                "--as-of",
+                "2026-11-25",
+                "--format",
+                "jsonl",
+                "--log",
+            ])
             .arg(&log)
             .arg(dir.join("policy.credo"))
             .arg(dir.join("records.jsonl"))
@@ -57,7 +69,10 @@ fn sigint_and_sigkill_leave_a_log_that_holds_every_printed_decision() {
         let start_len = std::fs::metadata(&log).map_or(0, |m| m.len());
         let started = Instant::now();
         while std::fs::metadata(&log).map_or(0, |m| m.len()) <= start_len {
-            assert!(started.elapsed() < Duration::from_secs(60), "no decision logged");
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "no decision logged"
+            );
             std::thread::sleep(Duration::from_millis(5));
         }
         let wait = 50 + rng.below(1500);
@@ -84,7 +99,10 @@ fn sigint_and_sigkill_leave_a_log_that_holds_every_printed_decision() {
         let verdict = credo::log::verify(&bytes);
         assert_eq!(verdict.problem, None, "{context}");
         if signal == "INT" {
-            assert!(verdict.torn.is_empty() && !verdict.unterminated, "{context}");
+            assert!(
+                verdict.torn.is_empty() && !verdict.unterminated,
+                "{context}"
+            );
         }
         let lines = log_lines(&bytes);
         let complete = verdict.verified as usize;
@@ -97,7 +115,10 @@ fn sigint_and_sigkill_leave_a_log_that_holds_every_printed_decision() {
             .filter(|l| l.ends_with(b"\n"))
             .collect();
         assert!(!printed.is_empty(), "{context}");
-        assert!(printed.len() <= new.len(), "{context}: printed more than logged");
+        assert!(
+            printed.len() <= new.len(),
+            "{context}: printed more than logged"
+        );
         for (i, (out, logged)) in printed.iter().zip(new).enumerate() {
             let out = &out[..out.len() - 1];
             let mut member = b":".to_vec();

@@ -9,7 +9,9 @@ fn log() -> &'static [u8] {
     static LOG: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     LOG.get_or_init(|| {
         let text = std::fs::read_to_string("policies/acme-cyber.credo").unwrap();
-        let policy = credo::compile_str("acme-cyber.credo", &text).policy.unwrap();
+        let policy = credo::compile_str("acme-cyber.credo", &text)
+            .policy
+            .unwrap();
         let records = std::fs::read_to_string("policies/acme-cyber.records.jsonl").unwrap();
         let entries =
             credo::record::read_records(&records, "r", credo::record::Format::Jsonl, &policy);
@@ -42,7 +44,10 @@ fn lines() -> Vec<&'static [u8]> {
 #[test]
 fn the_untouched_log_verifies() {
     let v = credo::log::verify(log());
-    assert_eq!((v.problem, v.verified, v.torn, v.unterminated), (None, 6, vec![], false));
+    assert_eq!(
+        (v.problem, v.verified, v.torn, v.unterminated),
+        (None, 6, vec![], false)
+    );
     assert!(!caught(log()));
 }
 

@@ -509,7 +509,7 @@ fn a_logged_batch_is_logged_whole_when_stdout_closes() {
     child.wait().unwrap();
     let whole = credo(&args);
     assert_eq!(whole.status.code(), Some(3)); // the scenario has bad lines
-    // Decisions and record errors alike: the log accounts for every record read.
+                                              // Decisions and record errors alike: the log accounts for every record read.
     let items = String::from_utf8_lossy(&whole.stdout).lines().count();
     let verdict = credo::log::verify(&std::fs::read(&log).unwrap());
     let _ = std::fs::remove_dir_all(&dir);

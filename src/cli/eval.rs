@@ -232,14 +232,25 @@ pub fn input_format(given: Option<InputFormat>, path: &str) -> Format {
 /// Opens the decision log for appending (`--log`), locked, and makes SIGINT and SIGTERM stop
 /// the batch between chunks; the error is printed. A special file or one of the inputs is a
 /// usage error; a log whose last line does not verify cannot be appended to.
-fn open_log(path: &std::path::Path, inputs: &Inputs, sync: bool) -> Result<credo::log::Appender, u8> {
+fn open_log(
+    path: &std::path::Path,
+    inputs: &Inputs,
+    sync: bool,
+) -> Result<credo::log::Appender, u8> {
     use credo::log::{OpenError, Opened};
     let name = path.display();
-    let inputs = (inputs.records.iter().filter(|r| *r != "-").map(std::path::Path::new))
-        .chain([inputs.policy.as_path()]);
+    let inputs = (inputs
+        .records
+        .iter()
+        .filter(|r| *r != "-")
+        .map(std::path::Path::new))
+    .chain([inputs.policy.as_path()]);
     for input in inputs {
         if same_file(path, input) {
-            eprintln!("error: --log `{name}` is one of the inputs, `{}`", input.display());
+            eprintln!(
+                "error: --log `{name}` is one of the inputs, `{}`",
+                input.display()
+            );
             return Err(EXIT_USAGE);
         }
     }

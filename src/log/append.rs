@@ -153,27 +153,26 @@ impl Appender {
                 None if looks_torn(&line) => {
                     // A torn write, never finished and so never acknowledged: removed, and the
                     // chain goes on from the complete line before it.
-                    let before = if start == 0 {
-                        None
-                    } else {
-                        match last_line(&mut file, start - 1).map_err(io)? {
-                            Tail::Line(_, l) => match entry(&l) {
-                                Some(e) if e.hash_ok => Some(e),
-                                _ => {
-                                    return Err(OpenError::Damaged(
+                    let before =
+                        if start == 0 {
+                            None
+                        } else {
+                            match last_line(&mut file, start - 1).map_err(io)? {
+                                Tail::Line(_, l) => match entry(&l) {
+                                    Some(e) if e.hash_ok => Some(e),
+                                    _ => return Err(OpenError::Damaged(
                                         name,
                                         "the line before the torn last line is not a valid entry",
+                                    )),
+                                },
+                                Tail::TooLong => {
+                                    return Err(OpenError::Damaged(
+                                        name,
+                                        "the line before the torn last line is too long",
                                     ))
                                 }
-                            },
-                            Tail::TooLong => {
-                                return Err(OpenError::Damaged(
-                                    name,
-                                    "the line before the torn last line is too long",
-                                ))
                             }
-                        }
-                    };
+                        };
                     file.set_len(start).map_err(io)?;
                     opened = Opened::DroppedTorn(len - start);
                     before

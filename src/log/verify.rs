@@ -189,7 +189,9 @@ pub fn verify_reader(mut r: impl std::io::BufRead) -> std::io::Result<Verdict> {
             } => (c, ended),
         };
         if c.prev != chained {
-            let next_follows = next.and_then(Checked::entry).is_some_and(|e| e.prev == chained);
+            let next_follows = next
+                .and_then(Checked::entry)
+                .is_some_and(|e| e.prev == chained);
             let later = expected_seq.filter(|&want| c.seq > want);
             let (kind, message) = match (later, next_follows) {
                 (Some(_), true) => (
@@ -220,7 +222,9 @@ pub fn verify_reader(mut r: impl std::io::BufRead) -> std::io::Result<Verdict> {
                 &mut verdict,
                 n,
                 "changed",
-                format!("line {n} was changed after it was written (its hash does not match its bytes)"),
+                format!(
+                    "line {n} was changed after it was written (its hash does not match its bytes)"
+                ),
             );
             return Ok(verdict);
         }

@@ -126,7 +126,9 @@ impl Batch<'_> {
                 return (item, line);
             }
             // `items` decides records that were read only.
-            (Item::Decision(_), Err(e)) => return (Item::Error(e.clone()), Pending::error(e, self.as_of)),
+            (Item::Decision(_), Err(e)) => {
+                return (Item::Error(e.clone()), Pending::error(e, self.as_of))
+            }
         };
         let line = Pending::new(d, cand);
         if line.fits() {
