@@ -133,3 +133,67 @@ fn sigint_and_sigkill_leave_a_log_that_holds_every_printed_decision() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// SIGTERM stops a logged batch that is waiting for input on standard input: exit 143, at
+/// once, with the log written out and every decision printed in it.
+#[test]
+fn sigterm_stops_a_batch_waiting_for_input() {
+    use std::io::Write;
+    let dir = std::env::temp_dir().join(format!("credo-log-term-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("decisions.log");
+    let records = std::fs::read("policies/acme-cyber.records.jsonl").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_credo"))
+        .args([
+            "eval",
+            "policies/acme-cyber.credo",
+            "-",
+            "--input-format",
+            "jsonl",
+        ])
+        .args(["--as-of", "2026-11-25", "--format", "jsonl", "--log"])
+        .arg(&log)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Records, then nothing more: the input stays open.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&records).unwrap();
+    stdin.flush().unwrap();
+    let started = Instant::now();
+    while !log.exists() {
+        assert!(started.elapsed() < Duration::from_secs(30), "no log");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let signalled = Instant::now();
+    let out = child.wait_with_output().unwrap();
+    let stopped = signalled.elapsed();
+    drop(stdin);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{err}");
+    assert!(stopped < Duration::from_secs(5), "{stopped:?}");
+    assert!(
+        err.contains("interrupted: every decision printed is in the log"),
+        "{err}"
+    );
+    let bytes = std::fs::read(&log).unwrap();
+    let verdict = credo::log::verify(&bytes);
+    assert_eq!((verdict.problem, verdict.torn), (None, vec![]));
+    let logged = log_lines(&bytes);
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.lines().count() <= logged.len());
+    for (out, logged) in printed.lines().zip(logged) {
+        let logged = String::from_utf8_lossy(logged);
+        assert!(logged.contains(&format!(":{out},\"prev\":")));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

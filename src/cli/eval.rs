@@ -254,6 +254,11 @@ fn open_log(
             return Err(EXIT_USAGE);
         }
     }
+    // Before the log is created, so that a log on disk means the signals are caught.
+    if let Err(e) = stream::stop_on_signals() {
+        eprintln!("error: cannot catch SIGINT and SIGTERM for the log: {e}");
+        return Err(EXIT_USAGE);
+    }
     let mut log = credo::log::Appender::open(path).map_err(|e| {
         eprintln!("error: {e}");
         match e {
@@ -270,10 +275,6 @@ fn open_log(
         Opened::DroppedTorn(bytes) => eprintln!(
             "warning: `{name}` ended with an incomplete line ({bytes} bytes, a write that never finished); it was removed"
         ),
-    }
-    if let Err(e) = stream::stop_on_signals() {
-        eprintln!("error: cannot catch SIGINT and SIGTERM for the log: {e}");
-        return Err(EXIT_USAGE);
     }
     Ok(log)
 }
