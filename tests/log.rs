@@ -528,11 +528,12 @@ fn a_damaged_tail_is_not_appended_to() {
     let text: String = ls.iter().map(|l| format!("{l}\n")).collect();
     let notes = dir.join("notes.txt");
     std::fs::write(&notes, "some notes\nwithout a final line break").unwrap();
+    // Ends like a torn entry, but what comes before it is no entry: nothing is removed.
+    let fake = dir.join("fake.log");
+    std::fs::write(&fake, "some notes\n{\"seq\":3,\"eng").unwrap();
     std::fs::write(&path, &text).unwrap();
-    for (file, before) in [
-        (&path, text.clone()),
-        (&notes, std::fs::read_to_string(&notes).unwrap()),
-    ] {
+    for file in [&path, &notes, &fake] {
+        let before = std::fs::read_to_string(file).unwrap();
         let o = credo(&[
             "eval",
             "policies/acme-cyber.credo",

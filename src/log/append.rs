@@ -135,49 +135,30 @@ impl Appender {
             file.read_exact(&mut byte).map_err(io)?;
             let terminated = byte[0] == b'\n';
             let end = if terminated { len - 1 } else { len };
+            let damaged = |why| OpenError::Damaged(name.clone(), why);
             let (start, line) = match last_line(&mut file, end).map_err(io)? {
                 Tail::Line(start, line) => (start, line),
-                Tail::TooLong => return Err(OpenError::Damaged(name, "its last line is too long")),
+                Tail::TooLong => return Err(damaged("its last line is too long")),
             };
             let last = match entry(&line) {
                 Some(e) if e.hash_ok => Some(e),
-                Some(_) => {
-                    return Err(OpenError::Damaged(
-                        name,
-                        "the last line's hash does not match it",
-                    ))
-                }
-                None if terminated => {
-                    return Err(OpenError::Damaged(name, "the last line is not a log entry"))
-                }
-                None if looks_torn(&line) => {
+                Some(_) => return Err(damaged("the last line's hash does not match its bytes")),
+                None if !terminated && looks_torn(&line) => {
                     // A torn write, never finished and so never acknowledged: removed, and the
                     // chain goes on from the complete line before it.
-                    let before =
-                        if start == 0 {
-                            None
-                        } else {
-                            match last_line(&mut file, start - 1).map_err(io)? {
-                                Tail::Line(_, l) => match entry(&l) {
-                                    Some(e) if e.hash_ok => Some(e),
-                                    _ => return Err(OpenError::Damaged(
-                                        name,
-                                        "the line before the torn last line is not a valid entry",
-                                    )),
-                                },
-                                Tail::TooLong => {
-                                    return Err(OpenError::Damaged(
-                                        name,
-                                        "the line before the torn last line is too long",
-                                    ))
-                                }
-                            }
-                        };
+                    let before = match start.checked_sub(1) {
+                        None => None,
+                        Some(end) => {
+                            Some(verified_line(&mut file, end).map_err(io)?.ok_or_else(|| {
+                                damaged("the line before the torn last line is not a valid entry")
+                            })?)
+                        }
+                    };
                     file.set_len(start).map_err(io)?;
                     opened = Opened::DroppedTorn(len - start);
                     before
                 }
-                None => return Err(OpenError::Damaged(name, "the last line is not a log entry")),
+                None => return Err(damaged("the last line is not a log entry")),
             };
             if let Some(Entry { stored, seq: s, .. }) = last {
                 (prev, seq) = (stored, s);
@@ -282,6 +263,14 @@ impl Appender {
 /// appender writes them.
 fn looks_torn(line: &[u8]) -> bool {
     line.starts_with(LINE_START) || LINE_START.starts_with(line)
+}
+
+/// The line that ends at `end` as an entry whose hash matches its bytes, if it is one.
+fn verified_line(file: &mut File, end: u64) -> std::io::Result<Option<Entry>> {
+    Ok(match last_line(file, end)? {
+        Tail::Line(_, line) => entry(&line).filter(|e| e.hash_ok),
+        Tail::TooLong => None,
+    })
 }
 
 /// The line that ends at `end` (a line break or the end of the file), found by reading
