@@ -203,9 +203,10 @@ pub fn verify_reader(mut r: impl std::io::BufRead) -> std::io::Result<Verdict> {
                     (
                         "removed",
                         format!(
-                            "line {n} has sequence number {} where {want} was expected: {gone} entr{} before it were removed (or moved)",
+                            "line {n} has sequence number {} where {want} was expected: {gone} {} before it {} removed (or moved)",
                             c.seq,
-                            if gone == 1 { "y" } else { "ies" }
+                            if gone == 1 { "entry" } else { "entries" },
+                            if gone == 1 { "was" } else { "were" }
                         ),
                     )
                 }
