@@ -28,6 +28,13 @@ fn scenario(dir: &std::path::Path) {
     std::fs::write(dir.join("records.jsonl"), bytes).unwrap();
 }
 
+/// Sends `signal` to a running child.
+fn send(child: &std::process::Child, signal: libc::c_int) {
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: kill(2) with the pid of our own child, which has not been waited for yet.
+    assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+}
+
 /// The log's lines, each with its line break (the last may lack it).
 fn log_lines(bytes: &[u8]) -> Vec<&[u8]> {
     bytes.split_inclusive(|b| *b == b'\n').collect()
@@ -77,12 +84,14 @@ fn sigint_and_sigkill_leave_a_log_that_holds_every_printed_decision() {
         }
         let wait = 50 + rng.below(1500);
         std::thread::sleep(Duration::from_millis(wait));
-        let sent = Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(child.id().to_string())
-            .status()
-            .unwrap();
-        assert!(sent.success());
+        send(
+            &child,
+            if signal == "INT" {
+                libc::SIGINT
+            } else {
+                libc::SIGKILL
+            },
+        );
         let status = child.wait_with_output().unwrap();
         let context = format!(
             "seed {seed}, run {run}, SIG{signal} after {wait} ms: {}",
@@ -169,11 +178,7 @@ fn sigterm_stops_a_batch_waiting_for_input() {
         std::thread::sleep(Duration::from_millis(5));
     }
     std::thread::sleep(Duration::from_millis(300));
-    let sent = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    send(&child, libc::SIGTERM);
     let signalled = Instant::now();
     let out = child.wait_with_output().unwrap();
     let stopped = signalled.elapsed();
