@@ -67,15 +67,18 @@ pub fn run(a: Args) -> u8 {
     let read = reader.read(&a.records, &mut diffing);
     progress.finish_and_clear();
     if let Err((path, e)) = read {
-        eprintln!("error: cannot read `{path}`: {e}");
+        super::complain(format_args!("error: cannot read `{path}`: {e}"));
         return EXIT_USAGE;
     }
     let report = diffing.differ.finish();
-    match a.format {
+    let printed = match a.format {
         super::Format::Json => {
             super::out(&(serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"))
         }
         super::Format::Text => super::out(&text(&report)),
+    };
+    if let Err(code) = printed {
+        return code;
     }
     if report.errors.is_empty() {
         EXIT_OK

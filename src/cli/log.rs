@@ -40,7 +40,7 @@ pub fn run(a: Args) -> u8 {
     let mut verdict = match read {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("error: cannot read `{}`: {e}", file.display());
+            super::complain(format_args!("error: cannot read `{}`: {e}", file.display()));
             return EXIT_USAGE;
         }
     };
@@ -58,9 +58,9 @@ pub fn run(a: Args) -> u8 {
             }
         }
     }
-    match format {
+    let printed = match format {
         super::Format::Json => {
-            super::out(&(serde_json::to_string_pretty(&verdict).unwrap_or_default() + "\n"));
+            super::out(&(serde_json::to_string_pretty(&verdict).unwrap_or_default() + "\n"))
         }
         super::Format::Text => {
             let mut s = String::new();
@@ -78,8 +78,11 @@ pub fn run(a: Args) -> u8 {
                     verdict.last_hash
                 )),
             }
-            super::out(&s);
+            super::out(&s)
         }
+    };
+    if let Err(code) = printed {
+        return code;
     }
     if verdict.problem.is_some() {
         EXIT_POLICY

@@ -38,7 +38,7 @@ pub fn run(a: Args) -> u8 {
         match suite::read_suite(path, &policy) {
             Ok(s) => suites.push((path.clone(), s)),
             Err(e) => {
-                eprintln!("error: {e}");
+                super::complain(format_args!("error: {e}"));
                 return EXIT_USAGE;
             }
         }
@@ -90,7 +90,9 @@ pub fn run(a: Args) -> u8 {
             s
         }
     };
-    super::out(&out);
+    if let Err(code) = super::out(&out) {
+        return code;
+    }
     if failed > 0 {
         EXIT_POLICY
     } else {
