@@ -167,8 +167,19 @@ pub fn print_diags(diags: &[Diag], sources: &SourceMap, format: ErrorFormat) -> 
 /// Replaces the file at `path` with `bytes` atomically: they are written to a temporary file
 /// in the same directory, synced, and renamed over `path`, so a reader sees the old file or
 /// the new one, never a part; on any failure the old file is left as it was and the temporary
-/// file removed. An existing file keeps its permissions.
+/// file removed. An existing file keeps its permissions; a symbolic link is followed (the file
+/// it names is replaced). Something that is not a file (`/dev/stdout`, a named pipe) cannot be
+/// replaced and is written in place.
 pub fn replace_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let (path, permissions) = match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() && !m.is_dir() => {
+            let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+            return f.write_all(bytes).and_then(|()| f.flush());
+        }
+        Ok(m) => (std::fs::canonicalize(path)?, Some(m.permissions())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (path.to_owned(), None),
+        Err(e) => return Err(e),
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => std::path::Path::new("."),
@@ -178,15 +189,9 @@ pub fn replace_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
-    let permissions = match std::fs::metadata(path) {
-        Ok(m) => Some(m.permissions()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
     #[cfg(unix)]
     let permissions = permissions.or_else(|| {
-        // A new file gets what `File::create` would give: 0666 less the umask is unknown
-        // here, so the common 0644.
+        // A new file gets the usual 0644 (the temporary file was made private, 0600).
         use std::os::unix::fs::PermissionsExt;
         Some(std::fs::Permissions::from_mode(0o644))
     });
@@ -194,9 +199,8 @@ pub fn replace_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
         tmp.as_file().set_permissions(p)?;
     }
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    // The rename is durable once the directory is synced; where a directory cannot be opened
-    // for syncing (not Unix), the rename still happened.
+    tmp.persist(&path).map_err(|e| e.error)?;
+    // The rename itself is made durable by syncing the directory (Unix only).
     #[cfg(unix)]
     std::fs::File::open(dir)?.sync_all()?;
     Ok(())
