@@ -30,9 +30,22 @@ fn a_log(dir: &Path) -> String {
     let log = dir.join("decisions.log");
     let log = log.to_str().unwrap().to_owned();
     let o = common::credo(&[
-        "eval", POLICY, RECORDS, "--as-of", "2026-11-25", "--log", &log, "--format", "jsonl",
+        "eval",
+        POLICY,
+        RECORDS,
+        "--as-of",
+        "2026-11-25",
+        "--log",
+        &log,
+        "--format",
+        "jsonl",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     log
 }
 
@@ -42,19 +55,63 @@ fn every_command_fails_when_standard_output_is_full() {
     let log = a_log(dir.path());
     let commands: Vec<Vec<&str>> = vec![
         vec!["eval", POLICY, RECORDS, "--as-of", "2026-11-25"],
-        vec!["eval", POLICY, RECORDS, "--as-of", "2026-11-25", "--explain"],
-        vec!["eval", POLICY, RECORDS, "--as-of", "2026-11-25", "--format", "json"],
-        vec!["eval", POLICY, RECORDS, "--as-of", "2026-11-25", "--format", "jsonl"],
+        vec![
+            "eval",
+            POLICY,
+            RECORDS,
+            "--as-of",
+            "2026-11-25",
+            "--explain",
+        ],
+        vec![
+            "eval",
+            POLICY,
+            RECORDS,
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+        ],
+        vec![
+            "eval",
+            POLICY,
+            RECORDS,
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "jsonl",
+        ],
         vec!["audit", POLICY, RECORDS, "--as-of", "2026-11-25"],
-        vec!["audit", POLICY, RECORDS, "--as-of", "2026-11-25", "--format", "json"],
+        vec![
+            "audit",
+            POLICY,
+            RECORDS,
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+        ],
         vec!["posting", POLICY, "soc_analyst", "--as-of", "2026-11-25"],
         vec!["posting", POLICY, "soc_analyst", "--format", "html"],
         vec!["posting", POLICY, "soc_analyst", "--format", "jsonld"],
         vec!["kit", POLICY, "soc_analyst", "--as-of", "2026-11-25"],
-        vec!["diff", POLICY, "policies/data-analytics.credo", RECORDS, "--as-of", "2026-11-25"],
+        vec![
+            "diff",
+            POLICY,
+            "policies/data-analytics.credo",
+            RECORDS,
+            "--as-of",
+            "2026-11-25",
+        ],
         vec!["diff", POLICY, POLICY, RECORDS, "--format", "json"],
         vec!["test", POLICY, "policies/acme-cyber.test.yaml"],
-        vec!["test", POLICY, "policies/acme-cyber.test.yaml", "--format", "json"],
+        vec![
+            "test",
+            POLICY,
+            "policies/acme-cyber.test.yaml",
+            "--format",
+            "json",
+        ],
         vec!["log", "verify", &log],
         vec!["log", "verify", &log, "--format", "json"],
         vec!["fmt", "--stdout", POLICY],
@@ -156,7 +213,15 @@ fn a_closed_pipe_is_quiet_but_record_errors_still_exit_3() {
     let records = batch_with_an_error(dir.path());
     for format in ["text", "jsonl", "json"] {
         let args = [
-            "eval", POLICY, &records, "--as-of", "2026-11-25", "--format", format, "--jobs", "2",
+            "eval",
+            POLICY,
+            &records,
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            format,
+            "--jobs",
+            "2",
         ];
         let (code, first, stderr) = read_one_line(&args);
         assert!(!first.is_empty(), "{format}");
@@ -180,7 +245,9 @@ fn a_closed_pipe_is_quiet_for_the_other_commands() {
     let policy = dir.path().join("long.credo");
     let mut text = std::fs::read_to_string("policies/data-analytics.credo").unwrap();
     for i in 0..20_000 {
-        text.push_str(&format!("# comment line {i} that makes the formatted text long\n"));
+        text.push_str(&format!(
+            "# comment line {i} that makes the formatted text long\n"
+        ));
     }
     std::fs::write(&policy, text).unwrap();
     let (code, first, stderr) = read_one_line(&["fmt", "--stdout", policy.to_str().unwrap()]);
@@ -230,7 +297,13 @@ fn html_into_a_missing_folder_fails_and_writes_nothing() {
     assert!(listing(dir.path()).is_empty());
     // Into a device that is full, written in place: the failure is reported too.
     let o = common::credo(&[
-        "audit", POLICY, RECORDS, "--as-of", "2026-11-25", "--html", "/dev/full",
+        "audit",
+        POLICY,
+        RECORDS,
+        "--as-of",
+        "2026-11-25",
+        "--html",
+        "/dev/full",
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(!Path::new("/dev/full").metadata().unwrap().is_file());
@@ -255,7 +328,12 @@ fn a_failed_html_write_keeps_the_old_report() {
             html.to_str().unwrap(),
         ],
     );
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write"));
     assert_eq!(std::fs::read_to_string(&html).unwrap(), "old report\n");
     assert_eq!(listing(dir.path()), ["report.html"]);
@@ -281,7 +359,10 @@ fn fmt_that_cannot_write_keeps_the_policy_file() {
     let policy = dir.path().join("p.credo");
     // The shipped policy with its alignment undone: fmt has a file to rewrite.
     let text = std::fs::read_to_string(POLICY).unwrap();
-    let messy: String = text.lines().map(|l| format!("{}\n", l.trim_start())).collect();
+    let messy: String = text
+        .lines()
+        .map(|l| format!("{}\n", l.trim_start()))
+        .collect();
     std::fs::write(&policy, &messy).unwrap();
     #[cfg(unix)]
     {
@@ -292,7 +373,12 @@ fn fmt_that_cannot_write_keeps_the_policy_file() {
         "trap '' XFSZ; ulimit -f 4; exec \"$@\"",
         &["fmt", policy.to_str().unwrap()],
     );
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(std::fs::read_to_string(&policy).unwrap(), messy);
     assert_eq!(listing(dir.path()), ["p.credo"]);
     let o = common::credo(&["fmt", policy.to_str().unwrap()]);

@@ -51,7 +51,10 @@ pub fn run(a: Args) -> u8 {
     let report = auditing.auditor.finish();
     if let Some(path) = &a.html {
         if let Err(e) = super::replace_file(path, credo::render::html::report(&report).as_bytes()) {
-            complain(format_args!("error: cannot write `{}`: {e}", path.display()));
+            complain(format_args!(
+                "error: cannot write `{}`: {e}",
+                path.display()
+            ));
             return EXIT_IO;
         }
     }

@@ -247,7 +247,9 @@ pub fn write_all(
     if w.closed {
         return w;
     }
-    if format == OutFormat::Json && w.stopped(out.write_all(&[if first { b"]\n" } else { b"\n]\n" }])) {
+    if format == OutFormat::Json
+        && w.stopped(out.write_all(&[if first { b"]\n" } else { b"\n]\n" }]))
+    {
         return w;
     }
     w.stopped(out.flush());
