@@ -125,9 +125,25 @@ pub fn written(wrote: std::io::Result<()>, what: &str) -> Result<(), u8> {
 
 /// Prints an error message on standard error, for a command about to exit non-zero. Unlike
 /// `eprintln!` it does not panic when standard error itself cannot be written: there is then
-/// nowhere left to say so, and the exit code carries the failure.
+/// nowhere left to say so, and the exit code carries the failure. Names in the message (paths,
+/// roles) are shown with control and bidi characters escaped.
 pub fn complain(message: std::fmt::Arguments<'_>) {
-    let _ = writeln!(std::io::stderr().lock(), "{message}");
+    let mut text = credo::visible::visible(&message.to_string()).into_owned();
+    text.push('\n');
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Prints why a policy set could not be read: `error: cannot read `p`: why` and the help.
+pub fn load_error(e: &credo::load::LoadError) {
+    use miette::Diagnostic;
+    let mut message = format!("error: {e}");
+    if let Some(source) = std::error::Error::source(e) {
+        message.push_str(&format!(": {source}"));
+    }
+    complain(format_args!("{message}"));
+    if let Some(help) = e.help() {
+        complain(format_args!("  help: {help}"));
+    }
 }
 
 /// Prints diagnostics to stderr in the chosen format; a failed write is an error (the exit
@@ -229,7 +245,7 @@ pub fn load_checked(
     let loaded = match credo::load_policy(path) {
         Ok(l) => l,
         Err(e) => {
-            complain(format_args!("{:?}", miette::Report::new(e)));
+            load_error(&e);
             return Err(EXIT_POLICY);
         }
     };

@@ -1,6 +1,7 @@
 //! `credo check POLICY`
 
-use super::{complain, print_diags, ErrorFormat, EXIT_OK, EXIT_POLICY};
+use super::{print_diags, ErrorFormat, EXIT_OK, EXIT_POLICY};
+use credo::visible::Visible;
 use std::path::PathBuf;
 
 /// Parse and check a policy set.
@@ -20,7 +21,7 @@ pub fn run(a: Args) -> u8 {
     let loaded = match credo::load_policy(&a.policy) {
         Ok(l) => l,
         Err(e) => {
-            complain(format_args!("{:?}", miette::Report::new(e)));
+            super::load_error(&e);
             return EXIT_POLICY;
         }
     };
@@ -31,11 +32,11 @@ pub fn run(a: Args) -> u8 {
     let warnings = loaded.diags.len() - errors;
     if a.error_format == ErrorFormat::Human {
         let summary = if errors == 0 && warnings == 0 {
-            format!("{}: ok\n", a.policy.display())
+            format!("{}: ok\n", Visible(&a.policy.display().to_string()))
         } else {
             format!(
                 "{}: {errors} error{}, {warnings} warning{}\n",
-                a.policy.display(),
+                Visible(&a.policy.display().to_string()),
                 if errors == 1 { "" } else { "s" },
                 if warnings == 1 { "" } else { "s" }
             )

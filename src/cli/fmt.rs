@@ -1,6 +1,8 @@
 //! `credo fmt POLICY [--check]`
 
 use super::{complain, print_diags, ErrorFormat, EXIT_IO, EXIT_OK, EXIT_POLICY, EXIT_USAGE};
+use credo::visible::Visible;
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 /// Format policy files in the canonical layout.
@@ -28,7 +30,7 @@ fn format(a: Args) -> Result<u8, u8> {
     let sources = match credo::load::read_sources(&a.policy) {
         Ok(s) => s,
         Err(e) => {
-            complain(format_args!("{:?}", miette::Report::new(e)));
+            super::load_error(&e);
             return Err(EXIT_USAGE);
         }
     };
@@ -55,18 +57,28 @@ fn format(a: Args) -> Result<u8, u8> {
         unformatted += 1;
         if a.check {
             let diff = similar::TextDiff::from_lines(file.text.as_str(), &formatted);
-            super::out(&format!(
+            let shown = format!(
                 "{} is not formatted:\n{}",
                 file.name,
                 diff.unified_diff()
                     .context_radius(2)
                     .header(&file.name, &format!("{} (formatted)", file.name))
-            ))?;
+            );
+            // The diff is for people: control and bidi characters (in a comment, a file name)
+            // are shown escaped, line by line.
+            let mut lines = credo::visible::Lines::new();
+            for line in shown.split_inclusive('\n') {
+                let _ = lines.write_str(line.strip_suffix('\n').unwrap_or(line));
+                if line.ends_with('\n') {
+                    lines.end();
+                }
+            }
+            super::out(&lines.into_string())?;
         } else if let Err(e) = super::replace_file(Path::new(&file.name), formatted.as_bytes()) {
             complain(format_args!("error: cannot write `{}`: {e}", file.name));
             return Err(EXIT_IO);
         } else {
-            super::err(&format!("formatted {}\n", file.name))?;
+            super::err(&format!("formatted {}\n", Visible(&file.name)))?;
         }
     }
     Ok(if failed || (a.check && unformatted > 0) {

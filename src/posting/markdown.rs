@@ -41,9 +41,14 @@ pub fn markdown(p: &Posting<'_>) -> String {
 }
 
 /// Escapes the characters Markdown would read as markup (emphasis, code, links, HTML tags and
-/// entities), so policy text (titles, names, attribute values) is shown as written.
+/// entities), so policy text (titles, names, attribute values) is shown as written. Control
+/// and bidi characters become visible escapes ([`crate::visible`]), so a title with a newline
+/// stays on its line; and a first character that would start a block (a heading, list item,
+/// quote, table or rule: `# - + > | = ~ 1.`) is escaped too, for text that begins a line.
 pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let text = crate::visible::visible(text);
+    let text = text.as_ref();
+    let mut out = String::with_capacity(text.len() + 1);
     for (i, c) in text.char_indices() {
         let markup = match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' => true,
@@ -55,7 +60,24 @@ pub(crate) fn escape(text: &str) -> String {
         }
         out.push(c);
     }
+    // Nothing before the block marker was escaped, so it is at the same place in `out`.
+    if let Some(at) = block_marker(text) {
+        out.insert(at, '\\');
+    }
     out
+}
+
+/// Where a backslash keeps text at the start of a line from beginning a Markdown block (a
+/// heading, list item, quote, table, setext underline or fence) rather than a paragraph.
+fn block_marker(text: &str) -> Option<usize> {
+    let spaces = text.len() - text.trim_start_matches(' ').len();
+    let rest = &text.as_bytes()[spaces..];
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    match rest.get(digits) {
+        Some(b'.' | b')') if digits > 0 => Some(spaces + digits),
+        Some(b'#' | b'-' | b'+' | b'>' | b'|' | b'=' | b'~') if digits == 0 => Some(spaces),
+        _ => None,
+    }
 }
 
 /// Whether the text after a `&` would make it an HTML entity (`&amp;`, `&#38;`).
