@@ -102,6 +102,15 @@ pub fn out(text: &str) -> Result<(), u8> {
     written(wrote, "standard output")
 }
 
+/// A report as pretty JSON for standard output, with the characters a terminal would act on
+/// escaped ([`credo::visible::json_visible`]).
+pub fn json(report: &impl serde::Serialize) -> String {
+    let json = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
+        serde_json::json!({ "error": format!("cannot serialise: {e}") }).to_string()
+    });
+    credo::visible::json_visible(&json).into_owned() + "\n"
+}
+
 /// Writes to standard error, like [`out`]: what a command reports there (diagnostics, a
 /// summary) is output too, and losing it is a failure.
 pub fn err(text: &str) -> Result<(), u8> {
@@ -164,7 +173,8 @@ pub fn print_diags(diags: &[Diag], sources: &SourceMap, format: ErrorFormat) -> 
         let text = match format {
             ErrorFormat::Human => credo::diag::render(d, sources, color),
             ErrorFormat::Json => {
-                serde_json::to_string(&JsonDiag::new(d, sources)).unwrap_or_default() + "\n"
+                let json = serde_json::to_string(&JsonDiag::new(d, sources)).unwrap_or_default();
+                credo::visible::json_visible(&json).into_owned() + "\n"
             }
         };
         written(err.write_all(text.as_bytes()), "standard error")?;

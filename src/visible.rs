@@ -67,6 +67,27 @@ fn push_char(out: &mut String, c: char) {
     }
 }
 
+/// JSON text with DEL, the C1 controls and the bidi controls inside its strings written as
+/// `\uXXXX` escapes: the same data for any JSON reader, and nothing a terminal acts on when
+/// the JSON is shown (serde_json escapes only the C0 controls). Every such character is
+/// outside ASCII or DEL, so it can only be inside a string.
+pub fn json_visible(json: &str) -> Cow<'_, str> {
+    let hostile = |c: char| c >= '\u{7f}' && is_hostile(c);
+    if !may_hold_hostile(json) || !json.chars().any(hostile) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 12);
+    for c in json.chars() {
+        if hostile(c) {
+            use fmt::Write;
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Displays a string escaped: `format!("{}", Visible(id))`.
 #[derive(Clone, Copy, Debug)]
 pub struct Visible<'a>(pub &'a str);
@@ -167,6 +188,20 @@ mod tests {
             let shown = visible(&s);
             assert!(!shown.chars().any(is_hostile), "U+{:04X}", c as u32);
         }
+    }
+
+    #[test]
+    fn json_escapes_what_serde_leaves_raw_and_reads_back_the_same() {
+        let text = "a\u{1b}\u{7f}\u{9b}\u{202e}\u{2066}\nb ✓ é";
+        let json = serde_json::to_string(&serde_json::json!({ "id": text })).unwrap();
+        let shown = json_visible(&json);
+        assert_eq!(
+            shown,
+            r#"{"id":"a\u001b\u007f\u009b\u202e\u2066\nb ✓ é"}"#
+        );
+        let back: serde_json::Value = serde_json::from_str(&shown).unwrap();
+        assert_eq!(back["id"], text);
+        assert!(matches!(json_visible("{\n  \"a\": \"✓\"\n}"), Cow::Borrowed(_)));
     }
 
     #[test]

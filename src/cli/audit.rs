@@ -60,11 +60,7 @@ pub fn run(a: Args) -> u8 {
     }
     let rendered = match a.format {
         Format::Text => credo::render::audit::report(&report),
-        Format::Json => {
-            serde_json::to_string_pretty(&report)
-                .unwrap_or_else(|e| format!("{{\"error\":\"cannot serialise: {e}\"}}"))
-                + "\n"
-        }
+        Format::Json => super::json(&report),
     };
     if let Err(code) = super::out(&rendered) {
         return code;

@@ -75,7 +75,7 @@ pub fn run(a: Args) -> u8 {
     let report = diffing.differ.finish();
     let printed = match a.format {
         super::Format::Json => {
-            super::out(&(serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"))
+            super::out(&super::json(&report))
         }
         super::Format::Text => super::out(&text(&report)),
     };

@@ -60,7 +60,7 @@ pub fn run(a: Args) -> u8 {
     }
     let printed = match format {
         super::Format::Json => {
-            super::out(&(serde_json::to_string_pretty(&verdict).unwrap_or_default() + "\n"))
+            super::out(&super::json(&verdict))
         }
         super::Format::Text => {
             // The file name and what the log holds are shown escaped.

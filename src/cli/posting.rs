@@ -46,7 +46,7 @@ pub fn run(a: Args) -> u8 {
             PostingFormat::Html => credo::posting::html(posting),
             PostingFormat::Jsonld => {
                 let v = credo::posting::jsonld(posting);
-                serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+                super::json(&v)
             }
         },
     )

@@ -74,7 +74,7 @@ pub fn run(a: Args) -> u8 {
                 "failed": failed,
                 "coverage": cov,
             });
-            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+            super::json(&v)
         }
         super::Format::Text => {
             let mut s = Lines::new();

@@ -53,6 +53,7 @@ pub fn html(p: &Posting<'_>) -> String {
         }
     }
     let data = serde_json::to_string_pretty(&super::jsonld(p)).unwrap_or_else(|_| "{}".into());
+    let data = crate::visible::json_visible(&data);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
