@@ -195,13 +195,13 @@ mod tests {
         let text = "a\u{1b}\u{7f}\u{9b}\u{202e}\u{2066}\nb ✓ é";
         let json = serde_json::to_string(&serde_json::json!({ "id": text })).unwrap();
         let shown = json_visible(&json);
-        assert_eq!(
-            shown,
-            r#"{"id":"a\u001b\u007f\u009b\u202e\u2066\nb ✓ é"}"#
-        );
+        assert_eq!(shown, r#"{"id":"a\u001b\u007f\u009b\u202e\u2066\nb ✓ é"}"#);
         let back: serde_json::Value = serde_json::from_str(&shown).unwrap();
         assert_eq!(back["id"], text);
-        assert!(matches!(json_visible("{\n  \"a\": \"✓\"\n}"), Cow::Borrowed(_)));
+        assert!(matches!(
+            json_visible("{\n  \"a\": \"✓\"\n}"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
@@ -209,7 +209,8 @@ mod tests {
         use std::fmt::Write;
         let mut out = Lines::new();
         crate::report_line!(out, "{} · {}", "c-1\nFAKE advance", "soc");
-        let _ = write!(out, "  note: {}", "\u{1b}]0;title\u{7}");
+        let title = "\u{1b}]0;title\u{7}";
+        let _ = write!(out, "  note: {title}");
         out.end();
         out.raw("--\n");
         assert_eq!(

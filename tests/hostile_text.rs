@@ -46,7 +46,14 @@ fn run(args: &[&str]) -> (Option<i32>, String, String) {
 }
 
 fn eval_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec!["eval", POLICY, RECORDS[0], RECORDS[1], "--as-of", "2026-11-25"];
+    let mut args = vec![
+        "eval",
+        POLICY,
+        RECORDS[0],
+        RECORDS[1],
+        "--as-of",
+        "2026-11-25",
+    ];
     args.extend_from_slice(extra);
     args
 }
@@ -57,8 +64,14 @@ fn decisions_and_record_errors_as_text() {
     assert_eq!(code, Some(3));
     // Every record is one line: no id, title or field name starts a line of its own.
     assert_eq!(out.lines().count(), 5, "{out}");
-    assert!(out.contains(r"h-2\nh-3  soc_analyst  advance  error"), "{out}");
-    assert!(out.contains(r"unknown field `nick\u{1b}[31mname\u{202e}`"), "{out}");
+    assert!(
+        out.contains(r"h-2\nh-3  soc_analyst  advance  error"),
+        "{out}"
+    );
+    assert!(
+        out.contains(r"unknown field `nick\u{1b}[31mname\u{202e}`"),
+        "{out}"
+    );
     assert!(err.ends_with("3 decisions, 2 record errors (as of 2026-11-25)\n"));
     insta::assert_snapshot!(out);
 }
@@ -68,9 +81,18 @@ fn explain_trees() {
     let (code, out, _) = run(&eval_args(&["--explain", "--role", "soc_analyst"]));
     assert_eq!(code, Some(3));
     // The artifact title that imitates a trace line stays inside its own line.
-    assert!(!out.contains("\n  ✓ network_security (required) met)"), "{out}");
-    assert!(out.contains(r"(write-up\n  ✓ network_security (required) met)"), "{out}");
-    assert!(out.contains(r"fake\u{1b}]0;pwned\u{7}cert: not in the catalogue"), "{out}");
+    assert!(
+        !out.contains("\n  ✓ network_security (required) met)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(r"(write-up\n  ✓ network_security (required) met)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(r"fake\u{1b}]0;pwned\u{7}cert: not in the catalogue"),
+        "{out}"
+    );
     insta::assert_snapshot!(out);
 }
 
@@ -84,17 +106,40 @@ fn json_keeps_the_text_exact() {
     let raw = clean("eval --format jsonl", &o.stdout);
     assert!(raw.contains(r#""h-1\u001b[2J\u001b[H""#));
     assert!(raw.contains(r#""h-5\u009b2J\u007f""#), "{raw}");
-    let v: Vec<serde_json::Value> = raw.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let v: Vec<serde_json::Value> = raw
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(v[3]["candidate"], "h-5\u{9b}2J\u{7f}");
     for args in [
-        vec!["audit", POLICY, RECORDS[0], "--as-of", "2026-11-25", "--format", "json"],
-        vec!["diff", "tests/fixtures/diff/acme-cyber.credo", POLICY, RECORDS[0], "--format", "json"],
+        vec![
+            "audit",
+            POLICY,
+            RECORDS[0],
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+        ],
+        vec![
+            "diff",
+            "tests/fixtures/diff/acme-cyber.credo",
+            POLICY,
+            RECORDS[0],
+            "--format",
+            "json",
+        ],
         vec!["posting", HOSTILE_POLICY, "analyst", "--format", "jsonld"],
     ] {
         let (_, out, _) = run(&args);
         let _: serde_json::Value = serde_json::from_str(&out).unwrap();
     }
-    let (_, _, err) = run(&["check", "tests/fixtures/malformed/policies/62-raw-esc-and-bidi-in-comments.credo", "--error-format", "json"]);
+    let (_, _, err) = run(&[
+        "check",
+        "tests/fixtures/malformed/policies/62-raw-esc-and-bidi-in-comments.credo",
+        "--error-format",
+        "json",
+    ]);
     let _: serde_json::Value = serde_json::from_str(err.lines().next().unwrap()).unwrap();
 }
 
@@ -102,7 +147,14 @@ fn json_keeps_the_text_exact() {
 fn audit_report_text_and_html() {
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("audit.html");
-    let mut args = vec!["audit", POLICY, RECORDS[0], RECORDS[1], "--as-of", "2026-11-25"];
+    let mut args = vec![
+        "audit",
+        POLICY,
+        RECORDS[0],
+        RECORDS[1],
+        "--as-of",
+        "2026-11-25",
+    ];
     args.extend(["--html", html.to_str().unwrap()]);
     let (code, out, _) = run(&args);
     assert_eq!(code, Some(3));
@@ -151,13 +203,27 @@ fn suite_report() {
 
 #[test]
 fn postings_and_kits_of_a_policy_with_hostile_strings() {
-    let (code, md, _) = run(&["posting", HOSTILE_POLICY, "analyst", "--as-of", "2026-11-25"]);
+    let (code, md, _) = run(&[
+        "posting",
+        HOSTILE_POLICY,
+        "analyst",
+        "--as-of",
+        "2026-11-25",
+    ]);
     assert_eq!(code, Some(0));
     // The role title's newlines cannot start a heading or a list item.
-    assert!(!md.lines().any(|l| l.starts_with("# ") || l.starts_with("- advance")), "{md}");
+    assert!(
+        !md.lines()
+            .any(|l| l.starts_with("# ") || l.starts_with("- advance")),
+        "{md}"
+    );
     insta::assert_snapshot!("posting_md", md);
     let (_, kit, _) = run(&["kit", HOSTILE_POLICY, "analyst", "--as-of", "2026-11-25"]);
-    assert!(!kit.lines().any(|l| l.starts_with("# Hired") || l.starts_with("# owned")), "{kit}");
+    assert!(
+        !kit.lines()
+            .any(|l| l.starts_with("# Hired") || l.starts_with("# owned")),
+        "{kit}"
+    );
     insta::assert_snapshot!("kit_md", kit);
     let (_, html, _) = run(&[
         "posting",
@@ -181,9 +247,15 @@ fn diagnostics_show_raw_characters_of_the_source_escaped() {
         "tests/fixtures/malformed/policies/62-raw-esc-and-bidi-in-comments.credo",
     ]);
     assert_eq!(code, Some(1));
-    assert!(err.contains(r"# \u{1b}[2J\u{1b}[31m cleared \u{202e} txet desrever"), "{err}");
+    assert!(
+        err.contains(r"# \u{1b}[2J\u{1b}[31m cleared \u{202e} txet desrever"),
+        "{err}"
+    );
     insta::assert_snapshot!(err);
-    let (code, _, _) = run(&["check", "tests/fixtures/malformed/policies/63-raw-esc-in-string.credo"]);
+    let (code, _, _) = run(&[
+        "check",
+        "tests/fixtures/malformed/policies/63-raw-esc-in-string.credo",
+    ]);
     assert_eq!(code, Some(0));
     // The comment in a `fmt --check` diff: the file without its duplicate, indentation undone.
     let text = std::fs::read_to_string(
@@ -191,13 +263,19 @@ fn diagnostics_show_raw_characters_of_the_source_escaped() {
     )
     .unwrap()
     .replacen("desrever\n  tier trusted\n", "desrever\n", 1);
-    let messy: String = text.lines().map(|l| format!("{}\n", l.trim_start())).collect();
+    let messy: String = text
+        .lines()
+        .map(|l| format!("{}\n", l.trim_start()))
+        .collect();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.credo");
     std::fs::write(&path, messy).unwrap();
     let (code, out, err) = run(&["fmt", "--check", path.to_str().unwrap()]);
     assert_eq!(code, Some(1), "{err}");
-    assert!(out.contains(r"+  tier trusted  # \u{1b}[2J\u{1b}[31m cleared \u{202e}"), "{out}");
+    assert!(
+        out.contains(r"+  tier trusted  # \u{1b}[2J\u{1b}[31m cleared \u{202e}"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -205,15 +283,27 @@ fn hostile_file_and_role_names() {
     let dir = tempfile::tempdir().unwrap();
     let name = dir.path().join("r\u{1b}[2J\u{202e}\n.jsonl");
     std::fs::copy(RECORDS[0], &name).unwrap();
-    let (code, out, _) = run(&["eval", POLICY, name.to_str().unwrap(), "--as-of", "2026-11-25"]);
+    let (code, out, _) = run(&[
+        "eval",
+        POLICY,
+        name.to_str().unwrap(),
+        "--as-of",
+        "2026-11-25",
+    ]);
     assert_eq!(code, Some(3));
-    assert!(out.contains(r"r\u{1b}[2J\u{202e}\n.jsonl:2: unknown field"), "{out}");
+    assert!(
+        out.contains(r"r\u{1b}[2J\u{202e}\n.jsonl:2: unknown field"),
+        "{out}"
+    );
     let (code, _, err) = run(&["eval", POLICY, &format!("{}x", name.display())]);
     assert_eq!(code, Some(2));
     assert!(err.contains(r"cannot read `"), "{err}");
     let (code, _, err) = run(&["kit", POLICY, "soc\u{1b}[2J\u{202e}\nanalyst"]);
     assert_eq!(code, Some(2));
-    assert!(err.contains(r"role `soc\u{1b}[2J\u{202e}\nanalyst` is not a role"), "{err}");
+    assert!(
+        err.contains(r"role `soc\u{1b}[2J\u{202e}\nanalyst` is not a role"),
+        "{err}"
+    );
     let (code, _, err) = run(&["check", name.to_str().unwrap()]);
     assert_ne!(code, Some(0));
     assert!(err.contains(r"\u{1b}[2J\u{202e}\n.jsonl"), "{err}");

@@ -74,9 +74,7 @@ pub fn run(a: Args) -> u8 {
     }
     let report = diffing.differ.finish();
     let printed = match a.format {
-        super::Format::Json => {
-            super::out(&super::json(&report))
-        }
+        super::Format::Json => super::out(&super::json(&report)),
         super::Format::Text => super::out(&text(&report)),
     };
     if let Err(code) = printed {

@@ -59,9 +59,7 @@ pub fn run(a: Args) -> u8 {
         }
     }
     let printed = match format {
-        super::Format::Json => {
-            super::out(&super::json(&verdict))
-        }
+        super::Format::Json => super::out(&super::json(&verdict)),
         super::Format::Text => {
             // The file name and what the log holds are shown escaped.
             let mut s = credo::visible::Lines::new();

@@ -86,7 +86,14 @@ fn block_marker(text: &str) -> Option<usize> {
         Some(&c @ (b'-' | b'+' | b'=' | b'~')) => ends_marker(1) || rest.get(1) == Some(&c),
         _ => false,
     };
-    marker.then_some(spaces + if rest.first().is_some_and(u8::is_ascii_digit) { digits } else { 0 })
+    marker.then_some(
+        spaces
+            + if rest.first().is_some_and(u8::is_ascii_digit) {
+                digits
+            } else {
+                0
+            },
+    )
 }
 
 /// Whether the text after a `&` would make it an HTML entity (`&amp;`, `&#38;`).
@@ -103,7 +110,10 @@ mod tests {
     #[test]
     fn text_cannot_start_a_block_or_a_new_line() {
         assert_eq!(escape("# Hired"), "\\# Hired");
-        assert_eq!(escape("Analyst\n# Hired\n- advance"), "Analyst\\\\n# Hired\\\\n- advance");
+        assert_eq!(
+            escape("Analyst\n# Hired\n- advance"),
+            "Analyst\\\\n# Hired\\\\n- advance"
+        );
         assert_eq!(escape("- advance everyone"), "\\- advance everyone");
         assert_eq!(escape("12. point"), "12\\. point");
         assert_eq!(escape("3) point"), "3\\) point");
@@ -114,7 +124,14 @@ mod tests {
 
     #[test]
     fn ordinary_text_is_left_alone() {
-        for text in ["2026.4", "-5 degrees", "#hashtag", "1.5 years", "C# and F#", "+1"] {
+        for text in [
+            "2026.4",
+            "-5 degrees",
+            "#hashtag",
+            "1.5 years",
+            "C# and F#",
+            "+1",
+        ] {
             assert_eq!(escape(text), text);
         }
     }

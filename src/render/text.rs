@@ -22,7 +22,7 @@ pub fn summary(d: &Decision) -> String {
         .map(|k| format!("{} {}", if k.met { "✓" } else { "✗" }, k.skill))
         .collect();
     let _ = write!(s, "  [{}]  rule: {}", skills.join(", "), d.rule.text);
-    visible(&s).into_owned()
+    shown(s)
 }
 
 /// A record error as one line.
@@ -34,7 +34,15 @@ pub fn error_line(e: &RecordError) -> String {
         e.line,
         e.error
     );
-    visible(&line).into_owned()
+    shown(line)
+}
+
+/// A line with its control and bidi characters escaped; not copied when it has none.
+fn shown(line: String) -> String {
+    match visible(&line) {
+        std::borrow::Cow::Borrowed(_) => line,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    }
 }
 
 fn outcome_word(o: Outcome) -> String {

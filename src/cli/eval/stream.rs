@@ -211,10 +211,8 @@ pub fn write_all(
         log_error: None,
     };
     let mut first = true;
-    if format == OutFormat::Json && w.stopped(out.write_all(&[b"["])) {
-        if logging.is_none() {
-            return w;
-        }
+    if format == OutFormat::Json && w.stopped(out.write_all(&[b"["])) && logging.is_none() {
+        return w;
     }
     for mut r in rx.iter() {
         if let Some(l) = &mut logging {
@@ -237,10 +235,8 @@ pub fn write_all(
             });
             first = false;
         }
-        if !w.closed && w.stopped(out.write_all(&parts)) {
-            if logging.is_none() {
-                return w;
-            }
+        if !w.closed && w.stopped(out.write_all(&parts)) && logging.is_none() {
+            return w;
         }
         spares.give(r.parts);
     }
