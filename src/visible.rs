@@ -48,22 +48,26 @@ pub fn push_visible(out: &mut String, text: &str) {
         out.push_str(text);
         return;
     }
-    for c in text.chars() {
-        push_char(out, c);
+    // Runs of harmless text are copied whole; only the hostile characters are rewritten.
+    let mut from = 0;
+    for (i, c) in text.char_indices().filter(|&(_, c)| is_hostile(c)) {
+        out.push_str(&text[from..i]);
+        push_escape(out, c);
+        from = i + c.len_utf8();
     }
+    out.push_str(&text[from..]);
 }
 
-/// Appends one character, escaped when hostile.
-fn push_char(out: &mut String, c: char) {
+/// Appends the escape of a hostile character.
+fn push_escape(out: &mut String, c: char) {
     match c {
         '\n' => out.push_str("\\n"),
         '\r' => out.push_str("\\r"),
         '\t' => out.push_str("\\t"),
-        c if is_hostile(c) => {
+        c => {
             use fmt::Write;
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
         }
-        c => out.push(c),
     }
 }
 
@@ -202,6 +206,26 @@ mod tests {
             json_visible("{\n  \"a\": \"✓\"\n}"),
             Cow::Borrowed(_)
         ));
+    }
+
+    proptest::proptest! {
+        /// Any text comes out with no hostile character, its other characters in order, and
+        /// unchanged when it had none.
+        #[test]
+        fn nothing_hostile_survives(text in "(\\PC|[\u{0}-\u{1f}\u{7f}-\u{9f}\u{200e}\u{202a}-\u{202e}\u{2066}-\u{2069}])*") {
+            let shown = visible(&text);
+            proptest::prop_assert!(!shown.chars().any(is_hostile));
+            let kept: String = text.chars().filter(|&c| !is_hostile(c)).collect();
+            let mut rest = shown.as_ref();
+            for c in kept.chars() {
+                let at = rest.find(c);
+                proptest::prop_assert!(at.is_some(), "{c:?} lost");
+                rest = &rest[at.unwrap_or(0) + c.len_utf8()..];
+            }
+            if !text.chars().any(is_hostile) {
+                proptest::prop_assert_eq!(shown.as_ref(), text.as_str());
+            }
+        }
     }
 
     #[test]
