@@ -3,7 +3,7 @@
 mod stream;
 
 use super::source::{self, Reader};
-use super::{ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
+use super::{complain, ErrorFormat, EXIT_IO, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::record::{Duplicates, Entry, Format, RecordError};
 use credo::render::Item;
 use std::path::PathBuf;
@@ -145,28 +145,34 @@ pub fn run(a: Args) -> u8 {
     });
     progress.finish_and_clear();
     let Ok(mut written) = written else {
-        eprintln!("error: the output writer stopped");
+        complain(format_args!("error: the output writer stopped"));
         return EXIT_USAGE;
     };
     let log_error = (written.log_error.take()).or_else(|| log.and_then(|l| l.finish().err()));
     if let Some(e) = log_error {
-        eprintln!("error: cannot write the log: {e}");
+        complain(format_args!("error: cannot write the log: {e}"));
         return EXIT_USAGE;
+    }
+    if let Some(e) = written.out_error {
+        complain(format_args!("error: cannot write standard output: {e}"));
+        return EXIT_IO;
     }
     if let Err((path, e)) = failure {
-        eprintln!("error: cannot read `{path}`: {e}");
+        complain(format_args!("error: cannot read `{path}`: {e}"));
         return EXIT_USAGE;
     }
-    if written.closed {
-        return EXIT_OK;
-    }
     let (decisions, errors) = (written.decisions, written.errors);
-    if a.format == OutFormat::Text {
-        eprintln!(
-            "{decisions} decision{}, {errors} record error{} (as of {as_of})",
+    // Closed early (`| head`), the batch stopped: the exit code still counts the record errors
+    // written so far, but there is no summary of a batch that was not finished.
+    if a.format == OutFormat::Text && !written.closed {
+        let summary = format!(
+            "{decisions} decision{}, {errors} record error{} (as of {as_of})\n",
             if decisions == 1 { "" } else { "s" },
             if errors == 1 { "" } else { "s" }
         );
+        if let Err(code) = super::err(&summary) {
+            return code;
+        }
     }
     if errors > 0 {
         EXIT_RECORDS
