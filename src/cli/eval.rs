@@ -3,7 +3,7 @@
 mod stream;
 
 use super::source::{self, Reader};
-use super::{ErrorFormat, EXIT_OK, EXIT_POLICY, EXIT_RECORDS, EXIT_USAGE};
+use super::{complain, ErrorFormat, EXIT_IO, EXIT_OK, EXIT_POLICY, EXIT_RECORDS, EXIT_USAGE};
 use credo::record::{Duplicates, Entry, Format, RecordError};
 use credo::render::Item;
 use std::path::PathBuf;
@@ -142,9 +142,11 @@ pub fn run(a: Args) -> u8 {
                 // the reader is waiting for.
                 progress.finish_and_clear();
                 if let Some(e) = &written.log_error {
-                    eprintln!("error: cannot write the log: {e}");
+                    complain(format_args!("error: cannot write the log: {e}"));
                 }
-                eprintln!("interrupted: every decision printed is in the log");
+                complain(format_args!(
+                    "interrupted: every decision printed is in the log"
+                ));
                 std::process::exit(i32::from(code));
             }
             written
@@ -164,28 +166,34 @@ pub fn run(a: Args) -> u8 {
     });
     progress.finish_and_clear();
     let Ok(mut written) = written else {
-        eprintln!("error: the output writer stopped");
+        complain(format_args!("error: the output writer stopped"));
         return EXIT_USAGE;
     };
     let log_error = (written.log_error.take()).or_else(|| log.and_then(|l| l.finish().err()));
     if let Some(e) = log_error {
-        eprintln!("error: cannot write the log: {e}");
+        complain(format_args!("error: cannot write the log: {e}"));
         return EXIT_USAGE;
+    }
+    if let Some(e) = written.out_error {
+        complain(format_args!("error: cannot write standard output: {e}"));
+        return EXIT_IO;
     }
     if let Err((path, e)) = failure {
-        eprintln!("error: cannot read `{path}`: {e}");
+        complain(format_args!("error: cannot read `{path}`: {e}"));
         return EXIT_USAGE;
     }
-    if written.closed {
-        return EXIT_OK;
-    }
     let (decisions, errors) = (written.decisions, written.errors);
-    if a.format == OutFormat::Text {
-        eprintln!(
-            "{decisions} decision{}, {errors} record error{} (as of {as_of})",
+    // Closed early (`| head`), the batch stopped: the exit code still counts the record errors
+    // written so far, but there is no summary of a batch that was not finished.
+    if a.format == OutFormat::Text && !written.closed {
+        let summary = format!(
+            "{decisions} decision{}, {errors} record error{} (as of {as_of})\n",
             if decisions == 1 { "" } else { "s" },
             if errors == 1 { "" } else { "s" }
         );
+        if let Err(code) = super::err(&summary) {
+            return code;
+        }
     }
     if errors > 0 {
         EXIT_RECORDS
@@ -247,20 +255,22 @@ fn open_log(
     .chain([inputs.policy.as_path()]);
     for input in inputs {
         if same_file(path, input) {
-            eprintln!(
+            complain(format_args!(
                 "error: --log `{name}` is one of the inputs, `{}`",
                 input.display()
-            );
+            ));
             return Err(EXIT_USAGE);
         }
     }
     // Before the log is created, so that a log on disk means the signals are caught.
     if let Err(e) = stream::stop_on_signals() {
-        eprintln!("error: cannot catch SIGINT and SIGTERM for the log: {e}");
+        complain(format_args!(
+            "error: cannot catch SIGINT and SIGTERM for the log: {e}"
+        ));
         return Err(EXIT_USAGE);
     }
     let mut log = credo::log::Appender::open(path).map_err(|e| {
-        eprintln!("error: {e}");
+        complain(format_args!("error: {e}"));
         match e {
             OpenError::Damaged(..) => EXIT_POLICY,
             _ => EXIT_USAGE,
@@ -269,12 +279,12 @@ fn open_log(
     log.sync_on_commit(sync);
     match log.opened {
         Opened::Clean => {}
-        Opened::Terminated => eprintln!(
+        Opened::Terminated => complain(format_args!(
             "warning: the last entry of `{name}` had no line break; it was added"
-        ),
-        Opened::DroppedTorn(bytes) => eprintln!(
+        )),
+        Opened::DroppedTorn(bytes) => complain(format_args!(
             "warning: `{name}` ended with an incomplete line ({bytes} bytes, a write that never finished); it was removed"
-        ),
+        )),
     }
     Ok(log)
 }

@@ -521,7 +521,7 @@ pub fn pool(jobs: Option<u16>) -> Result<rayon::ThreadPool, u8> {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
     (rayon::ThreadPoolBuilder::new().num_threads(jobs).build()).map_err(|e| {
-        eprintln!("error: cannot start {jobs} threads: {e}");
+        super::complain(format_args!("error: cannot start {jobs} threads: {e}"));
         super::EXIT_USAGE
     })
 }

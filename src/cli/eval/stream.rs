@@ -210,6 +210,9 @@ pub struct Written {
     pub errors: usize,
     /// Stdout was closed (`credo eval … | head`): the batch stops quietly.
     pub closed: bool,
+    /// Writing standard output failed otherwise (a full disk): the batch stops, and this is
+    /// the error.
+    pub out_error: Option<std::io::Error>,
     /// Appending to the decision log failed: the batch stops.
     pub log_error: Option<std::io::Error>,
     /// A logged batch was stopped by SIGINT or SIGTERM: the exit code (130 or 143).
@@ -268,15 +271,13 @@ pub fn write_all(
         decisions: 0,
         errors: 0,
         closed: false,
+        out_error: None,
         log_error: None,
         interrupted: None,
     };
     let mut first = true;
-    if format == OutFormat::Json && out.write_all(&[b"["]).is_err() {
-        w.closed = true;
-        if logging.is_none() {
-            return w;
-        }
+    if format == OutFormat::Json && w.stopped(out.write_all(&[b"["])) && logging.is_none() {
+        return w;
     }
     loop {
         if let (Some(l), Some(code)) = (&mut logging, interrupted()) {
@@ -310,22 +311,35 @@ pub fn write_all(
             });
             first = false;
         }
-        if !w.closed && out.write_all(&parts).is_err() {
-            w.closed = true;
-            if logging.is_none() {
-                return w;
-            }
+        if !w.closed && w.stopped(out.write_all(&parts)) && logging.is_none() {
+            return w;
         }
         spares.give(r.parts);
     }
     if w.closed {
         return w;
     }
-    if format == OutFormat::Json {
-        let _ = out.write_all(&[if first { b"]\n" } else { b"\n]\n" }]);
+    if format == OutFormat::Json
+        && w.stopped(out.write_all(&[if first { b"]\n" } else { b"\n]\n" }]))
+    {
+        return w;
     }
-    w.closed = out.flush().is_err();
+    w.stopped(out.flush());
     w
+}
+
+impl Written {
+    /// Takes the result of a write to standard output; true when output stops (`closed`):
+    /// quietly for a closed pipe, with `out_error` for any other failure.
+    fn stopped(&mut self, wrote: std::io::Result<()>) -> bool {
+        match wrote {
+            Ok(()) => return false,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => self.out_error = Some(e),
+        }
+        self.closed = true;
+        true
+    }
 }
 
 /// Standard output for the writer: on Unix its file descriptor, written with one `writev` per
