@@ -37,6 +37,7 @@
 //! | decide-table analysis (unreachable rules, monotonicity) | [`check::analysis`] |
 //! | deterministic synthetic policies and records (benchmarks, the audit sample) | [`synth`] |
 //! | job postings (Markdown, HTML, schema.org JSON-LD) and screening kits for a role | [`posting`] |
+//! | record and policy text made safe for a terminal (control and bidi characters escaped) | [`visible`] |
 //!
 //! ## Example
 //!
@@ -84,6 +85,7 @@ pub mod eval;
 pub mod fmt;
 pub mod load;
 pub mod log;
+pub mod measure;
 pub mod parse;
 pub mod policy;
 pub mod posting;
@@ -93,6 +95,7 @@ pub mod source;
 pub mod suite;
 mod swar;
 pub mod synth;
+pub mod visible;
 
 pub use load::{compile_str, load_policy, Loaded};
 

@@ -65,7 +65,7 @@ fn audit_totals(inputs: &[&str]) -> serde_json::Value {
 
 #[test]
 fn a_repeated_key_in_jsonl_is_a_record_error_as_in_yaml() {
-    let file = format!("{MALFORMED}/77-jsonl-duplicate-keys.jsonl");
+    let file = format!("{MALFORMED}/79-jsonl-duplicate-keys.jsonl");
     let (code, lines) = eval(&[&file], &[]);
     assert_eq!(code, Some(3));
     assert_eq!(lines.len(), 6, "{lines:?}");
@@ -84,7 +84,7 @@ fn a_repeated_key_in_jsonl_is_a_record_error_as_in_yaml() {
 
 #[test]
 fn one_bad_record_does_not_end_a_yaml_list() {
-    let file = format!("{MALFORMED}/78-yaml-list-bad-records-middle.yaml");
+    let file = format!("{MALFORMED}/80-yaml-list-bad-records-middle.yaml");
     let (code, lines) = eval(&[&file], &[]);
     assert_eq!(code, Some(3));
     let outcomes: Vec<&str> = lines
@@ -109,7 +109,7 @@ fn one_bad_record_does_not_end_a_yaml_list() {
 
 #[test]
 fn after_a_syntax_error_a_list_is_read_on_and_the_skip_is_reported() {
-    let yaml = format!("{MALFORMED}/79-yaml-list-syntax-error-middle.yaml");
+    let yaml = format!("{MALFORMED}/81-yaml-list-syntax-error-middle.yaml");
     let (code, lines) = eval(&[&yaml], &[]);
     assert_eq!(code, Some(3));
     assert_eq!(lines.len(), 5, "{lines:?}");
@@ -126,7 +126,7 @@ fn after_a_syntax_error_a_list_is_read_on_and_the_skip_is_reported() {
         audit_totals(&[&yaml]),
         serde_json::json!({"records": 5, "decisions": 3, "errors": 2})
     );
-    let json = format!("{MALFORMED}/80-json-array-syntax-error-middle.json");
+    let json = format!("{MALFORMED}/82-json-array-syntax-error-middle.json");
     let (code, lines) = eval(&[&json], &[]);
     assert_eq!(code, Some(3));
     assert_eq!(lines.len(), 3, "{lines:?}");

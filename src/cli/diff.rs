@@ -6,6 +6,8 @@ use super::{load_checked, ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::diff::{DiffReport, Differ};
 use credo::policy::Policy;
 use credo::record::Duplicates;
+use credo::report_line;
+use credo::visible::Lines;
 use rayon::prelude::*;
 use std::fmt::Write;
 use std::ops::ControlFlow;
@@ -68,15 +70,16 @@ pub fn run(a: Args) -> u8 {
     let read = reader.read(&a.records, &mut diffing);
     progress.finish_and_clear();
     if let Err((path, e)) = read {
-        eprintln!("error: cannot read `{path}`: {e}");
+        super::complain(format_args!("error: cannot read `{path}`: {e}"));
         return EXIT_USAGE;
     }
     let report = diffing.differ.finish();
-    match a.format {
-        super::Format::Json => {
-            super::out(&(serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"))
-        }
+    let printed = match a.format {
+        super::Format::Json => super::out(&super::json(&report)),
         super::Format::Text => super::out(&text(&report)),
+    };
+    if let Err(code) = printed {
+        return code;
     }
     if report.errors.is_empty() {
         EXIT_OK
@@ -87,26 +90,31 @@ pub fn run(a: Args) -> u8 {
 
 /// The report for people.
 pub fn text(r: &DiffReport) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
+    let mut s = Lines::new();
+    report_line!(
         s,
         "{} {} → {} {}   as of {}",
-        r.old.name, r.old.version, r.new.name, r.new.version, r.as_of
+        r.old.name,
+        r.old.version,
+        r.new.name,
+        r.new.version,
+        r.as_of
     );
-    let _ = writeln!(s, "  old {}\n  new {}", r.old.hash, r.new.hash);
+    report_line!(s, "  old {}", r.old.hash);
+    report_line!(s, "  new {}", r.new.hash);
     if r.declarations.is_empty() {
-        let _ = writeln!(s, "declarations: no change");
+        report_line!(s, "declarations: no change");
     } else {
-        let _ = writeln!(s, "declarations:");
+        report_line!(s, "declarations:");
         for d in &r.declarations {
             let _ = write!(s, "  {} {} {}", d.kind, d.id, d.change);
             if !d.details.is_empty() {
                 let _ = write!(s, ": {}", d.details.join("; "));
             }
-            s.push('\n');
+            s.end();
         }
     }
-    let _ = writeln!(
+    report_line!(
         s,
         "decisions: {} of {} changed",
         r.changes.len(),
@@ -117,7 +125,7 @@ pub fn text(r: &DiffReport) -> String {
             p.map(|p| format!(" (proposed {})", p.as_str()))
                 .unwrap_or_default()
         };
-        let _ = writeln!(
+        report_line!(
             s,
             "  {} {}: {}{} → {}{}",
             c.candidate,
@@ -129,7 +137,7 @@ pub fn text(r: &DiffReport) -> String {
         );
         for k in &c.skills {
             let state = |m: bool| if m { "met" } else { "unmet" };
-            let _ = writeln!(
+            report_line!(
                 s,
                 "      {}: {} → {}   (was {}; now {})",
                 k.skill,
@@ -140,18 +148,18 @@ pub fn text(r: &DiffReport) -> String {
             );
         }
         for cause in &c.causes {
-            let _ = writeln!(s, "      because {cause}");
+            report_line!(s, "      because {cause}");
         }
     }
-    let _ = writeln!(s, "transitions:");
+    report_line!(s, "transitions:");
     for (role, t) in &r.transitions {
         let parts: Vec<String> = t.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-        let _ = writeln!(s, "  {role}: {}", parts.join(", "));
+        report_line!(s, "  {role}: {}", parts.join(", "));
     }
     for e in &r.errors {
-        let _ = writeln!(s, "{}", credo::render::text::error_line(e));
+        report_line!(s, "{}", credo::render::text::error_line(e));
     }
-    s
+    s.into_string()
 }
 
 /// Compares each chunk of a batch on the pool: each record is read by both policies, the

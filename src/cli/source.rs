@@ -588,7 +588,7 @@ pub fn pool(jobs: Option<u16>) -> Result<rayon::ThreadPool, u8> {
         Some(n) => n,
     };
     (rayon::ThreadPoolBuilder::new().num_threads(jobs).build()).map_err(|e| {
-        eprintln!("error: cannot start {jobs} threads: {e}");
+        super::complain(format_args!("error: cannot start {jobs} threads: {e}"));
         super::EXIT_USAGE
     })
 }
