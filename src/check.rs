@@ -382,9 +382,11 @@ pub fn check(set: &PolicySet, sources: SourceMap, hash: String) -> (Option<Polic
             .iter()
             .map(|s| s.id.node.clone())
             .collect();
+        let mut analysis = analysis::Analysis::new();
         for role in &compiled_roles {
-            analysis::analyse(role, &skill_names, &mut diags);
+            analysis.role(role, &skill_names, &mut diags);
         }
+        analysis.finish(&mut diags);
     }
     lints::run(&scope, policy_decl, &compiled_credentials, &mut diags);
 

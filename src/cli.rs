@@ -26,6 +26,9 @@ pub const EXIT_POLICY: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 /// Some records had errors.
 pub const EXIT_RECORDS: u8 = 3;
+/// Standard output, standard error or an output file could not be written (a full disk,
+/// `/dev/full`): the same code as a file that cannot be read. A closed pipe is not a failure.
+pub const EXIT_IO: u8 = EXIT_USAGE;
 
 /// credo: credential acceptance policies for skills-first hiring.
 #[derive(Debug, Parser)]
@@ -98,16 +101,71 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
-/// Writes to stdout; a closed pipe (`credo … | head`) is not an error worth a panic.
-pub fn out(text: &str) {
-    let stdout = std::io::stdout();
-    let mut lock = stdout.lock();
-    let _ = lock.write_all(text.as_bytes());
-    let _ = lock.flush();
+/// Writes to standard output. A closed pipe (`credo … | head`) is quiet and `Ok`: the
+/// command's exit code still says what it found. Any other failure (a full disk) is reported,
+/// and its exit code is the error.
+pub fn out(text: &str) -> Result<(), u8> {
+    let mut lock = std::io::stdout().lock();
+    let wrote = lock.write_all(text.as_bytes()).and_then(|()| lock.flush());
+    written(wrote, "standard output")
 }
 
-/// Prints diagnostics to stderr in the chosen format.
-pub fn print_diags(diags: &[Diag], sources: &SourceMap, format: ErrorFormat) {
+/// A report as pretty JSON for standard output, with the characters a terminal would act on
+/// escaped ([`credo::visible::json_visible`]).
+pub fn json(report: &impl serde::Serialize) -> String {
+    let json = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
+        serde_json::json!({ "error": format!("cannot serialise: {e}") }).to_string()
+    });
+    credo::visible::json_visible(&json).into_owned() + "\n"
+}
+
+/// Writes to standard error, like [`out`]: what a command reports there (diagnostics, a
+/// summary) is output too, and losing it is a failure.
+pub fn err(text: &str) -> Result<(), u8> {
+    let mut lock = std::io::stderr().lock();
+    let wrote = lock.write_all(text.as_bytes()).and_then(|()| lock.flush());
+    written(wrote, "standard error")
+}
+
+/// The outcome of a write to `what`: a broken pipe is quiet, any other error is reported on
+/// standard error and becomes [`EXIT_IO`].
+pub fn written(wrote: std::io::Result<()>, what: &str) -> Result<(), u8> {
+    match wrote {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            complain(format_args!("error: cannot write {what}: {e}"));
+            Err(EXIT_IO)
+        }
+    }
+}
+
+/// Prints an error message on standard error, for a command about to exit non-zero. Unlike
+/// `eprintln!` it does not panic when standard error itself cannot be written: there is then
+/// nowhere left to say so, and the exit code carries the failure. Names in the message (paths,
+/// roles) are shown with control and bidi characters escaped.
+pub fn complain(message: std::fmt::Arguments<'_>) {
+    let mut text = credo::visible::visible(&message.to_string()).into_owned();
+    text.push('\n');
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Prints why a policy set could not be read: `error: cannot read `p`: why` and the help.
+pub fn load_error(e: &credo::load::LoadError) {
+    use miette::Diagnostic;
+    let mut message = format!("error: {e}");
+    if let Some(source) = std::error::Error::source(e) {
+        message.push_str(&format!(": {source}"));
+    }
+    complain(format_args!("{message}"));
+    if let Some(help) = e.help() {
+        complain(format_args!("  help: {help}"));
+    }
+}
+
+/// Prints diagnostics to stderr in the chosen format; a failed write is an error (the exit
+/// code).
+pub fn print_diags(diags: &[Diag], sources: &SourceMap, format: ErrorFormat) -> Result<(), u8> {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     let color = format == ErrorFormat::Human
@@ -123,18 +181,63 @@ pub fn print_diags(diags: &[Diag], sources: &SourceMap, format: ErrorFormat) {
         let text = match format {
             ErrorFormat::Human => credo::diag::render(d, sources, color),
             ErrorFormat::Json => {
-                serde_json::to_string(&JsonDiag::new(d, sources)).unwrap_or_default() + "\n"
+                let json = serde_json::to_string(&JsonDiag::new(d, sources)).unwrap_or_default();
+                credo::visible::json_visible(&json).into_owned() + "\n"
             }
         };
-        let _ = err.write_all(text.as_bytes());
+        written(err.write_all(text.as_bytes()), "standard error")?;
     }
     if diags.len() > limit {
-        let _ = writeln!(
+        let more = writeln!(
             err,
             "… and {} more diagnostics (use `--error-format json` to see them all)",
             diags.len() - limit
         );
+        written(more, "standard error")?;
     }
+    written(err.flush(), "standard error")
+}
+
+/// Replaces the file at `path` with `bytes` atomically: they are written to a temporary file
+/// in the same directory, synced, and renamed over `path`, so a reader sees the old file or
+/// the new one, never a part; on any failure the old file is left as it was and the temporary
+/// file removed. An existing file keeps its permissions; a symbolic link is followed (the file
+/// it names is replaced). Something that is not a file (`/dev/stdout`, a named pipe) cannot be
+/// replaced and is written in place.
+pub fn replace_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let (path, permissions) = match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() && !m.is_dir() => {
+            let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+            return f.write_all(bytes).and_then(|()| f.flush());
+        }
+        Ok(m) => (std::fs::canonicalize(path)?, Some(m.permissions())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (path.to_owned(), None),
+        Err(e) => return Err(e),
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".credo-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    #[cfg(unix)]
+    let permissions = permissions.or_else(|| {
+        // A new file gets the usual 0644 (the temporary file was made private, 0600).
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(0o644))
+    });
+    if let Some(p) = permissions {
+        tmp.as_file().set_permissions(p)?;
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(&path).map_err(|e| e.error)?;
+    // The rename itself is made durable by syncing the directory (Unix only).
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
 }
 
 /// The evaluation date and the checked policy of an evaluating command, or its exit code.
@@ -144,7 +247,7 @@ pub fn as_of_and_policy(
     format: ErrorFormat,
 ) -> Result<(jiff::civil::Date, credo::policy::Policy), u8> {
     let date = eval::as_of(as_of).map_err(|e| {
-        eprintln!("error: {e}");
+        complain(format_args!("error: {e}"));
         EXIT_USAGE
     })?;
     Ok((date, load_checked(policy, format, false)?))
@@ -160,12 +263,12 @@ pub fn load_checked(
     let loaded = match credo::load_policy(path) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e));
+            load_error(&e);
             return Err(EXIT_POLICY);
         }
     };
-    print_diags(&loaded.diags, &loaded.sources, format);
-    let warnings = loaded.diags.iter().any(|d| !d.is_error());
+    print_diags(&loaded.diags, &loaded.sources, format)?;
+    let warnings = loaded.diags.iter().any(|d| d.is_warning());
     match loaded.policy {
         Some(p) if !(deny_warnings && warnings) => Ok(p),
         _ => Err(EXIT_POLICY),
@@ -182,9 +285,9 @@ pub fn role_index(policy: &credo::policy::Policy, name: &str, label: &str) -> Re
     let hint = credo::diag::did_you_mean(name, names.iter().copied())
         .map(|h| format!("{h} "))
         .unwrap_or_default();
-    eprintln!(
+    complain(format_args!(
         "error: {label} `{name}` is not a role of this policy; {hint}(roles: {})",
         names.join(", ")
-    );
+    ));
     Err(EXIT_USAGE)
 }

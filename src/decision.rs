@@ -204,7 +204,7 @@ pub enum Detail<'a> {
 }
 
 /// A credential that was not accepted and why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Refusal<'a> {
     /// The credential (catalogue id, else its title).
     pub credential: Text<'a>,
@@ -214,7 +214,7 @@ pub struct Refusal<'a> {
 }
 
 /// Why a credential was not accepted, in the order SPEC §4 checks.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Reason<'a> {
     /// (1) It matches no catalogue credential.
@@ -273,7 +273,7 @@ pub enum Reason<'a> {
 }
 
 /// Where an expiry date came from; serialised as `"record"` or `"valid_for 3y"`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(into = "String")]
 pub enum ExpiryBy {
     /// The record's `expires`.

@@ -5,6 +5,7 @@
 
 use crate::source::SourceFile;
 use crate::source::{Location, SourceMap, Span};
+use crate::visible::{is_hostile, push_visible, visible};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
@@ -19,6 +20,9 @@ pub enum Severity {
     Error,
     /// Worth fixing; an error under `--deny-warnings`.
     Warning,
+    /// Worth knowing, nothing to fix (`--deny-warnings` ignores it): for one, that a check was
+    /// bounded and did not cover everything.
+    Note,
 }
 
 /// A labelled span inside a diagnostic.
@@ -66,6 +70,19 @@ impl Diag {
             severity: Severity::Warning,
             ..Diag::error(code, span, message)
         }
+    }
+
+    /// A note at `span`.
+    pub fn note(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+        Diag {
+            severity: Severity::Note,
+            ..Diag::error(code, span, message)
+        }
+    }
+
+    /// Whether it is a warning (not an error, not a note).
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
     }
 
     /// Sets the primary label's text.
@@ -120,14 +137,27 @@ pub fn sort(diags: &mut [Diag]) {
 }
 
 /// Renders one diagnostic for a terminal; `color` false gives stable plain text (snapshots).
+/// Control and bidi characters in the message, labels, help, file name and source lines are
+/// shown escaped ([`crate::visible`]).
 pub fn render(d: &Diag, sources: &SourceMap, color: bool) -> String {
     let primary_file = d.span().file;
     let file = sources.file(primary_file);
-    let mut md = MietteDiagnostic::new(d.message.clone())
+    // Only the lines around the labels go to miette, which scans its source from the start for
+    // every span: a policy with thousands of errors would otherwise render in quadratic time.
+    let (lo, hi) = d
+        .labels
+        .iter()
+        .filter(|l| l.span.file == primary_file)
+        .fold((usize::MAX, 0), |(lo, hi), l| {
+            (lo.min(l.span.start as usize), hi.max(l.span.end as usize))
+        });
+    let window = Window::new(file, lo.min(hi), hi);
+    let mut md = MietteDiagnostic::new(visible(&d.message).into_owned())
         .with_code(d.code)
         .with_severity(match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
         });
     let mut extra = Vec::new();
     let labels: Vec<LabeledSpan> = d
@@ -139,36 +169,28 @@ pub fn render(d: &Diag, sources: &SourceMap, color: bool) -> String {
                 extra.push(format!("{}: {}", sources.location(l.span), l.text));
                 return None;
             }
-            let text = (!l.text.is_empty()).then(|| l.text.clone());
-            let len = (l.span.end - l.span.start) as usize;
+            let text = (!l.text.is_empty()).then(|| visible(&l.text).into_owned());
+            let start = window.map(l.span.start as usize);
+            let len = window.map(l.span.end as usize) - start;
             Some(if i == 0 {
-                LabeledSpan::new_primary_with_span(text, (l.span.start as usize, len))
+                LabeledSpan::new_primary_with_span(text, (start, len))
             } else {
-                LabeledSpan::new_with_span(text, (l.span.start as usize, len))
+                LabeledSpan::new_with_span(text, (start, len))
             })
         })
         .collect();
     md = md.with_labels(labels);
-    let mut help = d.help.clone().unwrap_or_default();
+    let mut help = visible(d.help.as_deref().unwrap_or_default()).into_owned();
     for e in extra {
         if !help.is_empty() {
             help.push('\n');
         }
-        help.push_str(&e);
+        push_visible(&mut help, &e);
     }
     if !help.is_empty() {
         md = md.with_help(help);
     }
-    // Only the lines around the labels go to miette, which scans its source from the start for
-    // every span: a policy with thousands of errors would otherwise render in quadratic time.
-    let (lo, hi) = d
-        .labels
-        .iter()
-        .filter(|l| l.span.file == primary_file)
-        .fold((usize::MAX, 0), |(lo, hi), l| {
-            (lo.min(l.span.start as usize), hi.max(l.span.end as usize))
-        });
-    let report = miette::Report::new(md).with_source_code(Window::new(file, lo.min(hi), hi));
+    let report = miette::Report::new(md).with_source_code(window);
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -183,7 +205,9 @@ pub fn render(d: &Diag, sources: &SourceMap, color: bool) -> String {
 }
 
 /// A few lines of a source file around some spans, answering miette with absolute offsets and
-/// real line numbers.
+/// real line numbers. Control and bidi characters in the lines are escaped (a raw ESC in a
+/// comment must not reach the terminal), so the text is longer than the file's: offsets into
+/// the file go through [`Window::map`].
 struct Window {
     name: String,
     text: String,
@@ -191,6 +215,8 @@ struct Window {
     offset: usize,
     /// 0-based line of `text`'s first line.
     line: usize,
+    /// For each escaped character: its offset in the file and the bytes its escape added.
+    grown: Vec<(usize, usize)>,
 }
 
 /// Lines of context kept around the spans.
@@ -211,12 +237,38 @@ impl Window {
         let end = (end..=full.len())
             .find(|i| full.is_char_boundary(*i))
             .unwrap_or(full.len());
+        let raw = full.get(start..end).unwrap_or("");
+        let mut text = String::with_capacity(raw.len());
+        let mut grown = Vec::new();
+        let mut chars = raw.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let kept = match c {
+                '\n' | '\t' => true,
+                '\r' => chars.peek().is_some_and(|&(_, next)| next == '\n'),
+                c => !is_hostile(c),
+            };
+            if kept {
+                text.push(c);
+            } else {
+                let before = text.len();
+                push_visible(&mut text, c.encode_utf8(&mut [0; 4]));
+                grown.push((start + i, text.len() - before - c.len_utf8()));
+            }
+        }
         Window {
-            name: file.name.clone(),
-            text: full.get(start..end).unwrap_or("").to_owned(),
+            name: visible(&file.name).into_owned(),
+            text,
             offset: start,
             line: start_line,
+            grown,
         }
+    }
+
+    /// Where an offset of the file is in the escaped text (as an offset of the file would be):
+    /// moved past what the escapes before it added.
+    fn map(&self, offset: usize) -> usize {
+        let before = self.grown.partition_point(|&(at, _)| at < offset);
+        offset + self.grown[..before].iter().map(|&(_, n)| n).sum::<usize>()
     }
 }
 

@@ -6,6 +6,8 @@
 //! with [`Facts::new`] (names looked up, dates as day numbers) on the policy's [`Index`].
 
 mod calendar;
+mod distinct;
+use distinct::Distinct;
 mod evidence;
 mod facts;
 mod fast;
@@ -35,11 +37,12 @@ pub fn roles_for(
     } else {
         return Ok((0..policy.roles.len()).collect());
     };
-    let mut out = Vec::new();
+    let mut out = Distinct::with_capacity(wanted.len().min(policy.roles.len()));
     for w in wanted {
         match policy.role_index.get(w) {
-            Some(&i) if !out.contains(&i) => out.push(i),
-            Some(_) => {}
+            Some(&i) => {
+                out.insert(i);
+            }
             None => {
                 let mut names: Vec<&str> = policy.roles.iter().map(|r| r.id.as_str()).collect();
                 names.sort_unstable();
@@ -50,7 +53,7 @@ pub fn roles_for(
             }
         }
     }
-    Ok(out)
+    Ok(out.into_vec())
 }
 
 /// Evaluates one candidate for one role (an index into `policy.roles`) as of a date.
@@ -554,7 +557,7 @@ fn notes(prep: &Prepared<'_>) -> Vec<String> {
         }
     }
     let policy = prep.policy;
-    let mut unknown_tags: Vec<&str> = Vec::new();
+    let mut unknown_tags: Distinct<&str> = Distinct::with_capacity(0);
     let tags = prep
         .cand
         .artifacts
@@ -564,11 +567,11 @@ fn notes(prep: &Prepared<'_>) -> Vec<String> {
         .chain(prep.cand.work_samples.iter().map(|(s, _)| s))
         .chain(prep.cand.experience.iter().map(|(s, _)| s));
     for t in tags.filter(|_| prep.facts.unknown_skill) {
-        if !policy.index.skill.contains_key(t.as_str()) && !unknown_tags.contains(&t.as_str()) {
-            unknown_tags.push(t);
+        if !policy.index.skill.contains_key(t.as_str()) {
+            unknown_tags.insert(t.as_str());
         }
     }
-    for t in unknown_tags {
+    for t in unknown_tags.into_vec() {
         let hint = crate::diag::did_you_mean(t, policy.skills.iter().map(|s| s.id.as_str()))
             .map(|h| format!(" ({h})"))
             .unwrap_or_default();

@@ -39,6 +39,7 @@
 //! | decide-table analysis (unreachable rules, monotonicity) | [`check::analysis`] |
 //! | deterministic synthetic policies and records (benchmarks, the audit sample) | [`synth`] |
 //! | job postings (Markdown, HTML, schema.org JSON-LD) and screening kits for a role | [`posting`] |
+//! | record and policy text made safe for a terminal (control and bidi characters escaped) | [`visible`] |
 //!
 //! ## Example
 //!
@@ -98,6 +99,7 @@ pub mod source;
 pub mod suite;
 mod swar;
 pub mod synth;
+pub mod visible;
 
 pub use load::{compile_str, load_policy, Loaded};
 

@@ -63,7 +63,9 @@ pub enum LoadError {
     NotUtf8(String),
 }
 
-/// Reads the files of a policy set.
+/// Reads the files of a policy set. In a directory, links are followed, but each directory and
+/// file is read once (a link back into a folder already read, such as a parent, is skipped), so
+/// a loop of links ends.
 pub fn read_sources(path: &Path) -> Result<SourceMap, LoadError> {
     let io = |p: &Path, e| LoadError::Io {
         path: p.display().to_string(),
@@ -72,14 +74,28 @@ pub fn read_sources(path: &Path) -> Result<SourceMap, LoadError> {
     let meta = std::fs::metadata(path).map_err(|e| io(path, e))?;
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     if meta.is_dir() {
+        let mut seen = std::collections::HashSet::new();
+        let root = std::fs::canonicalize(path).map_err(|e| io(path, e))?;
+        seen.insert(root);
         let mut stack = vec![path.to_path_buf()];
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(&dir).map_err(|e| io(&dir, e))? {
                 let entry = entry.map_err(|e| io(&dir, e))?;
                 let p = entry.path();
-                if p.is_dir() {
+                let is_dir = p.is_dir();
+                if !is_dir && p.extension().is_none_or(|e| e != "credo") {
+                    continue;
+                }
+                // A broken link is read (and fails) as before; a folder or file reached a
+                // second time, by a link or a loop of links, is not.
+                if let Ok(real) = std::fs::canonicalize(&p) {
+                    if !seen.insert(real) {
+                        continue;
+                    }
+                }
+                if is_dir {
                     stack.push(p);
-                } else if p.extension().is_some_and(|e| e == "credo") {
+                } else {
                     let rel = p
                         .strip_prefix(path)
                         .unwrap_or(&p)
@@ -104,16 +120,43 @@ pub fn read_sources(path: &Path) -> Result<SourceMap, LoadError> {
     }
     let mut sources = SourceMap::new();
     for (p, rel) in files {
-        let size = std::fs::metadata(&p).map_err(|e| io(&p, e))?.len();
-        if size > MAX_POLICY_FILE {
-            return Err(LoadError::TooLarge(p.display().to_string()));
-        }
-        let bytes = std::fs::read(&p).map_err(|e| io(&p, e))?;
+        let bytes = read_limited(&p, MAX_POLICY_FILE).map_err(|e| match e {
+            Limited::Io(e) => io(&p, e),
+            Limited::TooLarge => LoadError::TooLarge(p.display().to_string()),
+        })?;
         let text =
             String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8(p.display().to_string()))?;
         sources.add(SourceFile::new(p.display().to_string(), rel, text));
     }
     Ok(sources)
+}
+
+/// Why [`read_limited`] gave no bytes.
+#[derive(Debug)]
+pub enum Limited {
+    /// Reading failed.
+    Io(std::io::Error),
+    /// The file holds more than the limit.
+    TooLarge,
+}
+
+/// The bytes of a file of at most `limit` bytes. The limit is kept while reading, not taken
+/// from the file's size, so a device (`/dev/zero`) or a pipe that never ends is refused too.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Limited> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(Limited::Io)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > limit {
+        return Err(Limited::TooLarge);
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Limited::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(Limited::TooLarge);
+    }
+    Ok(bytes)
 }
 
 /// The policy hash: SHA-256 over each file's relative path and content, in path order
@@ -176,4 +219,48 @@ pub fn compile_str(name: &str, text: &str) -> Loaded {
         .unwrap_or_else(|| name.to_owned());
     sources.add(SourceFile::new(name, rel, text));
     compile_sources(sources)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A link from a policy folder back to itself (or to a parent) is not followed again:
+    /// every file is read once and loading ends.
+    #[cfg(unix)]
+    #[test]
+    fn a_loop_of_links_in_a_policy_folder_is_read_once() {
+        let dir = std::env::temp_dir().join(format!("credo-load-loop-{}", std::process::id()));
+        let sub = dir.join("set/sub");
+        std::fs::create_dir_all(&sub).unwrap();
+        let text = std::fs::read_to_string("policies/acme-cyber.credo").unwrap();
+        std::fs::write(dir.join("set/policy.credo"), &text).unwrap();
+        std::fs::write(sub.join("more.credo"), "# nothing more\n").unwrap();
+        std::os::unix::fs::symlink(dir.join("set"), sub.join("back")).unwrap();
+        std::os::unix::fs::symlink(&sub, sub.join("self")).unwrap();
+        std::os::unix::fs::symlink(dir.join("set/policy.credo"), sub.join("again.credo")).unwrap();
+        let sources = read_sources(&dir.join("set"));
+        std::fs::remove_dir_all(&dir).ok();
+        let sources = sources.unwrap();
+        let names: Vec<String> = (sources.files().iter())
+            .map(|f| f.rel_name.clone())
+            .collect();
+        // `sub/again.credo` links to `policy.credo`, read already (or the other way round:
+        // the walk order decides which name is kept, never both).
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(names.contains(&"sub/more.credo".to_owned()), "{names:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_that_never_ends_is_refused_at_the_size_limit() {
+        assert!(matches!(
+            read_sources(Path::new("/dev/zero")),
+            Err(LoadError::TooLarge(_))
+        ));
+        assert!(matches!(
+            read_limited(Path::new("/dev/zero"), 10),
+            Err(Limited::TooLarge)
+        ));
+    }
 }

@@ -273,15 +273,24 @@ pub fn read_json_line(line: &str, file: &str, line_no: usize, policy: &Policy) -
     }
 }
 
-/// Reads one JSON record through a `serde_json::Value`, checking every field in turn.
+/// Reads one JSON record through a `serde_json::Value`, checking every field in turn. A key
+/// given twice in one object, at any depth, is the record's error, as in YAML and JSON files.
 fn read_json_value(
     line: &str,
     file: &str,
     line_no: usize,
     policy: &Policy,
 ) -> Result<Candidate, RecordError> {
-    match serde_json::from_str::<serde_json::Value>(line) {
-        Ok(v) => raw::candidate(&v, file, line_no, policy),
+    match document::json(line) {
+        Ok(b) => match b.problem {
+            None => raw::candidate(&b.value, file, line_no, policy),
+            Some(error) => Err(RecordError {
+                record: b.value.get("id").and_then(raw::id_string),
+                file: file.to_owned(),
+                line: line_no,
+                error,
+            }),
+        },
         Err(e) => Err(RecordError {
             record: None,
             file: file.to_owned(),

@@ -28,8 +28,8 @@ pub enum Item<'a> {
     Error(RecordError),
 }
 
-/// One item as a compact JSON line: the same text as `serde_json::to_string(item)`, written
-/// faster (see [`write_item`]).
+/// One item as a compact JSON line: the same text as `serde_json::to_string(item)` passed
+/// through [`crate::visible::json_visible`], written faster (see [`write_item`]).
 pub fn json_line(item: &Item) -> String {
     let mut out = Vec::with_capacity(4096);
     write_item(item, &mut out);

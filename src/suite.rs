@@ -85,10 +85,24 @@ pub struct CaseResult<'a> {
     pub decision: Option<Box<Decision<'a>>>,
 }
 
+/// A suite or record file as text, at most [`crate::record::MAX_RECORD_FILE`] bytes (kept
+/// while reading: a device such as `/dev/zero` is refused, not read into memory).
+fn read_text(path: &Path) -> Result<String, String> {
+    let limit = crate::record::MAX_RECORD_FILE as u64;
+    let bytes = crate::load::read_limited(path, limit).map_err(|e| match e {
+        crate::load::Limited::Io(e) => format!("cannot read `{}`: {e}", path.display()),
+        crate::load::Limited::TooLarge => format!(
+            "cannot read `{}`: it is larger than the limit of {limit} bytes",
+            path.display()
+        ),
+    })?;
+    String::from_utf8(bytes)
+        .map_err(|_| format!("cannot read `{}`: it is not UTF-8 text", path.display()))
+}
+
 /// Reads a suite file (YAML), resolving `record_file` paths relative to it.
 pub fn read_suite(path: &Path, policy: &Policy) -> Result<Suite, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let text = read_text(path)?;
     let v: Value = serde_saphyr::from_str(&text).map_err(|e| {
         format!(
             "`{}` is not valid YAML: {}",
@@ -203,8 +217,7 @@ fn case(c: &Value, dir: &Path, policy: &Policy) -> Result<Case, String> {
         (None, Some(Value::Array(rs)), None) => inline(rs, policy),
         (None, None, Some(Value::String(f))) => {
             let path = dir.join(f);
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            let text = read_text(&path)?;
             let entries = read_records(
                 &text,
                 &path.display().to_string(),

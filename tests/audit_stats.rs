@@ -459,3 +459,24 @@ fn audits_of_parts_merge_into_the_audit_of_the_whole() {
         assert_eq!(merged.finish(), whole, "cut at {cuts:?}");
     }
 }
+
+/// Intersection categories are keyed by the values themselves: sex `a / b` with race `c` and
+/// sex `a` with race `b / c` are two groups (a joined key merged them), named apart.
+#[test]
+fn intersections_whose_joined_names_collide_stay_apart() {
+    let mut lines = Vec::new();
+    for i in 0..10 {
+        lines.push(record(i, "a / b", Some("c"), true));
+        lines.push(record(100 + i, "a", Some("b / c"), false));
+    }
+    let r = audit_records(POLICY, &lines);
+    let inter = (r.roles[0].groupings.iter())
+        .find(|g| g.attributes.len() == 2)
+        .unwrap();
+    let cats: Vec<(&str, u64, u64)> = (inter.categories.iter())
+        .map(|c| (c.category.as_str(), c.n, c.selected))
+        .collect();
+    assert_eq!(cats, [("a / \"b / c\"", 10, 0), ("\"a / b\" / c", 10, 10)]);
+    assert_eq!(inter.reference.as_deref(), Some("\"a / b\" / c"));
+    assert_eq!(inter.flagged, ["a / \"b / c\""]);
+}

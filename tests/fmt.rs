@@ -124,6 +124,53 @@ fn check_flag_reports_a_diff_and_exit_1() {
     );
 }
 
+/// Escaped control and bidi characters in strings stay escapes (a raw U+202E would reorder the
+/// line in an editor), also when `fmt` rewrites the file, and a raw one is written as an escape.
+#[test]
+fn escaped_bidi_and_control_characters_stay_escaped() {
+    let text =
+        std::fs::read_to_string("tests/fixtures/malformed/policies/61-hostile-strings-valid.credo")
+            .unwrap();
+    assert!(text.contains(r#""Network \u{202e}ytiruces\u{202c}""#));
+    assert_fmt_laws(&text);
+    let once = fmt(&text);
+    for c in [
+        '\u{202e}', '\u{202c}', '\u{2066}', '\u{2069}', '\u{1b}', '\u{7}', '\u{9b}',
+    ] {
+        assert!(!once.contains(c), "U+{:04X} written raw:\n{once}", c as u32);
+    }
+    assert!(
+        once.contains(r#""Network \u{202E}ytiruces\u{202C}""#),
+        "{once}"
+    );
+    assert!(once.contains(r#""Comp\u{2066}TIA\u{2069}""#), "{once}");
+    // A raw override in a string is written back as its escape, with the same meaning.
+    let raw = text.replace(r"\u{202e}", "\u{202e}");
+    assert!(raw.contains('\u{202e}'));
+    assert_eq!(shape(&raw), shape(&fmt(&raw)));
+    assert!(!fmt(&raw).contains('\u{202e}'));
+    // Through the binary, rewriting the file in place.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.credo");
+    let messy: String = text
+        .lines()
+        .map(|l| format!("{}\n", l.trim_start()))
+        .collect();
+    std::fs::write(&path, messy).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_credo"))
+        .args(["fmt", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let rewritten = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(rewritten, once);
+}
+
 /// Random layout: the same tokens with random spacing, line breaks and comments between them.
 fn relayout(text: &str, seed: u64) -> String {
     let mut rng = credo::synth::Rng::new(seed);

@@ -1,5 +1,6 @@
 //! The direct JSON writer (`credo::render::json_line`) gives exactly the bytes of
-//! `serde_json::to_string` on the serde derives, for every kind of decision and record error.
+//! `serde_json::to_string` on the serde derives, for every kind of decision and record error,
+//! with DEL, C1 and bidi controls as `\u` escapes (`credo::visible::json_visible`).
 
 use credo::record::{read_records, Format};
 use credo::render::{json_line, Item};
@@ -20,7 +21,8 @@ fn check(
                 .collect(),
         };
         for item in items {
-            assert_eq!(json_line(&item), serde_json::to_string(&item).unwrap());
+            let serde = serde_json::to_string(&item).unwrap();
+            assert_eq!(json_line(&item), credo::visible::json_visible(&serde));
             n += 1;
         }
     }
@@ -75,8 +77,8 @@ proptest! {
     /// and non-ASCII text.
     #[test]
     fn writer_matches_serde_on_odd_strings(
-        title in "\\PC{0,12}|[\"\\\\\u{1}\u{1f}\n\t é→]{1,6}",
-        id in "[a-z\"\\\\\u{7}]{1,8}",
+        title in "\\PC{0,12}|[\"\\\\\u{1}\u{1f}\n\t é→\u{7f}\u{9b}\u{202e}\u{2066}]{1,6}",
+        id in "[a-z\"\\\\\u{7}\u{85}\u{200f}]{1,8}",
         campus in "\\PC{0,10}",
         credits in -1.0e6f64..1.0e6,
         enrolled in any::<bool>(),

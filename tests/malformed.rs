@@ -4,6 +4,7 @@
 //! here instead of being stored.
 
 use credo::record::{read_records_bytes, Format};
+use credo::visible::visible;
 use std::path::Path;
 
 /// Long lines (a 100 KB name echoed in a snippet) are cut so that snapshots stay readable.
@@ -68,15 +69,15 @@ fn records_report(path: &Path, policy: &credo::policy::Policy) -> String {
                 out.push(format!(
                     "line {}: {} → {}",
                     e.line,
-                    c.id,
+                    visible(&c.id),
                     d.outcome.as_str()
                 ));
             }
             Err(err) => out.push(format!(
                 "line {}: record {} error: {}",
                 e.line,
-                err.record.as_deref().unwrap_or("(no id)"),
-                err.error
+                visible(err.record.as_deref().unwrap_or("(no id)")),
+                visible(&err.error)
             )),
         }
     }

@@ -234,8 +234,9 @@ fn repeated_ids_are_errors_in_files_and_on_stdin() {
     assert_eq!(file[1], "decided");
     assert_eq!(file[2], "decided");
     assert_eq!(file[3], "duplicate record id `12` (first at line 3)");
-    assert_eq!(file[4], "decided");
-    assert_eq!(file[5], "duplicate record id `b` (first at line 5)");
+    // A repeated key is the record's error (no id is taken from it).
+    assert_eq!(file[4], "the key `id` is given twice in the record");
+    assert_eq!(file[5], "decided");
     assert_eq!(file[6], "duplicate record id `a` (first at line 2)");
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -476,7 +477,7 @@ fn byte_order_marks_and_utf16_read_alike_everywhere() {
 }
 
 /// `eval --log` goes on to the end when standard output is closed early (`| head`): the log
-/// holds every decision and verifies.
+/// holds every decision and record error, and verifies.
 #[test]
 fn a_logged_batch_is_logged_whole_when_stdout_closes() {
     let dir = scenario("log-closed");
@@ -509,13 +510,11 @@ fn a_logged_batch_is_logged_whole_when_stdout_closes() {
     child.wait().unwrap();
     let whole = credo(&args);
     assert_eq!(whole.status.code(), Some(3)); // the scenario has bad lines
-    let decisions = String::from_utf8_lossy(&whole.stdout)
-        .lines()
-        .filter(|l| !l.contains("\"error\""))
-        .count();
+                                              // Decisions and record errors alike: the log accounts for every record read.
+    let items = String::from_utf8_lossy(&whole.stdout).lines().count();
     let verdict = credo::log::verify(&std::fs::read(&log).unwrap());
     let _ = std::fs::remove_dir_all(&dir);
     assert!(first.contains("\"candidate\""));
     assert_eq!(verdict.problem, None);
-    assert_eq!(verdict.verified as usize, decisions);
+    assert_eq!(verdict.verified as usize, items);
 }

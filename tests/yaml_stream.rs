@@ -134,7 +134,7 @@ fn output_is_byte_identical_for_any_jobs_and_from_stdin() {
 }
 
 #[test]
-fn a_syntax_error_mid_file_keeps_the_decisions_before_it_and_stands_for_the_rest() {
+fn a_syntax_error_mid_file_skips_its_record_and_the_list_reads_on() {
     let dir = scratch("broken");
     let mut text = yaml_list(3000, 4);
     // Break the list at the record with id cand-2100: its value runs into an unclosed list.
@@ -170,25 +170,32 @@ fn a_syntax_error_mid_file_keeps_the_decisions_before_it_and_stands_for_the_rest
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
-        assert_eq!(lines.len(), 2101, "2,100 decisions, then one error");
-        for (i, d) in lines[..2100].iter().enumerate() {
+        assert_eq!(lines.len(), 3000, "one error in place of cand-2100");
+        for (i, d) in lines.iter().enumerate().filter(|(i, _)| *i != 2100) {
             assert_eq!(d["candidate"], format!("cand-{i}"));
         }
         let err = &lines[2100];
         assert_eq!(err["file"], records);
-        assert!(err["line"].as_u64().unwrap() > line as u64, "{err}");
-        let last_read = text[..at].rfind("- id: cand-2099").unwrap();
-        let last_line = text[..last_read].lines().count() + 1;
-        assert_eq!(
-            err["error"].as_str().unwrap().split(": ").next().unwrap(),
-            format!("cannot read the records after the one on line {last_line}")
+        assert_eq!(err["line"].as_u64().unwrap(), line as u64, "{err}");
+        let next = text[..text.find("- id: cand-2101\n").unwrap()]
+            .lines()
+            .count()
+            + 1;
+        let msg = err["error"].as_str().unwrap();
+        assert!(
+            msg.starts_with(&format!("cannot read the record on line {line}: "))
+                && msg.ends_with(&format!(
+                    "skipped lines {line}–{} (1 record), read on from line {next}",
+                    next - 1
+                )),
+            "{msg}"
         );
     }
     // The text summary counts them.
     let o = credo(&["eval", policy, file_str, "--as-of", "2026-11-25"], None);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
-        stderr.contains("2100 decisions, 1 record error"),
+        stderr.contains("2999 decisions, 1 record error"),
         "{stderr}"
     );
 }

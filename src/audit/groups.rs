@@ -104,7 +104,9 @@ impl Context<'_> {
     /// The table for one attribute, or for the intersection of several.
     pub(super) fn grouping(&self, attributes: &[String]) -> Grouping {
         let total = self.total;
-        let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+        // Keyed by the values themselves (one per attribute), never by their joined text:
+        // sex `a / b` with race `c` and sex `a` with race `b / c` are two groups.
+        let mut tallies: BTreeMap<Vec<&str>, Tally> = BTreeMap::new();
         let mut unknown = Tally::default();
         for row in self.rows {
             let values: Option<Vec<&str>> = attributes
@@ -117,7 +119,7 @@ impl Context<'_> {
                 })
                 .collect();
             let t = match values {
-                Some(v) => tallies.entry(v.join(" / ")).or_default(),
+                Some(v) => tallies.entry(v).or_default(),
                 None => &mut unknown,
             };
             t.n += row.count;
@@ -139,7 +141,7 @@ impl Context<'_> {
                     .then(a.n.cmp(&b.n))
                     .then(nb.cmp(na))
             })
-            .map(|(name, t)| (name.clone(), t.selected, t.n));
+            .map(|(key, t)| (key.clone(), t.selected, t.n));
         let best_scoring = tallies
             .values()
             .filter(|t| compared(t))
@@ -147,13 +149,13 @@ impl Context<'_> {
             .map(|t| (t.above, t.n));
 
         let mut categories = Vec::new();
-        for (name, t) in &tallies {
+        for (key, t) in &tallies {
             let status = match &reference {
-                Some((r, ..)) if r == name => Status::Reference,
+                Some((r, ..)) if r == key => Status::Reference,
                 _ if compared(t) => Status::Compared,
                 _ => Status::Excluded,
             };
-            let mut c = self.category(name.clone(), status, t, total);
+            let mut c = self.category(display(key), status, t, total);
             if matches!(status, Status::Reference | Status::Compared) {
                 if let Some((_, s_ref, n_ref)) = reference {
                     c.impact_ratio = stats::impact_ratio(t.selected, t.n, s_ref, n_ref);
@@ -181,7 +183,7 @@ impl Context<'_> {
         }
         Grouping {
             attributes: attributes.to_vec(),
-            reference: reference.map(|(name, ..)| name),
+            reference: reference.map(|(key, ..)| display(&key)),
             flagged: categories
                 .iter()
                 .filter(|c| c.flagged)
@@ -212,6 +214,22 @@ impl Context<'_> {
             },
         }
     }
+}
+
+/// A category's name: its value, or for an intersection the values joined with ` / ` (a value
+/// that holds a `/` itself is quoted, so that two groups never read alike).
+fn display(values: &[&str]) -> String {
+    if let [one] = values {
+        return (*one).to_owned();
+    }
+    let part = |v: &&str| {
+        if v.contains('/') || v.starts_with('"') {
+            format!("{v:?}")
+        } else {
+            (*v).to_owned()
+        }
+    };
+    values.iter().map(part).collect::<Vec<_>>().join(" / ")
 }
 
 /// Compares `s1/n1` with `s2/n2` exactly (cross-multiplied); empty groups rank lowest.

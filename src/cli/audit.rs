@@ -2,12 +2,11 @@
 
 use super::eval::Inputs;
 use super::source::{self, Chunk, Reader, Sink};
-use super::{Format, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
+use super::{complain, Format, EXIT_IO, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::audit::Auditor;
 use credo::policy::Policy;
 use credo::record::Duplicates;
 use rayon::prelude::*;
-use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
@@ -46,33 +45,34 @@ pub fn run(a: Args) -> u8 {
     let read = reader.read(&a.inputs.records, &mut auditing);
     progress.finish_and_clear();
     if let Err((path, e)) = read {
-        eprintln!("error: cannot read `{path}`: {e}");
+        complain(format_args!("error: cannot read `{path}`: {e}"));
         return EXIT_USAGE;
     }
     let report = auditing.auditor.finish();
     if let Some(path) = &a.html {
-        if let Err(e) = std::fs::write(path, credo::render::html::report(&report)) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
-            return EXIT_USAGE;
+        if let Err(e) = super::replace_file(path, credo::render::html::report(&report).as_bytes()) {
+            complain(format_args!(
+                "error: cannot write `{}`: {e}",
+                path.display()
+            ));
+            return EXIT_IO;
         }
     }
     let rendered = match a.format {
         Format::Text => credo::render::audit::report(&report),
-        Format::Json => {
-            serde_json::to_string_pretty(&report)
-                .unwrap_or_else(|e| format!("{{\"error\":\"cannot serialise: {e}\"}}"))
-                + "\n"
-        }
+        Format::Json => super::json(&report),
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let _ = out.write_all(rendered.as_bytes());
-    let _ = out.flush();
+    if let Err(code) = super::out(&rendered) {
+        return code;
+    }
     if a.format == Format::Text {
-        eprintln!(
-            "{} records, {} decisions, {} record errors (as of {as_of})",
+        let summary = format!(
+            "{} records, {} decisions, {} record errors (as of {as_of})\n",
             report.totals.records, report.totals.decisions, report.totals.errors
         );
+        if let Err(code) = super::err(&summary) {
+            return code;
+        }
     }
     if report.totals.errors > 0 {
         EXIT_RECORDS
@@ -94,9 +94,12 @@ struct Auditing<'a, 'p> {
 }
 
 impl Sink for Auditing<'_, '_> {
-    fn input(&mut self, file: &str, dupes: Duplicates) {
-        self.file = file.to_owned();
+    fn start(&mut self, dupes: Duplicates) {
         self.dupes = dupes;
+    }
+
+    fn input(&mut self, file: &str) {
+        self.file = file.to_owned();
     }
 
     fn chunk(&mut self, chunk: &Chunk<'_>) -> ControlFlow<()> {

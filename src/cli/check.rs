@@ -1,6 +1,7 @@
 //! `credo check POLICY`
 
 use super::{print_diags, ErrorFormat, EXIT_OK, EXIT_POLICY};
+use credo::visible::Visible;
 use std::path::PathBuf;
 
 /// Parse and check a policy set.
@@ -20,23 +21,36 @@ pub fn run(a: Args) -> u8 {
     let loaded = match credo::load_policy(&a.policy) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e));
+            super::load_error(&e);
             return EXIT_POLICY;
         }
     };
-    print_diags(&loaded.diags, &loaded.sources, a.error_format);
+    if let Err(code) = print_diags(&loaded.diags, &loaded.sources, a.error_format) {
+        return code;
+    }
     let errors = loaded.diags.iter().filter(|d| d.is_error()).count();
-    let warnings = loaded.diags.len() - errors;
+    let warnings = loaded.diags.iter().filter(|d| d.is_warning()).count();
+    let notes = loaded.diags.len() - errors - warnings;
     if a.error_format == ErrorFormat::Human {
-        if errors == 0 && warnings == 0 {
-            eprintln!("{}: ok", a.policy.display());
+        let notes = match notes {
+            0 => String::new(),
+            1 => ", 1 note".to_owned(),
+            n => format!(", {n} notes"),
+        };
+        let summary = if errors == 0 && warnings == 0 {
+            format!("{}: ok{notes}
+", Visible(&a.policy.display().to_string()))
         } else {
-            eprintln!(
-                "{}: {errors} error{}, {warnings} warning{}",
-                a.policy.display(),
+            format!(
+                "{}: {errors} error{}, {warnings} warning{}{notes}
+",
+                Visible(&a.policy.display().to_string()),
                 if errors == 1 { "" } else { "s" },
                 if warnings == 1 { "" } else { "s" }
-            );
+            )
+        };
+        if let Err(code) = super::err(&summary) {
+            return code;
         }
     }
     if errors > 0 || (a.deny_warnings && warnings > 0) {

@@ -6,6 +6,8 @@ use super::{load_checked, ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::diff::{DiffReport, Differ};
 use credo::policy::Policy;
 use credo::record::Duplicates;
+use credo::report_line;
+use credo::visible::Lines;
 use rayon::prelude::*;
 use std::fmt::Write;
 use std::ops::ControlFlow;
@@ -36,7 +38,8 @@ pub struct Args {
     /// How to print policy diagnostics.
     #[arg(long, value_enum, default_value_t)]
     error_format: ErrorFormat,
-    /// Threads that decide records (default: every core). The output is the same for any N.
+    /// Threads that decide records (default: every core; at most 4 per core). The output is the
+    /// same for any N.
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
 }
@@ -67,15 +70,16 @@ pub fn run(a: Args) -> u8 {
     let read = reader.read(&a.records, &mut diffing);
     progress.finish_and_clear();
     if let Err((path, e)) = read {
-        eprintln!("error: cannot read `{path}`: {e}");
+        super::complain(format_args!("error: cannot read `{path}`: {e}"));
         return EXIT_USAGE;
     }
     let report = diffing.differ.finish();
-    match a.format {
-        super::Format::Json => {
-            super::out(&(serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"))
-        }
+    let printed = match a.format {
+        super::Format::Json => super::out(&super::json(&report)),
         super::Format::Text => super::out(&text(&report)),
+    };
+    if let Err(code) = printed {
+        return code;
     }
     if report.errors.is_empty() {
         EXIT_OK
@@ -86,26 +90,31 @@ pub fn run(a: Args) -> u8 {
 
 /// The report for people.
 pub fn text(r: &DiffReport) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
+    let mut s = Lines::new();
+    report_line!(
         s,
         "{} {} → {} {}   as of {}",
-        r.old.name, r.old.version, r.new.name, r.new.version, r.as_of
+        r.old.name,
+        r.old.version,
+        r.new.name,
+        r.new.version,
+        r.as_of
     );
-    let _ = writeln!(s, "  old {}\n  new {}", r.old.hash, r.new.hash);
+    report_line!(s, "  old {}", r.old.hash);
+    report_line!(s, "  new {}", r.new.hash);
     if r.declarations.is_empty() {
-        let _ = writeln!(s, "declarations: no change");
+        report_line!(s, "declarations: no change");
     } else {
-        let _ = writeln!(s, "declarations:");
+        report_line!(s, "declarations:");
         for d in &r.declarations {
             let _ = write!(s, "  {} {} {}", d.kind, d.id, d.change);
             if !d.details.is_empty() {
                 let _ = write!(s, ": {}", d.details.join("; "));
             }
-            s.push('\n');
+            s.end();
         }
     }
-    let _ = writeln!(
+    report_line!(
         s,
         "decisions: {} of {} changed",
         r.changes.len(),
@@ -116,7 +125,7 @@ pub fn text(r: &DiffReport) -> String {
             p.map(|p| format!(" (proposed {})", p.as_str()))
                 .unwrap_or_default()
         };
-        let _ = writeln!(
+        report_line!(
             s,
             "  {} {}: {}{} → {}{}",
             c.candidate,
@@ -128,7 +137,7 @@ pub fn text(r: &DiffReport) -> String {
         );
         for k in &c.skills {
             let state = |m: bool| if m { "met" } else { "unmet" };
-            let _ = writeln!(
+            report_line!(
                 s,
                 "      {}: {} → {}   (was {}; now {})",
                 k.skill,
@@ -139,18 +148,18 @@ pub fn text(r: &DiffReport) -> String {
             );
         }
         for cause in &c.causes {
-            let _ = writeln!(s, "      because {cause}");
+            report_line!(s, "      because {cause}");
         }
     }
-    let _ = writeln!(s, "transitions:");
+    report_line!(s, "transitions:");
     for (role, t) in &r.transitions {
         let parts: Vec<String> = t.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-        let _ = writeln!(s, "  {role}: {}", parts.join(", "));
+        report_line!(s, "  {role}: {}", parts.join(", "));
     }
     for e in &r.errors {
-        let _ = writeln!(s, "{}", credo::render::text::error_line(e));
+        report_line!(s, "{}", credo::render::text::error_line(e));
     }
-    s
+    s.into_string()
 }
 
 /// Compares each chunk of a batch on the pool: each record is read by both policies, the
@@ -167,9 +176,12 @@ struct Diffing<'a, 'p> {
 }
 
 impl Sink for Diffing<'_, '_> {
-    fn input(&mut self, file: &str, dupes: Duplicates) {
-        self.file = file.to_owned();
+    fn start(&mut self, dupes: Duplicates) {
         self.dupes = (dupes.clone(), dupes);
+    }
+
+    fn input(&mut self, file: &str) {
+        self.file = file.to_owned();
     }
 
     fn chunk(&mut self, chunk: &Chunk<'_>) -> ControlFlow<()> {

@@ -3,7 +3,7 @@
 mod stream;
 
 use super::source::{self, Reader};
-use super::{ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
+use super::{complain, ErrorFormat, EXIT_IO, EXIT_OK, EXIT_POLICY, EXIT_RECORDS, EXIT_USAGE};
 use credo::record::{Duplicates, Entry, Format, RecordError};
 use credo::render::Item;
 use std::path::PathBuf;
@@ -42,7 +42,8 @@ pub struct Inputs {
     /// How to print policy diagnostics.
     #[arg(long, value_enum, default_value_t)]
     pub error_format: ErrorFormat,
-    /// Threads that decide records (default: every core). The output is the same for any N.
+    /// Threads that decide records (default: every core; at most 4 per core). The output is the
+    /// same for any N.
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 }
@@ -71,10 +72,15 @@ pub struct Args {
     /// Explain every decision (text: a tree per decision).
     #[arg(long)]
     explain: bool,
-    /// Append every decision to this tamper-evident log (hash-chained JSON lines), in input
-    /// order.
+    /// Append every decision (and every record error) to this tamper-evident log (hash-chained
+    /// JSON lines), in input order. The log is locked while it is written, and a decision is
+    /// printed only after its log line is in the file.
     #[arg(long)]
     log: Option<PathBuf>,
+    /// Sync the log to the disk before the decisions it holds are printed (slower; a power
+    /// failure then cannot lose a decision that was printed).
+    #[arg(long, requires = "log")]
+    log_sync: bool,
 }
 
 /// Record formats.
@@ -104,7 +110,8 @@ pub fn run(a: Args) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let mut log = match a.log.as_deref().map(open_log).transpose() {
+    let opened = (a.log.as_deref()).map(|path| open_log(path, &a.inputs, a.log_sync));
+    let mut log = match opened.transpose() {
         Ok(log) => log,
         Err(code) => return code,
     };
@@ -129,7 +136,22 @@ pub fn run(a: Args) -> u8 {
             log,
             policy_hash: &policy.hash,
         });
-        let writer = s.spawn(|| stream::write_all(rx, a.format, &progress, &spares, logging));
+        let writer = s.spawn(|| {
+            let written = stream::write_all(rx, a.format, &progress, &spares, logging);
+            if let Some(code) = written.interrupted {
+                // The log holds every decision printed and is written out: stop now, whatever
+                // the reader is waiting for.
+                progress.finish_and_clear();
+                if let Some(e) = &written.log_error {
+                    complain(format_args!("error: cannot write the log: {e}"));
+                }
+                complain(format_args!(
+                    "interrupted: every decision printed is in the log"
+                ));
+                std::process::exit(i32::from(code));
+            }
+            written
+        });
         let reader = Reader::new(&pool, &progress, a.inputs.input_format);
         let mut deciding = Deciding {
             batch: &batch,
@@ -145,28 +167,34 @@ pub fn run(a: Args) -> u8 {
     });
     progress.finish_and_clear();
     let Ok(mut written) = written else {
-        eprintln!("error: the output writer stopped");
+        complain(format_args!("error: the output writer stopped"));
         return EXIT_USAGE;
     };
     let log_error = (written.log_error.take()).or_else(|| log.and_then(|l| l.finish().err()));
     if let Some(e) = log_error {
-        eprintln!("error: cannot write the log: {e}");
+        complain(format_args!("error: cannot write the log: {e}"));
         return EXIT_USAGE;
+    }
+    if let Some(e) = written.out_error {
+        complain(format_args!("error: cannot write standard output: {e}"));
+        return EXIT_IO;
     }
     if let Err((path, e)) = failure {
-        eprintln!("error: cannot read `{path}`: {e}");
+        complain(format_args!("error: cannot read `{path}`: {e}"));
         return EXIT_USAGE;
     }
-    if written.closed {
-        return EXIT_OK;
-    }
     let (decisions, errors) = (written.decisions, written.errors);
-    if a.format == OutFormat::Text {
-        eprintln!(
-            "{decisions} decision{}, {errors} record error{} (as of {as_of})",
+    // Closed early (`| head`), the batch stopped: the exit code still counts the record errors
+    // written so far, but there is no summary of a batch that was not finished.
+    if a.format == OutFormat::Text && !written.closed {
+        let summary = format!(
+            "{decisions} decision{}, {errors} record error{} (as of {as_of})\n",
             if decisions == 1 { "" } else { "s" },
             if errors == 1 { "" } else { "s" }
         );
+        if let Err(code) = super::err(&summary) {
+            return code;
+        }
     }
     if errors > 0 {
         EXIT_RECORDS
@@ -210,17 +238,71 @@ pub fn input_format(given: Option<InputFormat>, path: &str) -> Format {
     }
 }
 
-/// Opens the decision log for appending (`--log`); the error is printed.
-fn open_log(path: &std::path::Path) -> Result<credo::log::Appender, u8> {
-    let log = credo::log::Appender::open(path).map_err(|e| {
-        eprintln!("error: cannot open log `{}`: {e}", path.display());
-        EXIT_USAGE
+/// Opens the decision log for appending (`--log`), locked, and makes SIGINT and SIGTERM stop
+/// the batch between chunks; the error is printed. A special file or one of the inputs is a
+/// usage error; a log whose last line does not verify cannot be appended to.
+fn open_log(
+    path: &std::path::Path,
+    inputs: &Inputs,
+    sync: bool,
+) -> Result<credo::log::Appender, u8> {
+    use credo::log::{OpenError, Opened};
+    let name = path.display();
+    let inputs = (inputs
+        .records
+        .iter()
+        .filter(|r| *r != "-")
+        .map(std::path::Path::new))
+    .chain([inputs.policy.as_path()]);
+    for input in inputs {
+        if same_file(path, input) {
+            complain(format_args!(
+                "error: --log `{name}` is one of the inputs, `{}`",
+                input.display()
+            ));
+            return Err(EXIT_USAGE);
+        }
+    }
+    // Before the log is created, so that a log on disk means the signals are caught.
+    if let Err(e) = stream::stop_on_signals() {
+        complain(format_args!(
+            "error: cannot catch SIGINT and SIGTERM for the log: {e}"
+        ));
+        return Err(EXIT_USAGE);
+    }
+    let mut log = credo::log::Appender::open(path).map_err(|e| {
+        complain(format_args!("error: {e}"));
+        match e {
+            OpenError::Damaged(..) => EXIT_POLICY,
+            _ => EXIT_USAGE,
+        }
     })?;
-    if log.torn {
-        eprintln!(
-            "warning: `{}` ended with an incomplete line; it is kept and not chained onto",
-            path.display()
-        );
+    log.sync_on_commit(sync);
+    match log.opened {
+        Opened::Clean => {}
+        Opened::Terminated => complain(format_args!(
+            "warning: the last entry of `{name}` had no line break; it was added"
+        )),
+        Opened::DroppedTorn(bytes) => complain(format_args!(
+            "warning: `{name}` ended with an incomplete line ({bytes} bytes, a write that never finished); it was removed"
+        )),
     }
     Ok(log)
+}
+
+/// Whether two paths name the same existing file (the same device and inode on Unix).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (ma.dev(), ma.ino()) == (mb.dev(), mb.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (ma, mb);
+        matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+    }
 }

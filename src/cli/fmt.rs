@@ -1,7 +1,9 @@
 //! `credo fmt POLICY [--check]`
 
-use super::{print_diags, ErrorFormat, EXIT_OK, EXIT_POLICY, EXIT_USAGE};
-use std::path::PathBuf;
+use super::{complain, print_diags, ErrorFormat, EXIT_IO, EXIT_OK, EXIT_POLICY, EXIT_USAGE};
+use credo::visible::Visible;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
 
 /// Format policy files in the canonical layout.
 #[derive(Debug, clap::Args)]
@@ -17,11 +19,19 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> u8 {
+    match format(a) {
+        Ok(code) | Err(code) => code,
+    }
+}
+
+/// Formats (or checks) every file; a file that cannot be written stops the run, the file left
+/// as it was.
+fn format(a: Args) -> Result<u8, u8> {
     let sources = match credo::load::read_sources(&a.policy) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e));
-            return EXIT_USAGE;
+            super::load_error(&e);
+            return Err(EXIT_USAGE);
         }
     };
     let mut unformatted = 0;
@@ -32,13 +42,13 @@ pub fn run(a: Args) -> u8 {
             Err(diags) => {
                 let mut one = credo::source::SourceMap::new();
                 one.add(file.clone());
-                print_diags(&diags, &one, ErrorFormat::Human);
+                print_diags(&diags, &one, ErrorFormat::Human)?;
                 failed = true;
                 continue;
             }
         };
         if a.stdout {
-            super::out(&formatted);
+            super::out(&formatted)?;
             continue;
         }
         if formatted == *file.text {
@@ -47,23 +57,33 @@ pub fn run(a: Args) -> u8 {
         unformatted += 1;
         if a.check {
             let diff = similar::TextDiff::from_lines(file.text.as_str(), &formatted);
-            super::out(&format!(
+            let shown = format!(
                 "{} is not formatted:\n{}",
                 file.name,
                 diff.unified_diff()
                     .context_radius(2)
                     .header(&file.name, &format!("{} (formatted)", file.name))
-            ));
-        } else if let Err(e) = std::fs::write(&file.name, &formatted) {
-            eprintln!("error: cannot write `{}`: {e}", file.name);
-            failed = true;
+            );
+            // The diff is for people: control and bidi characters (in a comment, a file name)
+            // are shown escaped, line by line.
+            let mut lines = credo::visible::Lines::new();
+            for line in shown.split_inclusive('\n') {
+                let _ = lines.write_str(line.strip_suffix('\n').unwrap_or(line));
+                if line.ends_with('\n') {
+                    lines.end();
+                }
+            }
+            super::out(&lines.into_string())?;
+        } else if let Err(e) = super::replace_file(Path::new(&file.name), formatted.as_bytes()) {
+            complain(format_args!("error: cannot write `{}`: {e}", file.name));
+            return Err(EXIT_IO);
         } else {
-            eprintln!("formatted {}", file.name);
+            super::err(&format!("formatted {}\n", Visible(&file.name)))?;
         }
     }
-    if failed || (a.check && unformatted > 0) {
+    Ok(if failed || (a.check && unformatted > 0) {
         EXIT_POLICY
     } else {
         EXIT_OK
-    }
+    })
 }

@@ -12,7 +12,8 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum LogCommand {
-    /// Recompute the hash chain and name the first changed, removed, inserted or torn line.
+    /// Recompute the hash chain from the bytes on disk and name the first changed, removed,
+    /// inserted, moved or unreadable line (only the last line may be torn).
     Verify {
         /// The log file written by `credo eval --log`.
         file: PathBuf,
@@ -40,7 +41,7 @@ pub fn run(a: Args) -> u8 {
     let mut verdict = match read {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("error: cannot read `{}`: {e}", file.display());
+            super::complain(format_args!("error: cannot read `{}`: {e}", file.display()));
             return EXIT_USAGE;
         }
     };
@@ -58,28 +59,38 @@ pub fn run(a: Args) -> u8 {
             }
         }
     }
-    match format {
-        super::Format::Json => {
-            super::out(&(serde_json::to_string_pretty(&verdict).unwrap_or_default() + "\n"));
-        }
+    let printed = match format {
+        super::Format::Json => super::out(&super::json(&verdict)),
         super::Format::Text => {
-            let mut s = String::new();
+            // The file name and what the log holds are shown escaped.
+            let mut s = credo::visible::Lines::new();
             for t in &verdict.torn {
-                s.push_str(&format!(
-                    "warning: line {t} is an incomplete write (torn); it is not part of the chain\n"
-                ));
+                credo::report_line!(
+                    s,
+                    "warning: line {t} is an incomplete write (torn); it is not part of the chain"
+                );
+            }
+            if verdict.unterminated {
+                credo::report_line!(
+                    s,
+                    "warning: the last entry has no line break (a write stopped just before it); it verifies"
+                );
             }
             match &verdict.problem {
-                Some(p) => s.push_str(&format!("{}: {} ({})\n", file.display(), p.message, p.kind)),
-                None => s.push_str(&format!(
-                    "{}: ok, {} entries, last hash {}\n",
+                Some(p) => credo::report_line!(s, "{}: {} ({})", file.display(), p.message, p.kind),
+                None => credo::report_line!(
+                    s,
+                    "{}: ok, {} entries, last hash {}",
                     file.display(),
                     verdict.verified,
                     verdict.last_hash
-                )),
+                ),
             }
-            super::out(&s);
+            super::out(&s.into_string())
         }
+    };
+    if let Err(code) = printed {
+        return code;
     }
     if verdict.problem.is_some() {
         EXIT_POLICY

@@ -7,15 +7,15 @@
 
 use super::eval::Inputs;
 use super::source::{self, Chunk, Reader, Sink};
-use super::{Format, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
+use super::{complain, Format, EXIT_IO, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::measure::Measurer;
 use credo::outcome::{read_outcomes, OutcomeFormat, Outcomes};
 use credo::policy::Policy;
 use credo::record::Duplicates;
 use rayon::prelude::*;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Measure hire outcomes (ramp-up, retention, training, mobility) by the cohorts the policy's
 /// decisions put hires in.
@@ -45,7 +45,7 @@ pub fn run(a: Args) -> u8 {
         let bytes = match read_input(path) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("error: cannot read `{path}`: {e}");
+                complain(format_args!("error: cannot read `{path}`: {e}"));
                 return EXIT_USAGE;
             }
         };
@@ -71,37 +71,36 @@ pub fn run(a: Args) -> u8 {
     let read = reader.read(&a.inputs.records, &mut measuring);
     progress.finish_and_clear();
     if let Err((path, e)) = read {
-        eprintln!("error: cannot read `{path}`: {e}");
+        complain(format_args!("error: cannot read `{path}`: {e}"));
         return EXIT_USAGE;
     }
     let report = measuring.measurer.finish();
     if let Some(path) = &a.html {
-        if let Err(e) = write_atomic(
-            path,
-            credo::render::measure_html::report(&report).as_bytes(),
-        ) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
-            return EXIT_USAGE;
+        let page = credo::render::measure_html::report(&report);
+        if let Err(e) = super::replace_file(path, page.as_bytes()) {
+            complain(format_args!(
+                "error: cannot write `{}`: {e}",
+                path.display()
+            ));
+            return EXIT_IO;
         }
     }
     let rendered = match a.format {
         Format::Text => credo::render::measure::report(&report),
-        Format::Json => {
-            serde_json::to_string_pretty(&report)
-                .unwrap_or_else(|e| format!("{{\"error\":\"cannot serialise: {e}\"}}"))
-                + "\n"
-        }
+        Format::Json => super::json(&report),
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let _ = out.write_all(rendered.as_bytes());
-    let _ = out.flush();
+    if let Err(code) = super::out(&rendered) {
+        return code;
+    }
     if a.format == Format::Text {
         let t = &report.totals;
-        eprintln!(
-            "{} records, {} outcome rows, {} hires measured, {} record errors (as of {as_of})",
+        let summary = format!(
+            "{} records, {} outcome rows, {} hires measured, {} record errors (as of {as_of})\n",
             t.records, t.outcome_rows, t.hires, t.errors
         );
+        if let Err(code) = super::err(&summary) {
+            return code;
+        }
     }
     if report.totals.errors > 0 {
         EXIT_RECORDS
@@ -120,32 +119,6 @@ fn read_input(path: &str) -> std::io::Result<Vec<u8>> {
     std::fs::read(path)
 }
 
-/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path.file_name().map_or_else(
-        || std::ffi::OsString::from("report"),
-        std::ffi::OsStr::to_os_string,
-    );
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(&name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let written = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
-}
-
 /// Measures each chunk of a batch on the pool: the chunk's records are measured in parts, and
 /// the parts merged in input order into the batch's measurer.
 struct Measuring<'a, 'p> {
@@ -159,9 +132,12 @@ struct Measuring<'a, 'p> {
 }
 
 impl Sink for Measuring<'_, '_> {
-    fn input(&mut self, file: &str, dupes: Duplicates) {
-        self.file = file.to_owned();
+    fn start(&mut self, dupes: Duplicates) {
         self.dupes = dupes;
+    }
+
+    fn input(&mut self, file: &str) {
+        self.file = file.to_owned();
     }
 
     fn chunk(&mut self, chunk: &Chunk<'_>) -> ControlFlow<()> {

@@ -1,7 +1,6 @@
 //! `credo posting POLICY ROLE [--format md|html|jsonld] [--as-of DATE]`
 
 use super::{role_index, ErrorFormat, EXIT_OK};
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Output formats of `posting`.
@@ -47,7 +46,7 @@ pub fn run(a: Args) -> u8 {
             PostingFormat::Html => credo::posting::html(posting),
             PostingFormat::Jsonld => {
                 let v = credo::posting::jsonld(posting);
-                serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+                super::json(&v)
             }
         },
     )
@@ -71,8 +70,8 @@ pub(super) fn print_posting(
         Err(code) => return code,
     };
     let posting = credo::posting::build(&policy, role, as_of);
-    let _ = std::io::stdout()
-        .lock()
-        .write_all(render(&posting).as_bytes());
-    EXIT_OK
+    match super::out(&render(&posting)) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
 }

@@ -39,13 +39,21 @@ const CHUNK_BYTES: usize = 32 * 1024 * 1024;
 /// first, like JSONL files, so that repeated ids are found with the memory of a Bloom filter.
 pub const SCREEN_DOCUMENTS_OVER: u64 = 256 << 20;
 
+/// A JSONL line longer than [`MAX_LINE`] is skipped and reported, and the batch goes on; one
+/// that runs on past this many bytes without a line break ends the input (a device such as
+/// `/dev/zero`, or a file that is not JSONL, would otherwise be read for ever).
+pub const MAX_SKIPPED_LINE: u64 = 1 << 30;
+
 /// Bytes read per JSONL block (a line longer than this makes its block longer).
 const BLOCK: usize = 1 << 20;
 
 /// What reads the records of a batch.
 pub trait Sink {
-    /// A new input starts: `file` is its name in reports, `dupes` its repeated-id check.
-    fn input(&mut self, file: &str, dupes: Duplicates);
+    /// The batch starts: `dupes` is its repeated-id check, for every input in turn (an id
+    /// repeated in a later input is an error there too).
+    fn start(&mut self, dupes: Duplicates);
+    /// A new input starts: `file` is its name in reports.
+    fn input(&mut self, file: &str);
     /// The current input's next records, in input order. `Break` stops reading.
     fn chunk(&mut self, chunk: &Chunk<'_>) -> ControlFlow<()>;
 }
@@ -100,7 +108,12 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads every input in turn into `sink`; `Err((path, why))` when an input cannot be read.
+    /// Repeated ids are found across the inputs: when every input is a file that can be read
+    /// twice, they are all screened first (see [`Reader::screen`]); otherwise every id is
+    /// remembered.
     pub fn read(&self, paths: &[String], sink: &mut dyn Sink) -> Result<(), (String, String)> {
+        let dupes = self.screen(paths)?;
+        sink.start(dupes);
         for path in paths {
             let done = match input_format(self.input_format, path) {
                 Format::Jsonl => self.jsonl(path, sink),
@@ -115,6 +128,44 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// The batch's repeated-id check. Inputs that are all regular files are read once for
+    /// their ids first (JSONL by a quick scan; YAML and JSON documents are parsed, so they are
+    /// screened only when the batch's documents are over [`Reader::screen_documents_over`]
+    /// bytes); then only the ids that may repeat are remembered while deciding. Standard
+    /// input or a pipe, which cannot be read twice, and small documents remember every id.
+    fn screen(&self, paths: &[String]) -> Result<Duplicates, (String, String)> {
+        let mut documents = 0u64;
+        for path in paths {
+            let regular = path != "-" && std::fs::metadata(path).is_ok_and(|m| m.is_file());
+            if !regular {
+                return Ok(Duplicates::default());
+            }
+            if input_format(self.input_format, path) != Format::Jsonl {
+                documents += std::fs::metadata(path).map_or(0, |m| m.len());
+            }
+        }
+        if documents > 0 && documents <= self.screen_documents_over {
+            return Ok(Duplicates::default());
+        }
+        self.progress.set_message("checking record ids");
+        let mut ids = Screen::default();
+        for path in paths {
+            let input: Box<dyn Read + Send> = match std::fs::File::open(path) {
+                Ok(f) => Box::new(f),
+                Err(e) => return Err((path.clone(), e.to_string())),
+            };
+            match input_format(self.input_format, path) {
+                Format::Jsonl => {
+                    screen(input, self.pool, &mut ids).map_err(|e| (path.clone(), e))?
+                }
+                Format::Yaml | Format::Json => screen_document(input, &mut ids),
+            }
+        }
+        credo::alloc::release_free_memory();
+        self.progress.set_message("");
+        Ok(ids.finish())
+    }
+
     /// One JSONL input: a regular file is screened for repeated ids first.
     fn jsonl(&self, path: &str, sink: &mut dyn Sink) -> Result<ControlFlow<()>, String> {
         type Input = Box<dyn Read + Send>;
@@ -125,18 +176,7 @@ impl<'a> Reader<'a> {
             let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
             Ok(Box::new(f))
         };
-        // Only a regular file can be read twice (not a pipe such as `<(…)` or `/dev/stdin`).
-        let regular = path != "-" && std::fs::metadata(path).is_ok_and(|m| m.is_file());
-        let dupes = if regular {
-            self.progress.set_message("checking record ids");
-            let d = screen(open()?, self.pool)?;
-            credo::alloc::release_free_memory();
-            self.progress.set_message("");
-            d
-        } else {
-            Duplicates::default()
-        };
-        sink.input(path, dupes);
+        sink.input(path);
         let (tx, rx) = sync_channel::<Block>(2);
         let (back, spare) = sync_channel::<Vec<u8>>(4);
         let progress = self.progress.clone();
@@ -179,23 +219,13 @@ impl<'a> Reader<'a> {
             }
             Ok((Box::new(f), meta.is_file().then_some(meta.len())))
         };
-        let (inner, size) = open()?;
-        let dupes = match size {
-            Some(len) if len > self.screen_documents_over => {
-                self.progress.set_message("checking record ids");
-                let d = screen_document(open()?.0);
-                credo::alloc::release_free_memory();
-                self.progress.set_message("");
-                d
-            }
-            _ => Duplicates::default(),
-        };
+        let (inner, _) = open()?;
         let counting = Counting {
             inner,
             progress: self.progress.clone(),
         };
         let input = Box::new(std::io::BufReader::with_capacity(1 << 20, counting));
-        sink.input(path, dupes);
+        sink.input(path);
         let (tx, rx) = sync_channel::<Vec<RawRecord>>(2);
         std::thread::scope(|s| {
             let reader = s.spawn(move || read_chunks(input, tx));
@@ -216,13 +246,16 @@ impl<'a> Reader<'a> {
 
 /// Reads a JSONL file once for its record ids, so that deciding it needs to remember only the
 /// ids that may repeat.
-fn screen(input: Box<dyn Read + Send>, pool: &rayon::ThreadPool) -> Result<Duplicates, String> {
+fn screen(
+    input: Box<dyn Read + Send>,
+    pool: &rayon::ThreadPool,
+    screen: &mut Screen,
+) -> Result<(), String> {
     let (tx, rx) = sync_channel::<Block>(2);
     let (back, spare) = sync_channel::<Vec<u8>>(4);
     let hidden = ProgressBar::hidden();
     std::thread::scope(|s| {
         let reader = s.spawn(move || read_blocks(input, tx, spare, &hidden));
-        let mut screen = Screen::default();
         for block in rx.iter() {
             let lines = block.lines();
             let ids: Vec<Option<(u64, std::borrow::Cow<str>)>> = pool.install(|| {
@@ -239,22 +272,19 @@ fn screen(input: Box<dyn Read + Send>, pool: &rayon::ThreadPool) -> Result<Dupli
         }
         reader
             .join()
-            .unwrap_or_else(|_| Err("the reader stopped".into()))?;
-        Ok(screen.finish())
+            .unwrap_or_else(|_| Err("the reader stopped".into()))
     })
 }
 
 /// Parses a YAML or JSON document once for its record ids (on this thread: parsing is one
 /// sequential pass), so that deciding it needs to remember only the ids that may repeat.
-fn screen_document(input: Box<dyn Read + Send>) -> Duplicates {
-    let mut screen = Screen::default();
+fn screen_document(input: Box<dyn Read + Send>, screen: &mut Screen) {
     read_document(std::io::BufReader::with_capacity(1 << 20, input), |r| {
         if let Some(id) = r.id() {
             screen.add(&id);
         }
         ControlFlow::Continue(())
     });
-    screen.finish()
 }
 
 /// Whole lines of a JSONL input, read together as one block of bytes: the reader only finds
@@ -273,6 +303,8 @@ pub struct Block {
 enum Trouble {
     /// Longer than [`MAX_LINE`].
     TooLong,
+    /// Longer than [`MAX_SKIPPED_LINE`]: the input is not read on.
+    Endless,
     /// The input is UTF-16 text (it opens with a UTF-16 byte order mark): one error for it all.
     Utf16,
 }
@@ -322,6 +354,11 @@ impl Block {
         match l.trouble {
             Some(Trouble::TooLong) => {
                 return Err(format!("line is longer than the limit of {MAX_LINE} bytes"))
+            }
+            Some(Trouble::Endless) => {
+                return Err(format!(
+                    "line is longer than {MAX_SKIPPED_LINE} bytes without a line break: this is not JSONL, and the rest of the input is not read"
+                ))
             }
             Some(Trouble::Utf16) => return Err("the file is UTF-16 text; save it as UTF-8".into()),
             None => {}
@@ -405,8 +442,19 @@ fn read_blocks(
                 carry = bytes;
                 continue;
             } else {
-                skip_line(&mut input, &mut carry, progress)?;
+                let ended = skip_line(&mut input, &mut carry, progress)?;
                 bytes.clear();
+                if !ended {
+                    // No line break within the bound: not JSONL (a device such as /dev/zero,
+                    // a binary file); the rest is not read.
+                    let block = Block {
+                        bytes,
+                        first_line,
+                        trouble: Some((first_line, Trouble::Endless)),
+                    };
+                    let _ = tx.send(block);
+                    return Ok(());
+                }
                 trouble = Some((first_line, Trouble::TooLong));
             }
         }
@@ -432,15 +480,17 @@ fn read_blocks(
 }
 
 /// Reads past the rest of a too-long line; what follows its line break goes to `carry`.
+/// `false` when the line goes on past [`MAX_SKIPPED_LINE`] bytes: reading stops there.
 fn skip_line(
     input: &mut dyn Read,
     carry: &mut Vec<u8>,
     progress: &ProgressBar,
-) -> Result<(), String> {
+) -> Result<bool, String> {
     let mut buf = vec![0u8; 64 << 10];
+    let mut skipped = MAX_LINE as u64;
     loop {
         let n = match input.read(&mut buf) {
-            Ok(0) => return Ok(()),
+            Ok(0) => return Ok(true),
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e.to_string()),
@@ -448,7 +498,11 @@ fn skip_line(
         progress.inc(n as u64);
         if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
             carry.extend_from_slice(&buf[i + 1..n]);
-            return Ok(());
+            return Ok(true);
+        }
+        skipped += n as u64;
+        if skipped > MAX_SKIPPED_LINE {
+            return Ok(false);
         }
     }
 }
@@ -514,14 +568,27 @@ pub fn progress_bar(paths: &[String]) -> ProgressBar {
     bar
 }
 
-/// The rayon pool for `--jobs N` (every core by default); when it cannot start, the error is
-/// printed and the exit code returned.
+/// Most threads per core `--jobs` may ask for: more only cost memory and switching.
+pub const MAX_JOBS_PER_CORE: usize = 4;
+
+/// The rayon pool for `--jobs N` (every core by default, at most [`MAX_JOBS_PER_CORE`] per
+/// core: a larger N is capped, with a note on standard error); when it cannot start, the error
+/// is printed and the exit code returned.
 pub fn pool(jobs: Option<u16>) -> Result<rayon::ThreadPool, u8> {
-    let jobs = jobs.map(usize::from).unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let max = cores * MAX_JOBS_PER_CORE;
+    let jobs = match jobs.map(usize::from) {
+        None => cores,
+        Some(n) if n > max => {
+            eprintln!(
+                "note: --jobs {n} is more than {MAX_JOBS_PER_CORE} threads for each of the {cores} cores; using {max}"
+            );
+            max
+        }
+        Some(n) => n,
+    };
     (rayon::ThreadPoolBuilder::new().num_threads(jobs).build()).map_err(|e| {
-        eprintln!("error: cannot start {jobs} threads: {e}");
+        super::complain(format_args!("error: cannot start {jobs} threads: {e}"));
         super::EXIT_USAGE
     })
 }
@@ -540,10 +607,13 @@ mod tests {
     }
 
     impl Sink for Collect {
-        fn input(&mut self, file: &str, dupes: Duplicates) {
-            self.file = file.to_owned();
+        fn start(&mut self, dupes: Duplicates) {
             self.screened.push(dupes.screened());
             self.dupes = dupes;
+        }
+
+        fn input(&mut self, file: &str) {
+            self.file = file.to_owned();
         }
 
         fn chunk(&mut self, chunk: &Chunk<'_>) -> ControlFlow<()> {
@@ -587,7 +657,7 @@ mod tests {
             .build()
             .unwrap();
         let progress = ProgressBar::hidden();
-        let read = |path: &std::path::Path, over: u64| {
+        let read_all = |paths: &[&std::path::Path], over: u64| {
             let mut reader = Reader::new(&pool, &progress, None);
             reader.screen_documents_over = over;
             let mut sink = Collect {
@@ -597,14 +667,34 @@ mod tests {
                 screened: Vec::new(),
                 seen: Vec::new(),
             };
-            let paths = [path.to_string_lossy().into_owned()];
+            let paths: Vec<String> = (paths.iter())
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
             assert!(reader.read(&paths, &mut sink).is_ok());
             (sink.screened, sink.seen)
         };
+        let read = |path: &std::path::Path, over: u64| read_all(&[path], over);
         let (screened, with_screen) = read(&y, 0);
         let (unscreened, without) = read(&y, u64::MAX);
         let (jsonl_screened, from_jsonl) = read(&j, u64::MAX);
+        // Both files hold the same ids: every record of the second repeats one of the first,
+        // whether the batch was screened first or every id remembered.
+        let (both_screened, both) = read_all(&[&y, &j], 0);
+        let (both_unscreened, both_remembered) = read_all(&[&y, &j], u64::MAX);
         let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!((both_screened, both_unscreened), (vec![true], vec![false]));
+        assert_eq!(both, both_remembered);
+        assert_eq!(both.len(), 6000);
+        assert!(both[3000..].iter().all(|(_, r)| r
+            .as_ref()
+            .is_err_and(|e| e.starts_with("duplicate record id") && e.contains("first in"))));
+        assert_eq!(
+            both[3001].1,
+            Err(format!(
+                "duplicate record id `c-1` (first in {} at line 3)",
+                y.display()
+            ))
+        );
         assert_eq!(
             (screened, unscreened, jsonl_screened),
             (vec![true], vec![false], vec![true])

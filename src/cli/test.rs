@@ -1,8 +1,9 @@
 //! `credo test POLICY SUITE.yaml… [--as-of DATE] [--coverage] [--format text|json]`
 
 use super::{ErrorFormat, EXIT_OK, EXIT_POLICY, EXIT_USAGE};
+use credo::report_line;
 use credo::suite::{self, CaseResult, RoleCoverage};
-use std::fmt::Write;
+use credo::visible::Lines;
 use std::path::PathBuf;
 
 /// Run policy unit tests.
@@ -38,7 +39,7 @@ pub fn run(a: Args) -> u8 {
         match suite::read_suite(path, &policy) {
             Ok(s) => suites.push((path.clone(), s)),
             Err(e) => {
-                eprintln!("error: {e}");
+                super::complain(format_args!("error: {e}"));
                 return EXIT_USAGE;
             }
         }
@@ -73,12 +74,12 @@ pub fn run(a: Args) -> u8 {
                 "failed": failed,
                 "coverage": cov,
             });
-            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+            super::json(&v)
         }
         super::Format::Text => {
-            let mut s = String::new();
+            let mut s = Lines::new();
             for (path, rs) in &results {
-                let _ = writeln!(s, "suite {}", path.display());
+                report_line!(s, "suite {}", path.display());
                 for r in rs {
                     report(&mut s, r);
                 }
@@ -86,11 +87,13 @@ pub fn run(a: Args) -> u8 {
             if let Some(c) = &cov {
                 coverage_text(&mut s, c);
             }
-            let _ = writeln!(s, "{passed} passed, {failed} failed");
-            s
+            report_line!(s, "{passed} passed, {failed} failed");
+            s.into_string()
         }
     };
-    super::out(&out);
+    if let Err(code) = super::out(&out) {
+        return code;
+    }
     if failed > 0 {
         EXIT_POLICY
     } else {
@@ -98,37 +101,39 @@ pub fn run(a: Args) -> u8 {
     }
 }
 
-fn report(s: &mut String, r: &CaseResult) {
+fn report(s: &mut Lines, r: &CaseResult) {
     let record = if r.record > 1 {
         format!(" [record {}]", r.record)
     } else {
         String::new()
     };
     if r.passed {
-        let _ = writeln!(s, "  ✓ {}{record}", r.name);
+        report_line!(s, "  ✓ {}{record}", r.name);
         return;
     }
-    let _ = writeln!(s, "  ✗ {}{record}", r.name);
+    report_line!(s, "  ✗ {}{record}", r.name);
     for m in &r.mismatches {
-        let _ = writeln!(
+        report_line!(
             s,
             "      {}: expected {}, got {}",
-            m.what, m.expected, m.actual
+            m.what,
+            m.expected,
+            m.actual
         );
     }
     if let Some(d) = &r.decision {
         for line in credo::render::text::explain(d).lines() {
-            let _ = writeln!(s, "      │ {line}");
+            report_line!(s, "      │ {line}");
         }
     }
 }
 
-fn coverage_text(s: &mut String, cov: &[RoleCoverage]) {
-    let _ = writeln!(s, "coverage");
+fn coverage_text(s: &mut Lines, cov: &[RoleCoverage]) {
+    report_line!(s, "coverage");
     for c in cov {
         let lines = c.accept_lines.iter().filter(|l| l.4 > 0).count();
         let rules = c.decide_rules.iter().filter(|r| r.2 > 0).count();
-        let _ = writeln!(
+        report_line!(
             s,
             "  role {}: accept lines {lines}/{}, decide rules {rules}/{}",
             c.role,
@@ -137,7 +142,7 @@ fn coverage_text(s: &mut String, cov: &[RoleCoverage]) {
         );
         for (skill, n, text, at, hits) in &c.accept_lines {
             if *hits == 0 {
-                let _ = writeln!(
+                report_line!(
                     s,
                     "    never met a skill: {skill} accept #{n} `{text}` ({at})"
                 );
@@ -145,17 +150,17 @@ fn coverage_text(s: &mut String, cov: &[RoleCoverage]) {
         }
         for (text, at, hits) in &c.decide_rules {
             if *hits == 0 {
-                let _ = writeln!(s, "    never gave the outcome: `{text}` ({at})");
+                report_line!(s, "    never gave the outcome: `{text}` ({at})");
             }
         }
         for (g, hits) in &c.guardrails {
             if *hits == 0 {
-                let _ = writeln!(s, "    guardrail never acted: {g}");
+                report_line!(s, "    guardrail never acted: {g}");
             }
         }
         for (m, hits) in &c.modules {
             if *hits == 0 {
-                let _ = writeln!(s, "    onboarding module never waived: {m}");
+                report_line!(s, "    onboarding module never waived: {m}");
             }
         }
     }

@@ -2,6 +2,7 @@
 //! steps 1–7), and evaluating conditions with an optional trace of every term.
 
 use super::calendar;
+use super::distinct::Distinct;
 use super::facts::{Facts, Held};
 use crate::ast::{CmpOp, ItemKind};
 use crate::decision::{Detail, ExpiryBy, Reason, Refusal, TermTrace, Text};
@@ -166,11 +167,11 @@ impl<'a> Prepared<'a> {
         trace: Option<&mut Vec<TermTrace<'a>>>,
     ) -> bool {
         let n = self.cand.credentials.len();
-        let mut accepted: Vec<usize> = Vec::with_capacity(n);
-        let mut refused: Vec<Refusal<'a>> = Vec::with_capacity(if trace.is_some() { n } else { 0 });
-        // The catalogue index of each refusal: equal refusals have equal indexes, so most
-        // comparisons stop there.
-        let mut refused_cat: Vec<Option<usize>> = Vec::with_capacity(refused.capacity());
+        let mut accepted: Distinct<usize> = Distinct::with_capacity(n.min(64));
+        // Each refusal with the catalogue index it is about: equal refusals have equal
+        // indexes, so most comparisons stop there. Equal refusals are listed once.
+        let mut refused: Distinct<(Option<usize>, Refusal<'a>)> =
+            Distinct::with_capacity(if trace.is_some() { n.min(64) } else { 0 });
         for (held, settled) in self.held() {
             let m = settled.catalogue();
             let result = match m {
@@ -179,9 +180,7 @@ impl<'a> Prepared<'a> {
             };
             match result {
                 Ok(cat) => {
-                    if !accepted.contains(&cat) {
-                        accepted.push(cat);
-                    }
+                    accepted.insert(cat);
                 }
                 Err(reason) => {
                     if trace.is_some() {
@@ -192,16 +191,13 @@ impl<'a> Prepared<'a> {
                             },
                             reason,
                         };
-                        let seen =
-                            (refused.iter().zip(&refused_cat)).any(|(x, c)| *c == m && *x == r);
-                        if !seen {
-                            refused.push(r);
-                            refused_cat.push(m);
-                        }
+                        refused.insert((m, r));
                     }
                 }
             }
         }
+        let accepted = accepted.into_vec();
+        let refused: Vec<Refusal<'a>> = refused.into_vec().into_iter().map(|(_, r)| r).collect();
         let holds = accepted.len() >= needed as usize;
         if let Some(t) = trace {
             // Only when one more credential would do, as next steps say.

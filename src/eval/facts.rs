@@ -240,7 +240,8 @@ impl<'c> Facts<'c> {
         extra: Option<u32>,
     ) -> bool {
         let mut seen = [NONE; 8];
-        let mut more: Vec<u32> = Vec::new();
+        // Past eight, a set: a record may hold thousands of accepted credentials.
+        let mut more: rustc_hash::FxHashSet<u32> = Default::default();
         let mut count = 0u32;
         let fresh = extra.map(|cat| self.fresh(cat));
         for h in self.held.iter().chain(fresh.as_ref()).filter(|h| h.base) {
@@ -250,14 +251,15 @@ impl<'c> Facts<'c> {
             if needed == 1 {
                 return true;
             }
-            let known = seen[..(count as usize).min(8)].contains(&h.cat) || more.contains(&h.cat);
+            let known = seen[..(count as usize).min(8)].contains(&h.cat)
+                || (!more.is_empty() && more.contains(&h.cat));
             if known {
                 continue;
             }
             if (count as usize) < seen.len() {
                 seen[count as usize] = h.cat;
             } else {
-                more.push(h.cat);
+                more.insert(h.cat);
             }
             count += 1;
             if count >= needed {
@@ -269,13 +271,13 @@ impl<'c> Facts<'c> {
 
     /// The distinct catalogue credentials the candidate holds that are accepted, in order.
     pub(crate) fn accepted(&self, skill: Option<usize>, filter: Option<&Cond>) -> Vec<u32> {
-        let mut out = Vec::new();
+        let mut out = super::distinct::Distinct::with_capacity(0);
         for h in self.held.iter().filter(|h| h.base) {
             if !out.contains(&h.cat) && self.accepts(h, skill, filter) {
-                out.push(h.cat);
+                out.insert(h.cat);
             }
         }
-        out
+        out.into_vec()
     }
 
     /// A catalogue credential held fresh (issued `as_of`) and verified.

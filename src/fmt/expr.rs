@@ -2,7 +2,7 @@
 
 use crate::ast::*;
 
-/// A string literal with escapes.
+/// A string literal with escapes: quotes, backslashes, control and bidi characters.
 pub(crate) fn string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -12,7 +12,11 @@ pub(crate) fn string(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:04X}}}", c as u32)),
+            // Control characters and bidi controls stay escapes: written raw, a bidi override
+            // would reorder how the policy reads in an editor or a review (Trojan Source).
+            c if c.is_control() || crate::visible::is_hostile(c) => {
+                out.push_str(&format!("\\u{{{:04X}}}", c as u32));
+            }
             c => out.push(c),
         }
     }

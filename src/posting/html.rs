@@ -53,6 +53,7 @@ pub fn html(p: &Posting<'_>) -> String {
         }
     }
     let data = serde_json::to_string_pretty(&super::jsonld(p)).unwrap_or_else(|_| "{}".into());
+    let data = crate::visible::json_visible(&data);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -64,20 +65,9 @@ pub fn html(p: &Posting<'_>) -> String {
     )
 }
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values (the audit report's escape).
 pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
+    crate::render::html::esc(text)
 }
 
 /// JSON that cannot end its `<script>` element early: `<`, `>` and `&` as `\u` escapes, which

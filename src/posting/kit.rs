@@ -61,7 +61,7 @@ pub fn kit(p: &Posting<'_>) -> String {
             "- [ ] {}  \n  Policy: {} ({})",
             escape(&words.cond(cond, None)),
             code(&format!("eligible when {}", src.text)),
-            src.at
+            escape(&src.at.to_string())
         );
         for check in term_checks(p, &words, cond, None) {
             let _ = writeln!(s, "  - [ ] {check}");
@@ -192,7 +192,7 @@ fn way(s: &mut String, p: &Posting<'_>, words: &Words<'_>, skill: usize, n: usiz
         "\n**Way {n}:** {}  \nPolicy: {} ({})\n",
         escape(&w.words),
         code(&format!("accept {}", w.src.text)),
-        w.src.at
+        escape(&w.src.at.to_string())
     );
     match w.cond {
         Cond::And(_) => s.push_str("This way needs every one of its parts.\n\n"),
@@ -426,7 +426,7 @@ fn decide(s: &mut String, p: &Posting<'_>, words: &Words<'_>) {
                 "{}. {text}. Policy: {} ({})",
                 i + 1,
                 code(&r.src.text),
-                r.src.at
+                escape(&r.src.at.to_string())
             );
         }
     }
@@ -440,8 +440,9 @@ fn decide(s: &mut String, p: &Posting<'_>, words: &Words<'_>) {
     }
 }
 
-/// Inline code that survives backticks in the text.
+/// Inline code that survives backticks in the text; control and bidi characters escaped.
 fn code(text: &str) -> String {
+    let text = crate::visible::visible(text);
     if text.contains('`') {
         format!("`` {text} ``")
     } else {

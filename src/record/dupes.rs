@@ -38,11 +38,8 @@ fn serde_id(line: &str) -> Option<String> {
     struct IdOnly {
         id: Option<Value>,
     }
-    let id = match serde_json::from_str::<IdOnly>(line) {
-        Ok(r) => r.id?,
-        // A repeated `id` key, for one: read as the value-based reader does (last wins).
-        Err(_) => serde_json::from_str::<Value>(line).ok()?.get("id")?.clone(),
-    };
+    // A repeated `id` key fails too: such a record is an error, never a decision.
+    let id = serde_json::from_str::<IdOnly>(line).ok()?.id?;
     super::raw::id_string(&id)
 }
 
@@ -115,17 +112,21 @@ impl Screen {
         Duplicates {
             suspects: Some(self.suspects),
             first: HashMap::new(),
+            files: Vec::new(),
         }
     }
 }
 
-/// Turns repeated record ids into record errors, in input order.
+/// Turns repeated record ids into record errors, in input order, across all the inputs of a
+/// batch (entries are marked in input order, input after input).
 #[derive(Clone, Debug, Default)]
 pub struct Duplicates {
-    /// `None`: every id may repeat (an input that was not screened).
+    /// `None`: every id may repeat (inputs that were not screened).
     suspects: Option<HashSet<String>>,
-    /// Where each (suspect) id was first read.
-    first: HashMap<String, usize>,
+    /// Where each (suspect) id was first read: the input (an index into `files`) and line.
+    first: HashMap<String, (u32, usize)>,
+    /// The inputs met so far, in order.
+    files: Vec<String>,
 }
 
 impl Duplicates {
@@ -134,21 +135,30 @@ impl Duplicates {
         self.suspects.is_some()
     }
 
-    /// The second and later records with an id become errors naming the first line.
+    /// The second and later records with an id become errors naming the first line (and
+    /// its file, when that is another input).
     pub fn mark(&mut self, e: &mut Entry) {
         let Ok(c) = &e.result else { return };
         if self.suspects.as_ref().is_some_and(|s| !s.contains(&c.id)) {
             return;
         }
-        if let Some(first) = self.first.get(&c.id) {
+        if self.files.last() != Some(&e.file) {
+            self.files.push(e.file.clone());
+        }
+        let file = (self.files.len() - 1) as u32;
+        if let Some(&(first_file, line)) = self.first.get(&c.id) {
+            let at = match self.files.get(first_file as usize) {
+                Some(f) if first_file != file => format!("first in {f} at line {line}"),
+                _ => format!("first at line {line}"),
+            };
             e.result = Err(RecordError {
                 record: Some(c.id.clone()),
                 file: e.file.clone(),
                 line: e.line,
-                error: format!("duplicate record id `{}` (first at line {first})", c.id),
+                error: format!("duplicate record id `{}` ({at})", c.id),
             });
         } else {
-            self.first.insert(c.id.clone(), e.line);
+            self.first.insert(c.id.clone(), (file, e.line));
         }
     }
 }
@@ -261,7 +271,7 @@ mod tests {
             Some("a")
         );
         assert_eq!(line_id(r#"{"x": 1, "id": 12}"#).as_deref(), Some("12"));
-        assert_eq!(line_id(r#"{"id": "a", "id": "b"}"#).as_deref(), Some("b"));
+        assert_eq!(line_id(r#"{"id": "a", "id": "b"}"#), None);
         assert_eq!(line_id("{\"id\": \"c\"}\r").as_deref(), Some("c"));
         assert_eq!(line_id(r#"{"id": "  "}"#), None);
         assert_eq!(line_id("not json"), None);

@@ -170,3 +170,80 @@ proptest! {
         }
     }
 }
+
+/// A key given twice, at any depth of a record, is that record's error in every format: JSONL
+/// (whichever reader reads the line), a JSON list and a YAML list; the records around it are
+/// read.
+#[test]
+fn a_repeated_key_is_a_record_error_in_every_format() {
+    let p = policy();
+    let cred = r#"{"id": "security_plus", "issued": "2025-01-01""#;
+    let records = [
+        (
+            r#""id": "d3", "id": "d4""#,
+            "the key `id` is given twice in the record",
+        ),
+        (
+            &*format!(
+                r#""id": "v", "credentials": [{cred}, "verified": false, "verified": true}}]"#
+            ),
+            "the key `verified` is given twice in one mapping under `credentials`",
+        ),
+        (
+            r#""id": "a", "attributes": {"credits": 1, "credits": 40}"#,
+            "the key `credits` is given twice in one mapping under `attributes`",
+        ),
+        (
+            r#""id": "p", "protected": {"sex": "f", "sex": "m"}"#,
+            "the key `sex` is given twice in one mapping under `protected`",
+        ),
+        (
+            r#""id": "n", "attributes": {"nested": {"x": [{"k": 1, "k": 2}]}}"#,
+            "the key `k` is given twice in one mapping under `x`",
+        ),
+        (
+            r#""id": "ob", "credentials": [{"type": ["OpenBadgeCredential"], "issuer": {"id": "x", "id": "y"}, "credentialSubject": {"achievement": {"id": "a"}}}]"#,
+            "the key `id` is given twice in one mapping under `issuer`",
+        ),
+    ];
+    let ids = ["d3", "v", "a", "p", "n", "ob"];
+    let mut jsonl = String::from("{\"id\": \"first\"}\n");
+    let mut json = String::from("[{\"id\": \"first\"},\n");
+    let mut yaml = String::from("- {\"id\": \"first\"}\n");
+    for (r, _) in &records {
+        jsonl.push_str(&format!("{{{r}}}\n"));
+        json.push_str(&format!("{{{r}}},\n"));
+        yaml.push_str(&format!("- {{{r}}}\n"));
+    }
+    jsonl.push_str("{\"id\": \"last\"}\n");
+    json.push_str("{\"id\": \"last\"}]\n");
+    yaml.push_str("- {\"id\": \"last\"}\n");
+    for (text, format) in [
+        (jsonl, Format::Jsonl),
+        (json, Format::Json),
+        (yaml, Format::Yaml),
+    ] {
+        let entries = read_records(&text, "f", format, &p);
+        assert_eq!(entries.len(), records.len() + 2, "{format:?}");
+        assert_eq!(
+            entries[0].result.as_ref().map(|c| c.id.as_str()),
+            Ok("first")
+        );
+        assert_eq!(
+            entries[7].result.as_ref().map(|c| c.id.as_str()),
+            Ok("last")
+        );
+        for (i, (_, error)) in records.iter().enumerate() {
+            let e = entries[i + 1].result.as_ref().unwrap_err();
+            assert_eq!(
+                (e.error.as_str(), e.record.as_deref()),
+                (*error, Some(ids[i])),
+                "{format:?}"
+            );
+        }
+    }
+    // The typed readers (the hand-written one and serde's) leave such lines to the value reader.
+    for (r, _) in &records {
+        assert_eq!(typed::candidate(&format!("{{{r}}}"), &p), None, "{r}");
+    }
+}

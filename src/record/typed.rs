@@ -1,13 +1,13 @@
 //! The fast path for JSON records: serde reads a line straight into typed structs, without
 //! building a `serde_json::Value` tree. It only ever accepts what [`super::raw`] accepts and
 //! builds the same [`Candidate`]; anything unusual (an error of any kind, an Open Badges
-//! credential, a numeric id, a repeated key) returns `None` and the caller reads the record
+//! credential, a numeric id, a repeated key at any depth) returns `None` and the caller reads the record
 //! again with the value-based reader, which gives the exact error message.
 
+use super::document::Unique;
 use super::{parse_date_or_timestamp, Artifact, Candidate, Education, HeldCredential, Lab};
 use crate::policy::Policy;
 use serde::Deserialize;
-use serde_json::Value;
 use std::borrow::Cow;
 
 #[derive(Deserialize, Default, Debug, PartialEq)]
@@ -16,8 +16,8 @@ struct Record<'a> {
     #[serde(borrow)]
     id: Option<Cow<'a, str>>,
     applied: Option<Vec<String>>,
-    attributes: Option<Value>,
-    protected: Option<Value>,
+    attributes: Option<Unique>,
+    protected: Option<Unique>,
     #[serde(borrow)]
     credentials: Option<Vec<Credential<'a>>>,
     #[serde(borrow)]
@@ -121,8 +121,8 @@ fn build(r: Record<'_>, policy: &Policy) -> Result<Candidate, ()> {
         applied: r.applied.unwrap_or_default(),
         ..Default::default()
     };
-    super::raw::attributes(r.attributes.as_ref(), policy, &mut c).map_err(drop)?;
-    super::raw::protected(r.protected.as_ref(), &mut c).map_err(drop)?;
+    super::raw::attributes(r.attributes.as_ref().map(|a| &a.0), policy, &mut c).map_err(drop)?;
+    super::raw::protected(r.protected.as_ref().map(|p| &p.0), &mut c).map_err(drop)?;
     let credentials = r.credentials.unwrap_or_default();
     c.credentials.reserve_exact(credentials.len());
     for h in credentials {

@@ -2,19 +2,24 @@
 //! role and attribute, catalogue usage, record errors and notes. Floats have fixed precision.
 
 use crate::audit::{Category, Flag, Grouping, Report, RoleAudit, Status};
+use crate::report_line;
+use crate::visible::Lines;
 use std::fmt::Write;
 
 /// The whole report.
 pub fn report(r: &Report) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
+    let mut s = Lines::new();
+    report_line!(
         s,
         "credo audit · {} {} ({}) · as of {}",
-        r.policy.name, r.policy.version, r.policy.hash, r.as_of
+        r.policy.name,
+        r.policy.version,
+        r.policy.hash,
+        r.as_of
     );
     let st = &r.settings;
     let selected: Vec<&str> = st.selected.iter().map(|o| o.as_str()).collect();
-    let _ = writeln!(
+    report_line!(
         s,
         "  threshold   {:.2} ({})",
         st.threshold,
@@ -24,8 +29,8 @@ pub fn report(r: &Report) -> String {
             "default: the policy has no adverse_impact"
         }
     );
-    let _ = writeln!(s, "  selected    {}", selected.join(", "));
-    let _ = writeln!(
+    report_line!(s, "  selected    {}", selected.join(", "));
+    report_line!(
         s,
         "  attributes  {}{}",
         if st.attributes.is_empty() {
@@ -38,13 +43,13 @@ pub fn report(r: &Report) -> String {
             .map(|[a, b]| format!(" · intersection {a} × {b}"))
             .unwrap_or_default()
     );
-    let _ = writeln!(
+    report_line!(
         s,
         "  excluded    categories under {}% of a role's decisions are listed, not compared",
         fmt_fixed(st.min_share * 100.0, 0)
     );
     let t = &r.totals;
-    let _ = writeln!(
+    report_line!(
         s,
         "  records     {} read · {} decision{} · {} record error{}",
         t.records,
@@ -54,15 +59,16 @@ pub fn report(r: &Report) -> String {
         plural(t.errors)
     );
 
-    let _ = writeln!(
+    s.end();
+    report_line!(
         s,
-        "\nflags: {} categor{} below {:.2} (smallest Fisher p first)",
+        "flags: {} categor{} below {:.2} (smallest Fisher p first)",
         r.flags.len(),
         if r.flags.len() == 1 { "y" } else { "ies" },
         st.threshold
     );
     for f in &r.flags {
-        let _ = writeln!(s, "  ! {}", flag_line(f));
+        report_line!(s, "  ! {}", flag_line(f));
     }
 
     for role in &r.roles {
@@ -70,18 +76,20 @@ pub fn report(r: &Report) -> String {
     }
     usage_section(&mut s, r);
     if !r.record_errors.is_empty() {
-        let _ = writeln!(s, "\nrecord errors ({})", r.record_errors.len());
+        s.end();
+        report_line!(s, "record errors ({})", r.record_errors.len());
         for e in &r.record_errors {
-            let _ = writeln!(s, "  {}", super::text::error_line(e));
+            report_line!(s, "  {}", super::text::error_line(e));
         }
     }
     if !r.notes.is_empty() {
-        let _ = writeln!(s, "\nnotes");
+        s.end();
+        report_line!(s, "notes");
         for n in &r.notes {
-            let _ = writeln!(s, "  - {n}");
+            report_line!(s, "  - {n}");
         }
     }
-    s
+    s.into_string()
 }
 
 /// `soc_analyst · sex · female: impact ratio 0.512 (26.3% vs 51.4% for male), Fisher p 0.0012`
@@ -107,14 +115,15 @@ pub(super) fn outcome_counts(role: &RoleAudit) -> String {
     counts.join(", ")
 }
 
-fn role_section(s: &mut String, role: &RoleAudit) {
-    let _ = writeln!(s, "\n── role {} \"{}\" ──", role.role, role.title);
+fn role_section(s: &mut Lines, role: &RoleAudit) {
+    s.end();
+    report_line!(s, "── role {} \"{}\" ──", role.role, role.title);
     if role.decisions == 0 {
-        let _ = writeln!(s, "  no decisions");
+        report_line!(s, "  no decisions");
         return;
     }
     let outcomes = outcome_counts(role);
-    let _ = writeln!(
+    report_line!(
         s,
         "  {} decision{} · {} selected ({}) · {} · median coverage {}",
         role.decisions,
@@ -142,7 +151,7 @@ const HEADERS: [&str; 10] = [
     "",
 ];
 
-fn table(s: &mut String, g: &Grouping) {
+fn table(s: &mut Lines, g: &Grouping) {
     let label = |c: &Category| match c.status {
         Status::Reference => format!("{} (reference)", c.category),
         Status::Excluded => format!("{} (excluded)", c.category),
@@ -156,12 +165,13 @@ fn table(s: &mut String, g: &Grouping) {
         .chain([title.chars().count()])
         .max()
         .unwrap_or(0);
-    let _ = write!(s, "\n  {title:<width$}");
+    s.end();
+    let _ = write!(s, "  {title:<width$}");
     for (h, w) in HEADERS.iter().zip(WIDTHS) {
         let _ = write!(s, " {h:>w$}");
     }
-    s.truncate(s.trim_end().len());
-    s.push('\n');
+    s.trim_end();
+    s.end();
     for c in &g.categories {
         let cells = [
             c.n.to_string(),
@@ -183,16 +193,17 @@ fn table(s: &mut String, g: &Grouping) {
         for (cell, w) in cells.iter().zip(WIDTHS) {
             let _ = write!(s, " {cell:>w$}");
         }
-        s.truncate(s.trim_end().len());
-        s.push('\n');
+        s.trim_end();
+        s.end();
     }
 }
 
 const WIDTHS: [usize; 10] = [6, 8, 7, 6, 7, 9, 9, 7, 7, 7];
 
-fn usage_section(s: &mut String, r: &Report) {
+fn usage_section(s: &mut Lines, r: &Report) {
     let u = &r.usage;
-    let _ = writeln!(s, "\n── catalogue usage ──");
+    s.end();
+    report_line!(s, "── catalogue usage ──");
     let width = u
         .credentials
         .iter()
@@ -200,24 +211,29 @@ fn usage_section(s: &mut String, r: &Report) {
         .chain(["credential".len()])
         .max()
         .unwrap_or(0);
-    let _ = writeln!(
+    report_line!(
         s,
         "  {:<width$}  {:>6}  {:>7}",
-        "credential", "held", "carried"
+        "credential",
+        "held",
+        "carried"
     );
     for c in &u.credentials {
-        let _ = writeln!(
+        report_line!(
             s,
             "  {:<width$}  {:>6}  {:>7}",
-            c.credential, c.held, c.carried
+            c.credential,
+            c.held,
+            c.carried
         );
     }
     if u.unused.is_empty() {
-        let _ = writeln!(s, "  every catalogue credential carried a decision");
+        report_line!(s, "  every catalogue credential carried a decision");
     } else {
-        let _ = writeln!(s, "  carried no decision: {}", u.unused.join(", "));
+        report_line!(s, "  carried no decision: {}", u.unused.join(", "));
     }
-    let _ = writeln!(s, "\n  accept lines (decisions each line met the skill in)");
+    s.end();
+    report_line!(s, "  accept lines (decisions each line met the skill in)");
     let names: Vec<String> = u
         .lines
         .iter()
@@ -225,18 +241,18 @@ fn usage_section(s: &mut String, r: &Report) {
         .collect();
     let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     for (l, name) in u.lines.iter().zip(&names) {
-        let _ = writeln!(
+        report_line!(
             s,
             "  {name:<width$}  {:>6}  {}   {}",
-            l.carried, l.text, l.at
+            l.carried,
+            l.text,
+            l.at
         );
     }
-    let _ = writeln!(
-        s,
-        "\n  unrecognised credentials (records that brought them)"
-    );
+    s.end();
+    report_line!(s, "  unrecognised credentials (records that brought them)");
     if u.unrecognised.is_empty() {
-        let _ = writeln!(s, "  none");
+        report_line!(s, "  none");
     }
     for c in &u.unrecognised {
         let from = c
@@ -244,7 +260,7 @@ fn usage_section(s: &mut String, r: &Report) {
             .as_ref()
             .map(|i| format!(" from {i}"))
             .unwrap_or_default();
-        let _ = writeln!(s, "  {:>6}  \"{}\"{from}", c.records, c.title);
+        report_line!(s, "  {:>6}  \"{}\"{from}", c.records, c.title);
     }
 }
 

@@ -440,7 +440,9 @@ fn pct_whole(v: f64) -> String {
     format!("{}%", fmt_fixed(v * 100.0, 0))
 }
 
-/// Escapes text for HTML content and attribute values.
+/// Escapes text for HTML element content and attribute values, and shows control and bidi
+/// characters as visible escapes ([`crate::visible`]): a right-to-left override would reorder
+/// the report's text in the browser as in a terminal. Line breaks and tabs are white space.
 pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
@@ -450,6 +452,10 @@ pub fn esc(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\n' | '\t' => out.push(ch),
+            c if crate::visible::is_hostile(c) => {
+                crate::visible::push_visible(&mut out, c.encode_utf8(&mut [0; 4]));
+            }
             c => out.push(c),
         }
     }

@@ -138,16 +138,21 @@ fn list<T>(out: &mut Vec<u8>, items: &[T], mut each: impl FnMut(&T, &mut Vec<u8>
     out.push(b']');
 }
 
-/// A JSON string: copied whole when nothing needs escaping, else escaped by serde_json.
+/// A JSON string: copied whole when nothing needs escaping, else escaped by serde_json and
+/// [`crate::visible::json_visible`] (DEL, C1 and bidi controls as `\u` escapes too).
 #[inline]
 fn string(s: &str, out: &mut Vec<u8>) {
-    if crate::swar::needs_escape(s.as_bytes()).is_none() {
+    let plain = crate::swar::needs_escape(s.as_bytes()).is_none()
+        && (s.is_ascii() && !s.as_bytes().contains(&0x7f)
+            || !s.chars().any(crate::visible::is_hostile));
+    if plain {
         out.reserve(s.len() + 2);
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
         out.push(b'"');
     } else {
-        let _ = serde_json::to_writer(&mut *out, s);
+        let json = serde_json::to_string(s).unwrap_or_default();
+        out.extend_from_slice(crate::visible::json_visible(&json).as_bytes());
     }
 }
 

@@ -1,6 +1,6 @@
 //! An outcome report ([`crate::measure::Report`]) as text for people: per role, one table per
 //! measure with every cohort as a row, the counts beside every figure, and the caveat first.
-//! Text from the policy or the records has its control characters escaped.
+//! Text from the policy or the records has its control and bidi characters escaped.
 
 use super::audit::{fmt_fixed, fmt_p, pct};
 use crate::measure::{Cohort, CohortKind, Report, RoleMeasure, SurvivalTest, Tested};
@@ -332,21 +332,10 @@ fn signed_fixed(v: f64, decimals: usize) -> String {
     }
 }
 
-/// Text with its control characters escaped (`\n`, `\u{1b}`), so a record cannot move the
-/// cursor or forge lines of the report.
+/// Text with its control and bidi characters escaped ([`crate::visible`]), so a record
+/// cannot move the cursor or forge lines of the report.
 pub fn clean(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_owned();
-    }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::visible::visible(text).into_owned()
 }
 
 /// Wraps text at word boundaries.

@@ -6,6 +6,8 @@ use crate::decision::*;
 use crate::policy::{Outcome, Policy, Role};
 use crate::record::{AttrValue, RecordError};
 use crate::render::words::Words;
+use crate::report_line;
+use crate::visible::{visible, Lines};
 use std::fmt::Write;
 
 /// `c-1042  soc_analyst  review (proposed decline)  [✓ network_security, ✗ incident_response]`
@@ -20,18 +22,27 @@ pub fn summary(d: &Decision) -> String {
         .map(|k| format!("{} {}", if k.met { "✓" } else { "✗" }, k.skill))
         .collect();
     let _ = write!(s, "  [{}]  rule: {}", skills.join(", "), d.rule.text);
-    s
+    shown(s)
 }
 
 /// A record error as one line.
 pub fn error_line(e: &RecordError) -> String {
-    format!(
+    let line = format!(
         "{}  error  {}:{}: {}",
         e.record.as_deref().unwrap_or("(no id)"),
         e.file,
         e.line,
         e.error
-    )
+    );
+    shown(line)
+}
+
+/// A line with its control and bidi characters escaped; not copied when it has none.
+fn shown(line: String) -> String {
+    match visible(&line) {
+        std::borrow::Cow::Borrowed(_) => line,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    }
 }
 
 fn outcome_word(o: Outcome) -> String {
@@ -91,12 +102,12 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
             policy: p,
         })
     });
-    let in_words = |s: &mut String, indent: &str, w: Option<String>| {
+    let in_words = |s: &mut Lines, indent: &str, w: Option<String>| {
         if let Some(w) = w {
-            let _ = writeln!(s, "{indent}in words: {w}");
+            report_line!(s, "{indent}in words: {w}");
         }
     };
-    let mut s = String::new();
+    let mut s = Lines::new();
     let _ = write!(
         s,
         "{} · {} · {}",
@@ -107,13 +118,15 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
     if let Some(p) = d.proposed {
         let _ = write!(s, " (rules proposed {})", p.as_str());
     }
-    let _ = writeln!(s, "   as of {}", d.as_of);
-    let _ = writeln!(
+    report_line!(s, "   as of {}", d.as_of);
+    report_line!(
         s,
         "  policy   {} {} ({})",
-        d.policy.name, d.policy.version, d.policy.hash
+        d.policy.name,
+        d.policy.version,
+        d.policy.hash
     );
-    let _ = writeln!(
+    report_line!(
         s,
         "  rule     {}{}   {}",
         d.rule.text,
@@ -130,7 +143,7 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
         lw.as_ref().and_then(|w| w.rule(&d.rule)),
     );
     let c = &d.counts;
-    let _ = writeln!(
+    report_line!(
         s,
         "  counts   required {}/{} met, preferred {}/{} met, coverage {}%",
         c.required_met,
@@ -140,7 +153,7 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
         fmt_num(c.coverage * 100.0)
     );
     if let Some(e) = &d.eligible {
-        let _ = writeln!(s, "  {} eligible when {}   {}", mark(e.holds), e.text, e.at);
+        report_line!(s, "  {} eligible when {}   {}", mark(e.holds), e.text, e.at);
         in_words(&mut s, "      ", lw.as_ref().and_then(LineWords::eligible));
         for t in &e.terms {
             term(&mut s, t, "      ");
@@ -154,7 +167,7 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
         };
         match &k.via {
             Some(v) => {
-                let _ = writeln!(
+                report_line!(
                     s,
                     "  {} {} ({kind}) met by accept #{}: {}   {}",
                     mark(true),
@@ -166,7 +179,7 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
                 in_words(&mut s, "      ", line_words(v.line));
             }
             None => {
-                let _ = writeln!(s, "  {} {} ({kind}) not met", mark(false), k.skill);
+                report_line!(s, "  {} {} ({kind}) not met", mark(false), k.skill);
             }
         }
         for line in &k.tried {
@@ -179,7 +192,7 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
             if k.via.as_ref().is_some_and(|v| line.line > v.line) {
                 continue;
             }
-            let _ = writeln!(
+            report_line!(
                 s,
                 "      accept #{} {} {}   {}",
                 line.line,
@@ -198,10 +211,10 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
         if let Some(r) = &g.reason {
             let _ = write!(s, " (\"{r}\")");
         }
-        s.push('\n');
+        s.end();
     }
     if !d.onboarding.waived.is_empty() {
-        let _ = writeln!(
+        report_line!(
             s,
             "  onboarding waived: {} ({} hours saved)",
             d.onboarding.waived.join(", "),
@@ -218,10 +231,13 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
         if let Some(p) = w.proposed_if_met {
             let _ = write!(s, " (rules: {})", p.as_str());
         }
-        s.push_str(if w.changes { "\n" } else { " (no change)\n" });
+        if !w.changes {
+            s.raw(" (no change)");
+        }
+        s.end();
     }
     for n in &d.next_steps {
-        let _ = writeln!(
+        report_line!(
             s,
             "  next step for {}: {}",
             n.skill,
@@ -229,9 +245,9 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
         );
     }
     for n in &d.notes {
-        let _ = writeln!(s, "  note: {n}");
+        report_line!(s, "  note: {n}");
     }
-    s
+    s.into_string()
 }
 
 fn mark(ok: bool) -> &'static str {
@@ -253,7 +269,7 @@ pub fn fmt_num(n: f64) -> String {
 }
 
 /// One term with its concrete findings.
-fn term(s: &mut String, t: &TermTrace, indent: &str) {
+fn term(s: &mut Lines, t: &TermTrace, indent: &str) {
     match &t.detail {
         Detail::Credentials {
             needed,
@@ -263,7 +279,7 @@ fn term(s: &mut String, t: &TermTrace, indent: &str) {
         } => {
             let have = accepted.len() as u32;
             if t.holds {
-                let _ = writeln!(s, "{indent}{}: accepted {}", t.term, accepted.join(", "));
+                report_line!(s, "{indent}{}: accepted {}", t.term, accepted.join(", "));
             } else if have == 0 {
                 let _ = write!(s, "{indent}{}: none accepted", t.term);
                 if *needed > 1 {
@@ -272,7 +288,7 @@ fn term(s: &mut String, t: &TermTrace, indent: &str) {
                 if !suggest.is_empty() {
                     let _ = write!(s, "; e.g. {}", suggest.join(", "));
                 }
-                s.push('\n');
+                s.end();
             } else {
                 let _ = write!(
                     s,
@@ -284,10 +300,10 @@ fn term(s: &mut String, t: &TermTrace, indent: &str) {
                 if !suggest.is_empty() {
                     let _ = write!(s, "; e.g. {}", suggest.join(", "));
                 }
-                s.push('\n');
+                s.end();
             }
             for r in refused {
-                let _ = writeln!(s, "{indent}  {}: {}", r.credential, reason(&r.reason));
+                report_line!(s, "{indent}  {}: {}", r.credential, reason(&r.reason));
             }
         }
         Detail::Items {
@@ -315,9 +331,9 @@ fn term(s: &mut String, t: &TermTrace, indent: &str) {
             if !matching.is_empty() {
                 let _ = write!(s, " ({})", matching.join("; "));
             }
-            s.push('\n');
+            s.end();
             if !excluded.is_empty() {
-                let _ = writeln!(s, "{indent}  not counted: {}", excluded.join("; "));
+                report_line!(s, "{indent}  not counted: {}", excluded.join("; "));
             }
         }
         Detail::WorkSample { best, threshold } => match best {
@@ -332,10 +348,10 @@ fn term(s: &mut String, t: &TermTrace, indent: &str) {
                 if let (false, Some(want)) = (t.holds, threshold) {
                     let _ = write!(s, " (compared with {})", fmt_num(*want));
                 }
-                s.push('\n');
+                s.end();
             }
             None => {
-                let _ = writeln!(s, "{indent}{}: no work sample for this skill", t.term);
+                report_line!(s, "{indent}{}: no work sample for this skill", t.term);
             }
         },
         Detail::Experience { months, threshold } => match months {
@@ -350,10 +366,10 @@ fn term(s: &mut String, t: &TermTrace, indent: &str) {
                 if let (false, Some(want)) = (t.holds, threshold) {
                     let _ = write!(s, " (compared with {} months)", fmt_num(*want));
                 }
-                s.push('\n');
+                s.end();
             }
             None => {
-                let _ = writeln!(
+                report_line!(
                     s,
                     "{indent}{}: no experience recorded for this skill",
                     t.term
@@ -362,7 +378,7 @@ fn term(s: &mut String, t: &TermTrace, indent: &str) {
         },
         Detail::Attribute { attribute, value } => match value {
             Some(v) => {
-                let _ = writeln!(
+                report_line!(
                     s,
                     "{indent}{}: candidate.{attribute} is {} {}",
                     t.term,
@@ -371,12 +387,12 @@ fn term(s: &mut String, t: &TermTrace, indent: &str) {
                 );
             }
             None => {
-                let _ = writeln!(s, "{indent}{}: attribute missing", t.term);
+                report_line!(s, "{indent}{}: attribute missing", t.term);
             }
         },
         Detail::Degree { highest } => match highest {
             Some(h) => {
-                let _ = writeln!(
+                report_line!(
                     s,
                     "{indent}{}: highest degree {h} {}",
                     t.term,
@@ -384,11 +400,11 @@ fn term(s: &mut String, t: &TermTrace, indent: &str) {
                 );
             }
             None => {
-                let _ = writeln!(s, "{indent}{}: no completed degree", t.term);
+                report_line!(s, "{indent}{}: no completed degree", t.term);
             }
         },
         Detail::Value { value } => {
-            let _ = writeln!(
+            report_line!(
                 s,
                 "{indent}{}: {} {}",
                 t.term,

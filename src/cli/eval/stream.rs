@@ -7,13 +7,14 @@ use super::super::source::{Chunk, Sink, CHUNK};
 use super::{items, OutFormat};
 use credo::log::{Appender, Pending};
 use credo::policy::Policy;
-use credo::record::{Duplicates, Entry};
+use credo::record::{Duplicates, Entry, RecordError};
 use credo::render::{text, write_item, Item};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::io::Write;
 use std::ops::ControlFlow;
-use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
 
 /// What is fixed for the whole batch.
 pub struct Batch<'p> {
@@ -71,7 +72,7 @@ pub struct Rendered {
     parts: Vec<Vec<u8>>,
     decisions: usize,
     errors: usize,
-    /// The decisions' log lines, in input order (with `--log`).
+    /// The decisions' and record errors' log lines, in input order (with `--log`).
     pending: Vec<Pending>,
 }
 
@@ -84,14 +85,15 @@ impl Batch<'_> {
             .zip(buffers)
             .map(|(e, mut out)| {
                 let (mut decisions, mut errors, mut pending) = (0, 0, Vec::new());
-                for item in items(self.policy, &e, self.role, self.as_of) {
-                    match (&item, &e.result) {
-                        (Item::Decision(d), Ok(cand)) if self.log => {
-                            decisions += 1;
-                            pending.push(Pending::new(d, cand));
-                        }
-                        (Item::Decision(_), _) => decisions += 1,
-                        (Item::Error(_), _) => errors += 1,
+                for mut item in items(self.policy, &e, self.role, self.as_of) {
+                    if self.log {
+                        let (logged, line) = self.log_line(item, &e);
+                        item = logged;
+                        pending.push(line);
+                    }
+                    match &item {
+                        Item::Decision(_) => decisions += 1,
+                        Item::Error(_) => errors += 1,
                     }
                     self.render_item(&item, &mut out);
                 }
@@ -111,6 +113,38 @@ impl Batch<'_> {
             r.pending.extend(pending);
         }
         r
+    }
+
+    /// The log line of an item (`--log`): a decision, or a record error in the record's place.
+    /// A decision too large for a log line becomes that record's error, in the log and in the
+    /// output alike.
+    fn log_line<'i>(&self, item: Item<'i>, entry: &Entry) -> (Item<'i>, Pending) {
+        let (d, cand) = match (&item, &entry.result) {
+            (Item::Decision(d), Ok(cand)) => (d, cand),
+            (Item::Error(e), _) => {
+                let line = Pending::error(e, self.as_of);
+                return (item, line);
+            }
+            // `items` decides records that were read only.
+            (Item::Decision(_), Err(e)) => {
+                return (Item::Error(e.clone()), Pending::error(e, self.as_of))
+            }
+        };
+        let line = Pending::new(d, cand);
+        if line.fits() {
+            return (item, line);
+        }
+        let error = RecordError {
+            record: Some(cand.id.clone()),
+            file: entry.file.clone(),
+            line: entry.line,
+            error: format!(
+                "its decision is longer than the decision log's limit of {} bytes a line",
+                credo::log::MAX_LINE
+            ),
+        };
+        let line = Pending::error(&error, self.as_of);
+        (Item::Error(error), line)
     }
 
     /// One item as the format wants it; JSON array items all start with `,\n` (the writer
@@ -151,9 +185,12 @@ pub struct Deciding<'a, 'p> {
 }
 
 impl Sink for Deciding<'_, '_> {
-    fn input(&mut self, file: &str, dupes: Duplicates) {
-        self.file = file.to_owned();
+    fn start(&mut self, dupes: Duplicates) {
         self.dupes = dupes;
+    }
+
+    fn input(&mut self, file: &str) {
+        self.file = file.to_owned();
     }
 
     fn chunk(&mut self, chunk: &Chunk<'_>) -> ControlFlow<()> {
@@ -176,9 +213,41 @@ pub struct Written {
     pub errors: usize,
     /// Stdout was closed (`credo eval … | head`): the batch stops quietly.
     pub closed: bool,
+    /// Writing standard output failed otherwise (a full disk): the batch stops, and this is
+    /// the error.
+    pub out_error: Option<std::io::Error>,
     /// Appending to the decision log failed: the batch stops.
     pub log_error: Option<std::io::Error>,
+    /// A logged batch was stopped by SIGINT or SIGTERM: the exit code (130 or 143).
+    pub interrupted: Option<u8>,
 }
+
+/// The exit code of the signal that asked a logged batch to stop (128 + its number), 0 before.
+static INTERRUPTED: AtomicUsize = AtomicUsize::new(0);
+
+/// With `--log`, SIGINT and SIGTERM no longer end the process at once: they set a flag that the
+/// writer checks between chunks, so it stops with every decision printed already in the log
+/// and the log written out.
+pub fn stop_on_signals() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        signal_hook::flag::register_usize(SIGINT, &INTERRUPTED, 128 + SIGINT as usize)?;
+        signal_hook::flag::register_usize(SIGTERM, &INTERRUPTED, 128 + SIGTERM as usize)?;
+    }
+    Ok(())
+}
+
+/// The exit code of the signal that asked the batch to stop, if one did.
+fn interrupted() -> Option<u8> {
+    match INTERRUPTED.load(Ordering::SeqCst) {
+        0 => None,
+        code => Some(u8::try_from(code).unwrap_or(u8::MAX)),
+    }
+}
+
+/// How long the writer waits for a chunk before it looks at the signal flag again.
+const POLL: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Where decisions are logged (`--log`): the log, and the policy's hash that every line names.
 pub struct Logging<'a> {
@@ -187,8 +256,9 @@ pub struct Logging<'a> {
 }
 
 /// Writes rendered chunks in order and counts them; with a decision log, first appends each
-/// chunk's decisions to it (here, so that chaining them overlaps with deciding the next
-/// chunk). Stops at the first failed write; but a logged batch goes on to the end when only
+/// chunk's decisions and record errors to it (here, so that chaining them overlaps with deciding
+/// the next chunk) and writes them out, so that no decision is printed before its log line is
+/// in the file; between chunks it stops on SIGINT or SIGTERM. Stops at the first failed write; but a logged batch goes on to the end when only
 /// standard output is closed (`credo eval … --log L | head`): the log holds every decision.
 pub fn write_all(
     rx: Receiver<Rendered>,
@@ -204,22 +274,32 @@ pub fn write_all(
         decisions: 0,
         errors: 0,
         closed: false,
+        out_error: None,
         log_error: None,
+        interrupted: None,
     };
     let mut first = true;
-    if format == OutFormat::Json && out.write_all(&[b"["]).is_err() {
-        w.closed = true;
-        if logging.is_none() {
+    if format == OutFormat::Json && w.stopped(out.write_all(&[b"["])) && logging.is_none() {
+        return w;
+    }
+    loop {
+        if let (Some(l), Some(code)) = (&mut logging, interrupted()) {
+            w.interrupted = Some(code);
+            w.log_error = l.log.commit().err();
             return w;
         }
-    }
-    for mut r in rx.iter() {
+        let mut r = match rx.recv_timeout(POLL) {
+            Ok(r) => r,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
         if let Some(l) = &mut logging {
-            for p in std::mem::take(&mut r.pending) {
-                if let Err(e) = l.log.append_pending(p, l.policy_hash) {
-                    w.log_error = Some(e);
-                    return w;
-                }
+            let appended = std::mem::take(&mut r.pending)
+                .into_iter()
+                .try_for_each(|p| l.log.append_pending(p, l.policy_hash));
+            if let Err(e) = appended.and_then(|()| l.log.commit()) {
+                w.log_error = Some(e);
+                return w;
             }
         }
         w.decisions += r.decisions;
@@ -234,22 +314,35 @@ pub fn write_all(
             });
             first = false;
         }
-        if !w.closed && out.write_all(&parts).is_err() {
-            w.closed = true;
-            if logging.is_none() {
-                return w;
-            }
+        if !w.closed && w.stopped(out.write_all(&parts)) && logging.is_none() {
+            return w;
         }
         spares.give(r.parts);
     }
     if w.closed {
         return w;
     }
-    if format == OutFormat::Json {
-        let _ = out.write_all(&[if first { b"]\n" } else { b"\n]\n" }]);
+    if format == OutFormat::Json
+        && w.stopped(out.write_all(&[if first { b"]\n" } else { b"\n]\n" }]))
+    {
+        return w;
     }
-    w.closed = out.flush().is_err();
+    w.stopped(out.flush());
     w
+}
+
+impl Written {
+    /// Takes the result of a write to standard output; true when output stops (`closed`):
+    /// quietly for a closed pipe, with `out_error` for any other failure.
+    fn stopped(&mut self, wrote: std::io::Result<()>) -> bool {
+        match wrote {
+            Ok(()) => return false,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => self.out_error = Some(e),
+        }
+        self.closed = true;
+        true
+    }
 }
 
 /// Standard output for the writer: on Unix its file descriptor, written with one `writev` per

@@ -59,7 +59,8 @@ pub struct Checked<R> {
 }
 
 impl<R: BufRead> Checked<R> {
-    pub fn new(inner: R, limit: usize, watch: Rc<Watch>) -> Self {
+    /// A reader of `inner`, whose first line is line `offset + 1` of the input.
+    pub fn new(inner: R, limit: usize, watch: Rc<Watch>, offset: usize) -> Self {
         Checked {
             inner,
             limit,
@@ -67,7 +68,7 @@ impl<R: BufRead> Checked<R> {
             buf: Vec::with_capacity(BLOCK + 4),
             pos: 0,
             carry: Vec::new(),
-            lines: 0,
+            lines: offset,
             failed: false,
         }
     }
@@ -172,7 +173,7 @@ mod tests {
         let watch = Rc::new(Watch::default());
         // A tiny buffer, so that UTF-8 sequences are cut between blocks.
         let inner = std::io::BufReader::with_capacity(3, bytes);
-        let mut r = Checked::new(inner, limit, watch.clone());
+        let mut r = Checked::new(inner, limit, watch.clone(), 0);
         let mut out = Vec::new();
         let _ = r.read_to_end(&mut out);
         (out, watch.trouble())

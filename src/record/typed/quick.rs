@@ -6,8 +6,8 @@
 //! target check this.
 
 use super::{Credential, Degree, Experience, Item, LabItem, Record, Sample};
+use crate::record::document::Unique;
 use crate::record::lex::Scan;
-use serde_json::Value;
 use std::borrow::Cow;
 
 /// Nesting allowed inside `attributes` and `protected`, well under serde_json's limit of 128
@@ -271,8 +271,8 @@ impl<'a> Quick<'a> {
     }
 
     /// Any JSON value, for `attributes` and `protected`: found by its brackets, then read by
-    /// serde_json on its own.
-    fn value(&mut self) -> Option<Value> {
+    /// serde_json on its own (a repeated key at any depth: `None`).
+    fn value(&mut self) -> Option<Unique> {
         let start = self.s.i;
         if self.s.skip_value()? > MAX_DEPTH {
             return None;
