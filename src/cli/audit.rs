@@ -1,13 +1,9 @@
 //! `credo audit POLICY RECORDS… [--role R] [--as-of DATE] [--format text|json] [--html FILE]`
 
 use super::eval::Inputs;
-use super::source::{self, Chunk, Reader, Sink};
+use super::source::{self, Folding, Reader};
 use super::{complain, Format, EXIT_IO, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::audit::Auditor;
-use credo::policy::Policy;
-use credo::record::Duplicates;
-use rayon::prelude::*;
-use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 /// Audit adverse impact and catalogue usage over candidate records.
@@ -34,21 +30,15 @@ pub fn run(a: Args) -> u8 {
     };
     let progress = source::progress_bar(&a.inputs.records);
     let reader = Reader::new(&pool, &progress, a.inputs.input_format);
-    let mut auditing = Auditing {
-        new: &|| Auditor::new(&policy, as_of, a.inputs.role.as_deref()),
-        auditor: Auditor::new(&policy, as_of, a.inputs.role.as_deref()),
-        policy: &policy,
-        pool: &pool,
-        file: String::new(),
-        dupes: Duplicates::default(),
-    };
+    let new = || Auditor::new(&policy, as_of, a.inputs.role.as_deref());
+    let mut auditing = Folding::new(&new, &policy, &pool);
     let read = reader.read(&a.inputs.records, &mut auditing);
     progress.finish_and_clear();
     if let Err((path, e)) = read {
         complain(format_args!("error: cannot read `{path}`: {e}"));
         return EXIT_USAGE;
     }
-    let report = auditing.auditor.finish();
+    let report = auditing.whole.finish();
     if let Some(path) = &a.html {
         if let Err(e) = super::replace_file(path, credo::render::html::report(&report).as_bytes()) {
             complain(format_args!(
@@ -78,48 +68,5 @@ pub fn run(a: Args) -> u8 {
         EXIT_RECORDS
     } else {
         EXIT_OK
-    }
-}
-
-/// Audits each chunk of a batch on the pool: the chunk's records are audited in parts, and
-/// the parts merged in input order into the batch's auditor.
-struct Auditing<'a, 'p> {
-    new: &'a (dyn Fn() -> Auditor<'p> + Sync),
-    auditor: Auditor<'p>,
-    policy: &'p Policy,
-    pool: &'a rayon::ThreadPool,
-    /// The current input and its repeated-id check.
-    file: String,
-    dupes: Duplicates,
-}
-
-impl Sink for Auditing<'_, '_> {
-    fn start(&mut self, dupes: Duplicates) {
-        self.dupes = dupes;
-    }
-
-    fn input(&mut self, file: &str) {
-        self.file = file.to_owned();
-    }
-
-    fn chunk(&mut self, chunk: &Chunk<'_>) -> ControlFlow<()> {
-        let mut entries = self.pool.install(|| chunk.entries(&self.file, self.policy));
-        for e in &mut entries {
-            self.dupes.mark(e);
-        }
-        let new = self.new;
-        let part = self.pool.install(|| {
-            (entries.into_par_iter())
-                .fold(new, |mut a, e| {
-                    a.add(e);
-                    a
-                })
-                .reduce(new, |mut a, b| {
-                    a.merge(b);
-                    a
-                })
-        });
-        self.auditor.merge(part);
-        ControlFlow::Continue(())
     }
 }

@@ -38,8 +38,11 @@ pub fn run(a: Args) -> u8 {
             n => format!(", {n} notes"),
         };
         let summary = if errors == 0 && warnings == 0 {
-            format!("{}: ok{notes}
-", Visible(&a.policy.display().to_string()))
+            format!(
+                "{}: ok{notes}
+",
+                Visible(&a.policy.display().to_string())
+            )
         } else {
             format!(
                 "{}: {errors} error{}, {warnings} warning{}{notes}

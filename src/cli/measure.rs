@@ -6,15 +6,12 @@
 //! stays flat in the number of applicants.
 
 use super::eval::Inputs;
-use super::source::{self, Chunk, Reader, Sink};
+use super::source::{self, Folding, Reader};
 use super::{complain, Format, EXIT_IO, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::measure::Measurer;
 use credo::outcome::{read_outcomes, OutcomeFormat, Outcomes};
 use credo::policy::Policy;
-use credo::record::Duplicates;
-use rayon::prelude::*;
 use std::io::Read;
-use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 /// Measure hire outcomes (ramp-up, retention, training, mobility) by the cohorts the policy's
@@ -40,19 +37,10 @@ pub fn run(a: Args) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let mut entries = Vec::new();
-    for path in &a.outcomes {
-        let bytes = match read_input(path) {
-            Ok(b) => b,
-            Err(e) => {
-                complain(format_args!("error: cannot read `{path}`: {e}"));
-                return EXIT_USAGE;
-            }
-        };
-        let format = OutcomeFormat::from_path(path);
-        entries.extend(read_outcomes(&bytes, path, format, &policy, as_of));
-    }
-    let outcomes = Outcomes::new(entries);
+    let outcomes = match read_outcome_files(&a.outcomes, &policy, as_of) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
     let pool = match source::pool(a.inputs.jobs) {
         Ok(p) => p,
         Err(code) => return code,
@@ -60,21 +48,15 @@ pub fn run(a: Args) -> u8 {
     let progress = source::progress_bar(&a.inputs.records);
     let reader = Reader::new(&pool, &progress, a.inputs.input_format);
     let role = a.inputs.role.as_deref();
-    let mut measuring = Measuring {
-        new: &|| Measurer::new(&policy, &outcomes, as_of, role),
-        measurer: Measurer::new(&policy, &outcomes, as_of, role),
-        policy: &policy,
-        pool: &pool,
-        file: String::new(),
-        dupes: Duplicates::default(),
-    };
+    let new = || Measurer::new(&policy, &outcomes, as_of, role);
+    let mut measuring = Folding::new(&new, &policy, &pool);
     let read = reader.read(&a.inputs.records, &mut measuring);
     progress.finish_and_clear();
     if let Err((path, e)) = read {
         complain(format_args!("error: cannot read `{path}`: {e}"));
         return EXIT_USAGE;
     }
-    let report = measuring.measurer.finish();
+    let report = measuring.whole.finish();
     if let Some(path) = &a.html {
         let page = credo::render::measure_html::report(&report);
         if let Err(e) = super::replace_file(path, page.as_bytes()) {
@@ -109,55 +91,50 @@ pub fn run(a: Args) -> u8 {
     }
 }
 
-/// A file's bytes, or standard input's for `-`.
+/// Every outcome file's rows, read as `credo::outcome` reads them: the hires, and each row
+/// that cannot be read as a record error in its place. A file that cannot be read at all is a
+/// usage error (printed; the exit code is the error). Files are bounded like record documents,
+/// so `/dev/zero` is refused instead of exhausting memory.
+pub(super) fn read_outcome_files(
+    paths: &[String],
+    policy: &Policy,
+    as_of: jiff::civil::Date,
+) -> Result<Outcomes, u8> {
+    let mut entries = Vec::new();
+    for path in paths {
+        let bytes = match read_input(path) {
+            Ok(b) => b,
+            Err(e) => {
+                complain(format_args!("error: cannot read `{path}`: {e}"));
+                return Err(EXIT_USAGE);
+            }
+        };
+        let format = OutcomeFormat::from_path(path);
+        entries.extend(read_outcomes(&bytes, path, format, policy, as_of));
+    }
+    Ok(Outcomes::new(entries))
+}
+
+/// A file's bytes, or standard input's for `-`, up to the size of a record document.
 fn read_input(path: &str) -> std::io::Result<Vec<u8>> {
+    let limit = credo::record::MAX_RECORD_FILE as u64;
+    let too_large = || {
+        std::io::Error::other(format!(
+            "larger than {} MiB, the limit of an outcome file",
+            limit >> 20
+        ))
+    };
     if path == "-" {
         let mut b = Vec::new();
-        std::io::stdin().read_to_end(&mut b)?;
-        return Ok(b);
+        std::io::stdin().take(limit + 1).read_to_end(&mut b)?;
+        return if b.len() as u64 > limit {
+            Err(too_large())
+        } else {
+            Ok(b)
+        };
     }
-    std::fs::read(path)
-}
-
-/// Measures each chunk of a batch on the pool: the chunk's records are measured in parts, and
-/// the parts merged in input order into the batch's measurer.
-struct Measuring<'a, 'p> {
-    new: &'a (dyn Fn() -> Measurer<'p> + Sync),
-    measurer: Measurer<'p>,
-    policy: &'p Policy,
-    pool: &'a rayon::ThreadPool,
-    /// The current input and its repeated-id check.
-    file: String,
-    dupes: Duplicates,
-}
-
-impl Sink for Measuring<'_, '_> {
-    fn start(&mut self, dupes: Duplicates) {
-        self.dupes = dupes;
-    }
-
-    fn input(&mut self, file: &str) {
-        self.file = file.to_owned();
-    }
-
-    fn chunk(&mut self, chunk: &Chunk<'_>) -> ControlFlow<()> {
-        let mut entries = self.pool.install(|| chunk.entries(&self.file, self.policy));
-        for e in &mut entries {
-            self.dupes.mark(e);
-        }
-        let new = self.new;
-        let part = self.pool.install(|| {
-            (entries.into_par_iter())
-                .fold(new, |mut m, e| {
-                    m.add(e);
-                    m
-                })
-                .reduce(new, |mut a, b| {
-                    a.merge(b);
-                    a
-                })
-        });
-        self.measurer.merge(part);
-        ControlFlow::Continue(())
-    }
+    credo::load::read_limited(std::path::Path::new(path), limit).map_err(|e| match e {
+        credo::load::Limited::Io(e) => e,
+        credo::load::Limited::TooLarge => too_large(),
+    })
 }

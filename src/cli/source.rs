@@ -580,9 +580,9 @@ pub fn pool(jobs: Option<u16>) -> Result<rayon::ThreadPool, u8> {
     let jobs = match jobs.map(usize::from) {
         None => cores,
         Some(n) if n > max => {
-            eprintln!(
+            super::complain(format_args!(
                 "note: --jobs {n} is more than {MAX_JOBS_PER_CORE} threads for each of the {cores} cores; using {max}"
-            );
+            ));
             max
         }
         Some(n) => n,
@@ -591,6 +591,107 @@ pub fn pool(jobs: Option<u16>) -> Result<rayon::ThreadPool, u8> {
         super::complain(format_args!("error: cannot start {jobs} threads: {e}"));
         super::EXIT_USAGE
     })
+}
+
+/// A batch's accumulator that takes record entries one at a time and merges with another of
+/// its kind: the audit's, the measure's and the review's. Parts of a chunk are accumulated on
+/// the pool and merged in input order, so the result does not depend on `--jobs`.
+pub trait Part: Send {
+    /// Takes one entry (a record, or its error).
+    fn add(&mut self, entry: credo::record::Entry);
+    /// Takes what another part of the same batch accumulated (the later part).
+    fn merge(&mut self, later: Self);
+}
+
+impl Part for credo::audit::Auditor<'_> {
+    fn add(&mut self, entry: credo::record::Entry) {
+        credo::audit::Auditor::add(self, entry)
+    }
+    fn merge(&mut self, later: Self) {
+        credo::audit::Auditor::merge(self, later)
+    }
+}
+
+impl Part for credo::measure::Measurer<'_> {
+    fn add(&mut self, entry: credo::record::Entry) {
+        credo::measure::Measurer::add(self, entry)
+    }
+    fn merge(&mut self, later: Self) {
+        credo::measure::Measurer::merge(self, later)
+    }
+}
+
+impl Part for credo::review::Reviewer<'_> {
+    fn add(&mut self, entry: credo::record::Entry) {
+        credo::review::Reviewer::add(self, entry)
+    }
+    fn merge(&mut self, later: Self) {
+        credo::review::Reviewer::merge(self, later)
+    }
+}
+
+/// The [`Sink`] of every command that accumulates a batch into one [`Part`]: each chunk's
+/// records are read and accumulated in parts on the pool, and the parts merged in input order
+/// into [`Folding::whole`].
+pub struct Folding<'a, T> {
+    /// A new, empty part.
+    pub new: &'a (dyn Fn() -> T + Sync),
+    /// Everything accumulated so far.
+    pub whole: T,
+    pub policy: &'a Policy,
+    pub pool: &'a rayon::ThreadPool,
+    /// The current input and the batch's repeated-id check.
+    file: String,
+    dupes: Duplicates,
+}
+
+impl<'a, T: Part> Folding<'a, T> {
+    /// A sink that accumulates into `new()`.
+    pub fn new(
+        new: &'a (dyn Fn() -> T + Sync),
+        policy: &'a Policy,
+        pool: &'a rayon::ThreadPool,
+    ) -> Self {
+        Folding {
+            new,
+            whole: new(),
+            policy,
+            pool,
+            file: String::new(),
+            dupes: Duplicates::default(),
+        }
+    }
+}
+
+impl<T: Part> Sink for Folding<'_, T> {
+    fn start(&mut self, dupes: Duplicates) {
+        self.dupes = dupes;
+    }
+
+    fn input(&mut self, file: &str) {
+        self.file = file.to_owned();
+    }
+
+    fn chunk(&mut self, chunk: &Chunk<'_>) -> ControlFlow<()> {
+        let mut entries = self.pool.install(|| chunk.entries(&self.file, self.policy));
+        for e in &mut entries {
+            self.dupes.mark(e);
+        }
+        let new = self.new;
+        let part = self.pool.install(|| {
+            (entries.into_par_iter())
+                .fold(new, |mut part, e| {
+                    part.add(e);
+                    part
+                })
+                .reduce(new, |mut a, b| {
+                    a.merge(b);
+                    a
+                })
+        });
+        self.whole.merge(part);
+        ControlFlow::Continue(())
+    }
 }
 
 #[cfg(test)]
