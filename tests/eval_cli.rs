@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{credo, stdout};
+use common::{credo, eval_sample, stdout};
 use std::process::{Command, Stdio};
 
 const EXAMPLES: &[(&str, &str)] = &[
@@ -74,13 +74,7 @@ fn json_of_shipped_examples() {
 
 #[test]
 fn summary_lines_and_counts() {
-    let o = credo(&[
-        "eval",
-        "policies/acme-cyber.credo",
-        "policies/acme-cyber.records.yaml",
-        "--as-of",
-        "2026-11-25",
-    ]);
+    let o = eval_sample(&[]);
     insta::assert_snapshot!(stdout(&o));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -91,15 +85,7 @@ fn summary_lines_and_counts() {
 
 #[test]
 fn decision_json_has_the_spec_fields() {
-    let o = credo(&[
-        "eval",
-        "policies/acme-cyber.credo",
-        "policies/acme-cyber.records.yaml",
-        "--as-of",
-        "2026-11-25",
-        "--format",
-        "jsonl",
-    ]);
+    let o = eval_sample(&["--format", "jsonl"]);
     let text = stdout(&o);
     let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
     for field in [
@@ -163,15 +149,7 @@ fn jsonl_and_json_agree_and_keep_input_order() {
     let array: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(from_lines, array);
     // The YAML and JSONL copies of the sample records decide the same.
-    let yaml = credo(&[
-        "eval",
-        "policies/acme-cyber.credo",
-        "policies/acme-cyber.records.yaml",
-        "--as-of",
-        "2026-11-25",
-        "--format",
-        "json",
-    ]);
+    let yaml = eval_sample(&["--format", "json"]);
     let from_yaml: Vec<serde_json::Value> = serde_json::from_slice(&yaml.stdout).unwrap();
     let outcomes = |v: &[serde_json::Value]| {
         v.iter()

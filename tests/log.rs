@@ -2,17 +2,12 @@
 
 mod common;
 
-use common::credo;
+use common::{credo, eval_sample};
 
 fn write_log(dir: &std::path::Path, runs: usize) -> std::path::PathBuf {
     let path = dir.join("decisions.log");
     for _ in 0..runs {
-        common::success(credo(&[
-            "eval",
-            "policies/acme-cyber.credo",
-            "policies/acme-cyber.records.yaml",
-            "--as-of",
-            "2026-11-25",
+        common::success(eval_sample(&[
             "--format",
             "jsonl",
             "--log",
@@ -155,17 +150,7 @@ fn a_torn_last_line_is_reported_then_removed_by_the_next_append() {
 
 /// Runs one logged `eval` that must succeed, appending 26 decisions to `path`.
 fn append(path: &std::path::Path) -> std::process::Output {
-    let o = credo(&[
-        "eval",
-        "policies/acme-cyber.credo",
-        "policies/acme-cyber.records.yaml",
-        "--as-of",
-        "2026-11-25",
-        "--format",
-        "jsonl",
-        "--log",
-        path.to_str().unwrap(),
-    ]);
+    let o = eval_sample(&["--format", "jsonl", "--log", path.to_str().unwrap()]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -346,15 +331,7 @@ fn a_second_writer_is_refused() {
     let path = write_log(&dir, 1);
     let before = std::fs::read(&path).unwrap();
     let held = credo::log::Appender::open(&path).unwrap();
-    let o = credo(&[
-        "eval",
-        "policies/acme-cyber.credo",
-        "policies/acme-cyber.records.yaml",
-        "--as-of",
-        "2026-11-25",
-        "--log",
-        path.to_str().unwrap(),
-    ]);
+    let o = eval_sample(&["--log", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty());
     let err = String::from_utf8_lossy(&o.stderr);
@@ -379,15 +356,7 @@ fn special_files_and_inputs_are_refused_as_logs() {
         refused.push(fifo.to_str().unwrap().to_owned());
     }
     for log in &refused {
-        let o = credo(&[
-            "eval",
-            "policies/acme-cyber.credo",
-            "policies/acme-cyber.records.yaml",
-            "--as-of",
-            "2026-11-25",
-            "--log",
-            log,
-        ]);
+        let o = eval_sample(&["--log", log]);
         assert_eq!(o.status.code(), Some(2), "{log}");
         assert!(
             String::from_utf8_lossy(&o.stderr).contains("is not a regular file"),
@@ -460,17 +429,7 @@ fn sequence_numbers_do_not_wrap() {
         credo::log::GENESIS,
     );
     std::fs::write(&path, format!("{line}\n")).unwrap();
-    let o = credo(&[
-        "eval",
-        "policies/acme-cyber.credo",
-        "policies/acme-cyber.records.yaml",
-        "--as-of",
-        "2026-11-25",
-        "--format",
-        "jsonl",
-        "--log",
-        path.to_str().unwrap(),
-    ]);
+    let o = eval_sample(&["--format", "jsonl", "--log", path.to_str().unwrap()]);
     assert_ne!(o.status.code(), Some(0));
     assert!(o.stdout.is_empty(), "nothing printed that is not logged");
     assert!(String::from_utf8_lossy(&o.stderr).contains("sequence numbers are used up"));
@@ -482,16 +441,7 @@ fn sequence_numbers_do_not_wrap() {
 fn a_synced_log_verifies() {
     let dir = tmp("sync");
     let path = dir.join("decisions.log");
-    let o = credo(&[
-        "eval",
-        "policies/acme-cyber.credo",
-        "policies/acme-cyber.records.yaml",
-        "--as-of",
-        "2026-11-25",
-        "--log-sync",
-        "--log",
-        path.to_str().unwrap(),
-    ]);
+    let o = eval_sample(&["--log-sync", "--log", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));
     let v = credo::log::verify(&std::fs::read(&path).unwrap());
     assert_eq!((v.problem, v.verified), (None, 26));
@@ -537,15 +487,7 @@ fn a_damaged_tail_is_not_appended_to() {
     std::fs::write(&path, &text).unwrap();
     for file in [&path, &notes, &fake] {
         let before = std::fs::read_to_string(file).unwrap();
-        let o = credo(&[
-            "eval",
-            "policies/acme-cyber.credo",
-            "policies/acme-cyber.records.yaml",
-            "--as-of",
-            "2026-11-25",
-            "--log",
-            file.to_str().unwrap(),
-        ]);
+        let o = eval_sample(&["--log", file.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(1), "{}", file.display());
         assert!(o.stdout.is_empty());
         assert!(String::from_utf8_lossy(&o.stderr).contains("does not end with a valid entry"));

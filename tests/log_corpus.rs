@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::credo;
+use common::{credo, eval_sample};
 use std::path::Path;
 
 /// `log verify` of the file, then `eval --log` onto a copy and `log verify` of the copy.
@@ -23,17 +23,7 @@ fn report(path: &Path) -> String {
     let copy = dir.join(&name);
     std::fs::copy(path, &copy).unwrap();
     let before = std::fs::read(&copy).unwrap();
-    let o = credo(&[
-        "eval",
-        "policies/acme-cyber.credo",
-        "policies/acme-cyber.records.yaml",
-        "--as-of",
-        "2026-11-25",
-        "--format",
-        "jsonl",
-        "--log",
-        copy.to_str().unwrap(),
-    ]);
+    let o = eval_sample(&["--format", "jsonl", "--log", copy.to_str().unwrap()]);
     let after = std::fs::read(&copy).unwrap();
     let verdict = credo::log::verify(&after);
     out.push_str(&format!(

@@ -14,6 +14,20 @@ pub fn credo(args: &[&str]) -> Output {
         .expect("credo runs")
 }
 
+/// Runs `credo eval` on the shipped cybersecurity policy and its YAML records as of
+/// 2026-11-25, with `extra` arguments after them.
+pub fn eval_sample(extra: &[&str]) -> Output {
+    let mut args = vec![
+        "eval",
+        "policies/acme-cyber.credo",
+        "policies/acme-cyber.records.yaml",
+        "--as-of",
+        "2026-11-25",
+    ];
+    args.extend_from_slice(extra);
+    credo(&args)
+}
+
 /// Runs `credo` with `input` on its standard input (written from another thread; credo may
 /// stop reading early, at a syntax error, and a broken pipe is no failure).
 pub fn credo_with_input(args: &[&str], input: &[u8]) -> Output {
