@@ -277,7 +277,10 @@ mod tests {
         match got {
             Ok(Err(LoadError::Io { path, source })) => {
                 assert!(path.ends_with("wait.credo"), "{path}");
-                assert!(source.to_string().contains("not a regular file"), "{source}");
+                assert!(
+                    source.to_string().contains("not a regular file"),
+                    "{source}"
+                );
             }
             other => panic!("expected the FIFO refused, got {other:?}"),
         }
