@@ -93,6 +93,14 @@ pub fn read_sources(path: &Path) -> Result<SourceMap, LoadError> {
                         continue;
                     }
                 }
+                // A FIFO would block the walk for ever and a device never ends: in a folder,
+                // only regular files are policy files (a broken link still fails when read).
+                if !is_dir && std::fs::metadata(&p).is_ok_and(|m| !m.is_file()) {
+                    return Err(io(
+                        &p,
+                        std::io::Error::other("not a regular file (a FIFO, socket or device)"),
+                    ));
+                }
                 if is_dir {
                     stack.push(p);
                 } else {
@@ -249,6 +257,33 @@ mod tests {
         // the walk order decides which name is kept, never both).
         assert_eq!(names.len(), 2, "{names:?}");
         assert!(names.contains(&"sub/more.credo".to_owned()), "{names:?}");
+    }
+
+    /// A FIFO in a policy folder is refused, not opened: opening it would wait for a writer
+    /// that never comes.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_a_policy_folder_is_refused_without_waiting() {
+        let dir = std::env::temp_dir().join(format!("credo-load-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("policy.credo"), "# empty\n").unwrap();
+        let fifo = std::ffi::CString::new(dir.join("wait.credo").to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let set = dir.clone();
+        std::thread::spawn(move || tx.send(read_sources(&set).map(|_| ())));
+        let got = rx.recv_timeout(std::time::Duration::from_secs(10));
+        std::fs::remove_dir_all(&dir).ok();
+        match got {
+            Ok(Err(LoadError::Io { path, source })) => {
+                assert!(path.ends_with("wait.credo"), "{path}");
+                assert!(
+                    source.to_string().contains("not a regular file"),
+                    "{source}"
+                );
+            }
+            other => panic!("expected the FIFO refused, got {other:?}"),
+        }
     }
 
     #[cfg(unix)]

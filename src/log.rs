@@ -119,6 +119,17 @@ fn entry(line: &[u8]) -> Option<Entry> {
     })
 }
 
+/// The start of every line the appender writes: a torn line starts with (a part of) it.
+const LINE_START: &[u8] = b"{\"seq\":";
+
+/// Whether an unterminated last line that is not an entry is a torn write: the start of an entry
+/// as the appender writes them, cut short. A line that is a whole JSON text (however unreadable
+/// otherwise, as one nested too deep) was not cut short: it is damage.
+fn torn(line: &[u8]) -> bool {
+    (line.starts_with(LINE_START) || LINE_START.starts_with(line))
+        && serde_json::from_slice::<de::IgnoredAny>(line).is_err_and(|e| e.is_eof())
+}
+
 /// The members of a log line that the chain reads.
 #[derive(Default)]
 struct Top {

@@ -326,3 +326,19 @@ fn hostile_file_and_role_names() {
     assert!(out.contains(r"log\u{1b}[31m\u{2067}: ok"), "{out}");
     assert!(Path::new(&log).exists());
 }
+
+/// clap's own messages (an unknown subcommand, flag or value) quote the command line: they are
+/// escaped like every other message.
+#[test]
+fn usage_errors_quote_the_command_line_escaped() {
+    let (code, _, err) = run(&["x\u{202e}\nadvance"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains(r"'x\u{202e}\nadvance'"), "{err}");
+    let (code, _, err) = run(&["eval", "--x\u{2067}\u{7}"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains(r"'--x\u{2067}\u{7}'"), "{err}");
+    // Help keeps its lines.
+    let (code, out, _) = run(&["--help"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("Usage: credo <COMMAND>\n"), "{out}");
+}

@@ -263,7 +263,7 @@ fn a_duplicate_key_fails_verification() {
 }
 
 /// A complete entry that serde_json will not parse (nested too deep) is damage, not a torn
-/// write, unless it is an unterminated last line.
+/// write (unterminated and last too: see `only_an_entry_cut_short_is_torn`).
 #[test]
 fn an_unparsable_complete_entry_is_damage_not_torn() {
     let dir = tmp("deep");
@@ -281,6 +281,44 @@ fn an_unparsable_complete_entry_is_damage_not_torn() {
     longer.push(ls[0].clone());
     let p = verify(&join(&longer)).problem.unwrap();
     assert_eq!((p.line, p.kind), (27, "unreadable"));
+}
+
+/// A torn line is an entry cut short: an unterminated last line that is a whole JSON text (one
+/// ending in a hash member that matches its bytes, but nested too deep to read) or that does not
+/// start like an entry is damage. `verify` fails on it, and the next append keeps it and refuses.
+#[test]
+fn only_an_entry_cut_short_is_torn() {
+    let dir = tmp("whole-unterminated");
+    let path = write_log(&dir, 1);
+    let ls = lines(&path);
+    let (_, h) = ls[25].rsplit_once(",\"hash\":\"").unwrap();
+    let prev = h.trim_end_matches("\"}");
+    let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+    let body = format!("{{\"seq\":27,\"deep\":{deep},\"prev\":\"{prev}\"");
+    let head: String = ls.iter().map(|l| format!("{l}\n")).collect();
+    // A real torn write: a prefix of the next entry.
+    let torn = format!("{head}{}", &ls[3][..ls[3].len() / 2]);
+    assert_eq!(verify(&torn).torn, vec![27]);
+    for tail in [hashed_line(&body, prev), "some notes".to_owned()] {
+        let text = format!("{head}{tail}");
+        let v = verify(&text);
+        assert_eq!(v.torn, Vec::<usize>::new(), "{tail:.40}");
+        let p = v.problem.expect("an unreadable last line is a failure");
+        assert_eq!((p.line, p.kind), (27, "unreadable"));
+        std::fs::write(&path, &text).unwrap();
+        let o = credo(&[
+            "eval",
+            "policies/acme-cyber.credo",
+            "policies/acme-cyber.records.yaml",
+            "--as-of",
+            "2026-11-25",
+            "--log",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{tail:.40}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("does not end with a valid entry"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    }
 }
 
 /// Every record read is accounted for: a record error is a log line with `error` in place of

@@ -127,6 +127,24 @@ fn every_command_fails_when_standard_output_is_full() {
     }
 }
 
+/// `--help` and `--version` are output too: printed into a full disk they fail, and so does
+/// a usage error whose message cannot be shown.
+#[test]
+fn help_and_version_fail_when_standard_output_is_full() {
+    for args in [&["--help"][..], &["--version"], &["eval", "--help"]] {
+        let o = to_full(args, false);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("error: cannot write standard output: No space left on device"),
+            "{args:?}: {stderr}"
+        );
+        // Into a real output, the same arguments succeed.
+        assert_eq!(common::credo(args).status.code(), Some(0), "{args:?}");
+    }
+    assert_eq!(to_full(&["bogus"], true).status.code(), Some(2));
+}
+
 /// The same command succeeds with ordinary output, so it is the write that fails above.
 #[test]
 fn the_same_commands_succeed_with_a_real_output() {

@@ -38,15 +38,10 @@ pub fn run(a: Args) -> u8 {
             n => format!(", {n} notes"),
         };
         let summary = if errors == 0 && warnings == 0 {
-            format!(
-                "{}: ok{notes}
-",
-                Visible(&a.policy.display().to_string())
-            )
+            format!("{}: ok{notes}\n", Visible(&a.policy.display().to_string()))
         } else {
             format!(
-                "{}: {errors} error{}, {warnings} warning{}{notes}
-",
+                "{}: {errors} error{}, {warnings} warning{}{notes}\n",
                 Visible(&a.policy.display().to_string()),
                 if errors == 1 { "" } else { "s" },
                 if warnings == 1 { "" } else { "s" }

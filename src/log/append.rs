@@ -1,6 +1,6 @@
 //! Appending to a log: opening it (locked, reading only its tail), and chaining new lines on.
 
-use super::{chain_hash, engine, entry, Entry, GENESIS, MAX_LINE};
+use super::{chain_hash, engine, entry, torn, Entry, GENESIS, MAX_LINE};
 use crate::decision::Decision;
 use crate::record::{Candidate, RecordError};
 use std::fs::File;
@@ -94,9 +94,6 @@ pub struct Appender {
     pub opened: Opened,
 }
 
-/// The start of every line the appender writes: a torn line starts with (a part of) it.
-const LINE_START: &[u8] = b"{\"seq\":";
-
 impl Appender {
     /// Opens (or creates) a log for appending and takes an exclusive advisory lock on it, held
     /// until the appender is dropped. Only the log's tail is read: the last line must be a
@@ -143,7 +140,7 @@ impl Appender {
             let last = match entry(&line) {
                 Some(e) if e.hash_ok => Some(e),
                 Some(_) => return Err(damaged("the last line's hash does not match its bytes")),
-                None if !terminated && looks_torn(&line) => {
+                None if !terminated && torn(&line) => {
                     // A torn write, never finished and so never acknowledged: removed, and the
                     // chain goes on from the complete line before it.
                     let before = match start.checked_sub(1) {
@@ -257,12 +254,6 @@ impl Appender {
     pub fn last_hash(&self) -> &str {
         &self.prev
     }
-}
-
-/// Whether an unterminated last line that is not an entry is the start of one, as the
-/// appender writes them.
-fn looks_torn(line: &[u8]) -> bool {
-    line.starts_with(LINE_START) || LINE_START.starts_with(line)
 }
 
 /// The line that ends at `end` as an entry whose hash matches its bytes, if it is one.

@@ -1,6 +1,6 @@
 //! `log verify`: recomputing the chain from the bytes on disk.
 
-use super::{entry, Entry, GENESIS, MAX_LINE};
+use super::{entry, torn, Entry, GENESIS, MAX_LINE};
 use serde::Serialize;
 
 /// What `log verify` found.
@@ -76,7 +76,12 @@ const BATCH_BYTES: usize = 64 << 20;
 
 /// A line read and checked, not yet judged.
 enum Checked {
-    Entry { entry: Option<Entry>, ended: bool },
+    /// `torn`: an unterminated line that is the start of an entry, cut short.
+    Entry {
+        entry: Option<Entry>,
+        ended: bool,
+        torn: bool,
+    },
     TooLong,
 }
 
@@ -143,10 +148,11 @@ pub fn verify_reader(mut r: impl std::io::BufRead) -> std::io::Result<Verdict> {
             }
             let checked: Vec<Checked> = (lines.into_par_iter())
                 .map(|l| match l {
-                    Line::Read { bytes, ended } => Checked::Entry {
-                        entry: entry(&bytes),
-                        ended,
-                    },
+                    Line::Read { bytes, ended } => {
+                        let entry = entry(&bytes);
+                        let torn = !ended && entry.is_none() && torn(&bytes);
+                        Checked::Entry { entry, ended, torn }
+                    }
                     Line::TooLong => Checked::TooLong,
                 })
                 .collect();
@@ -169,8 +175,10 @@ pub fn verify_reader(mut r: impl std::io::BufRead) -> std::io::Result<Verdict> {
                 );
                 return Ok(verdict);
             }
-            Checked::Entry { entry: None, ended } => {
-                if last && !ended {
+            Checked::Entry {
+                entry: None, torn, ..
+            } => {
+                if last && torn {
                     // An incomplete write: the last line, without a line break.
                     verdict.torn.push(n);
                     continue;
@@ -186,6 +194,7 @@ pub fn verify_reader(mut r: impl std::io::BufRead) -> std::io::Result<Verdict> {
             Checked::Entry {
                 entry: Some(c),
                 ended,
+                ..
             } => (c, ended),
         };
         if c.prev != chained {
