@@ -12,6 +12,7 @@
 //!                                      └─compile─▶ Policy (resolved ids, indexes)
 //!  records ──record──▶ Candidate ──eval(Policy, as_of)──▶ Decision + trace ──render──▶ text / JSON
 //!  many decisions + protected values ──audit──▶ Report ──render──▶ text / JSON / HTML
+//!  hire outcomes + records decided as of each hire date ──measure──▶ Report ──▶ text / JSON / HTML
 //!  a quarter's applicants + hire outcomes ──review (audit + measure)──▶ Review ──▶ text / JSON / Markdown / HTML
 //!  Policy + role ──posting::build(as_of)──▶ Posting ──▶ Markdown / HTML / JSON-LD, screening kit
 //! ```
@@ -30,6 +31,8 @@
 //! | candidate records (YAML / JSON / JSONL, Open Badges 3.0) | [`record`] |
 //! | evaluation and the decision data; the fast path without trace ([`eval::decide_fast`]) | [`eval`], [`decision`] |
 //! | adverse impact per role and protected attribute, catalogue usage (`credo audit`) | [`audit`] |
+//! | hire outcome records (YAML / JSON / JSONL / CSV) | [`outcome`] |
+//! | outcomes per role and cohort: Kaplan–Meier, log-rank, Welch, Holm (`credo measure`) | [`measure`], [`measure::stats`] |
 //! | the quarterly governance review: funnel, flags, outcomes, proposed catalogue actions (`credo review`) | [`review`] |
 //! | text / `--explain` / JSON rendering; audit reports as text and self-contained HTML; conditions in plain words | [`render`], [`render::words`] |
 //! | canonical formatting | [`fmt`] |
