@@ -22,10 +22,10 @@ mod cohort;
 mod figures;
 pub mod stats;
 
-use crate::decision::PolicyRef;
+use crate::decision::{Decision, PolicyRef};
 use crate::outcome::Outcomes;
 use crate::policy::{Outcome, Policy};
-use crate::record::{Entry, RecordError};
+use crate::record::{Candidate, Entry, RecordError};
 use cohort::{Key, Obs, Tally};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -215,6 +215,29 @@ impl<'p> Measurer<'p> {
                 });
             }
         };
+        let only = self.only;
+        let roles: Vec<usize> = (roles.into_iter())
+            .filter(|&r| only.is_none_or(|o| o == r))
+            .collect();
+        let decisions: Vec<Decision> = (roles.iter())
+            .map(|&r| crate::eval::evaluate(self.policy, &cand, r, self.as_of))
+            .collect();
+        self.decided(&cand, &roles, &decisions);
+    }
+
+    /// Adds a valid candidate record whose decisions as of the measuring date were made
+    /// elsewhere (one per role in `roles`, as [`crate::eval::roles_for`] gives them): what
+    /// the review does, so that each applicant is decided once for the audit and the measure
+    /// alike. Decisions for a role outside `--role` are not counted. The hires are decided
+    /// here, as of their hire dates.
+    pub fn add_decided(&mut self, cand: &Candidate, roles: &[usize], decisions: &[Decision]) {
+        self.records += 1;
+        self.decided(cand, roles, decisions);
+    }
+
+    /// A valid record's hires and decisions, counted (the record itself is counted by the
+    /// caller).
+    fn decided(&mut self, cand: &Candidate, roles: &[usize], decisions: &[Decision]) {
         let policy = self.policy;
         for &h in self.outcomes.of(&cand.id) {
             self.found.push(h);
@@ -225,25 +248,26 @@ impl<'p> Measurer<'p> {
             if !self.measured(r) {
                 continue;
             }
-            let d = crate::eval::evaluate(policy, &cand, r, hire.hired);
+            let d = crate::eval::evaluate(policy, cand, r, hire.hired);
             let obs = Obs {
                 hire,
                 as_of: self.as_of,
                 hours_saved: d.onboarding.hours_saved,
             };
-            for key in cohort::keys(policy, &cand, &d) {
+            for key in cohort::keys(policy, cand, &d) {
                 self.tallies[r].entry(key).or_default().add_hire(&obs);
             }
         }
-        let only = self.only;
-        for r in roles.into_iter().filter(|&r| only.is_none_or(|o| o == r)) {
-            let d = crate::eval::evaluate(policy, &cand, r, self.as_of);
+        for (&r, d) in roles.iter().zip(decisions) {
+            if !self.measured(r) {
+                continue;
+            }
             self.decisions += 1;
             if d.outcome != Outcome::Advance {
                 continue;
             }
             let hired = self.outcomes.hired_as(&cand.id, &policy.roles[r].id);
-            for key in cohort::keys(policy, &cand, &d) {
+            for key in cohort::keys(policy, cand, d) {
                 self.tallies[r].entry(key).or_default().add_advance(hired);
             }
         }

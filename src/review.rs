@@ -230,18 +230,20 @@ impl<'p> Reviewer<'p> {
     /// Decides one applicant for the roles applied for, or keeps its error.
     pub fn add(&mut self, entry: Entry) {
         self.records += 1;
-        self.measurer.add(entry.clone());
         let roles = match &entry.result {
             Ok(cand) => crate::eval::roles_for(self.policy, cand, None),
             Err(_) => Err(String::new()),
         };
         let (Ok(cand), Ok(roles)) = (&entry.result, roles) else {
-            // The auditor reports the record's error in its place.
+            // Both report the record's error in its place (the measurer also at its hires).
+            self.measurer.add(entry.clone());
             return self.auditor.add(entry);
         };
+        // Decided once, for the audit and the measure alike.
         let decisions: Vec<Decision> = (roles.iter())
             .map(|&r| crate::eval::evaluate(self.policy, cand, r, self.as_of))
             .collect();
+        self.measurer.add_decided(cand, &roles, &decisions);
         self.auditor.add_decisions(cand, &roles, &decisions);
         self.tally(cand, &roles);
     }
