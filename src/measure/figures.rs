@@ -253,6 +253,12 @@ fn spread(v: &Values) -> Spread {
         };
     }
     let sum: f64 = v.iter().map(|(x, k)| x * k as f64).sum();
+    // Values near f64::MAX overflow the sum; each value's share of the mean does not.
+    let mean = if sum.is_finite() {
+        sum / n as f64
+    } else {
+        v.iter().map(|(x, k)| x * (k as f64 / n as f64)).sum()
+    };
     let nth = |i: u64| -> f64 {
         let mut seen = 0;
         for (x, k) in v.iter() {
@@ -266,11 +272,12 @@ fn spread(v: &Values) -> Spread {
     let median = if n % 2 == 1 {
         nth(n / 2)
     } else {
-        (nth(n / 2 - 1) + nth(n / 2)) / 2.0
+        // Halved before adding (exact in binary), so two values near f64::MAX do not overflow.
+        nth(n / 2 - 1) / 2.0 + nth(n / 2) / 2.0
     };
     Spread {
         n,
-        mean: Some(sum / n as f64),
+        mean: Some(mean),
         median: Some(median),
     }
 }
@@ -358,5 +365,34 @@ pub(crate) fn compare(cohort: &Tally, all: &Tally) -> Comparison {
         productivity: logrank(&cohort.productivity, &all.productivity),
         retention: logrank(&cohort.retention, &all.retention),
         training_cost,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mean_and_median_of_values_near_the_largest_float_stay_finite() {
+        let mut v = Values::default();
+        for x in [1e308, 1e308, 1e308, 1000.0] {
+            v.push(x);
+        }
+        let s = spread(&v);
+        assert_eq!(s.n, 4);
+        let mean = s.mean.unwrap_or(f64::NAN);
+        assert!((mean - 7.5e307).abs() <= 1e293, "mean {mean}");
+        assert_eq!(s.median, Some(1e308));
+    }
+
+    #[test]
+    fn mean_of_ordinary_values_is_their_sum_over_n() {
+        let mut v = Values::default();
+        for x in [1.0, 2.0, 4.0, 4.0] {
+            v.push(x);
+        }
+        let s = spread(&v);
+        assert_eq!(s.mean, Some(2.75));
+        assert_eq!(s.median, Some(3.0));
     }
 }
