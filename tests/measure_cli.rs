@@ -379,3 +379,50 @@ fn role_restricts_the_report() {
         v["totals"]["outcome_rows"].as_u64().unwrap()
     );
 }
+
+#[test]
+fn training_figures_near_the_largest_float_stay_finite_and_short() {
+    let dir = temp_dir("huge");
+    let outcomes = dir.join("huge.csv");
+    std::fs::write(
+        &outcomes,
+        "candidate,role,hired,productive,left,training_hours,training_cost,moves\n\
+         n-000003,soc_analyst,2024-05-04,,,1e20,1e308,\n\
+         n-000005,soc_analyst,2025-01-29,,,1e20,1e308,\n\
+         n-000006,soc_analyst,2024-01-09,,,40,2000,\n",
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let o = credo(&[
+            "measure",
+            POLICY,
+            RECORDS,
+            "--outcomes",
+            outcomes.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+            "--role",
+            "soc_analyst",
+            "--format",
+            format,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let report: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let all = cohort(&report, "soc_analyst", "all");
+    let mean = all["training"]["cost"]["mean"].as_f64();
+    assert!(
+        mean.is_some_and(|m| (m / (1e308 / 3.0 * 2.0) - 1.0).abs() < 1e-12),
+        "{all}"
+    );
+    assert_eq!(all["training"]["cost"]["median"], 1e308);
+    let text = run("text");
+    assert!(!text.contains("inf"), "{text}");
+    assert!(text.contains("6.667e307"), "{text}");
+    let longest_digits = (text.split(|c: char| !c.is_ascii_digit()))
+        .map(str::len)
+        .max();
+    assert!(longest_digits < Some(20), "{longest_digits:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}

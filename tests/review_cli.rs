@@ -504,3 +504,24 @@ fn a_bad_applicant_record_is_reported_in_its_place_and_the_rest_reviewed() {
     assert_eq!(v["roles"][0]["funnel"]["applicants"]["value"], 60);
     let _ = std::fs::remove_file(path);
 }
+
+#[test]
+fn a_huge_previous_figure_reads_in_scientific_notation_not_300_digits() {
+    let previous = previous_review();
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&previous).unwrap()).unwrap();
+    v["figures"]["decisions"] = serde_json::json!(1e308);
+    let huge = temp("previous-huge.json");
+    std::fs::write(&huge, serde_json::to_vec(&v).unwrap()).unwrap();
+    for format in ["text", "md"] {
+        let o = q3(&["--format", format, "--previous", huge.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains("(−1.000e308)"), "{format}: {out}");
+        let longest_digits = (out.split(|c: char| !c.is_ascii_digit()))
+            .map(str::len)
+            .max();
+        assert!(longest_digits < Some(20), "{format}: {longest_digits:?}");
+    }
+    let _ = std::fs::remove_file(previous);
+    let _ = std::fs::remove_file(huge);
+}

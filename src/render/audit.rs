@@ -281,8 +281,12 @@ pub fn pct(v: f64) -> String {
     format!("{}%", fmt_fixed(v * 100.0, 1))
 }
 
-/// Fixed precision without a negative zero (`-0.0` prints as `0.0`).
+/// Fixed precision without a negative zero (`-0.0` prints as `0.0`); from 10^15 on, in
+/// scientific notation (`1.000e308`), so a huge input cannot stretch a table by 300 digits.
 pub fn fmt_fixed(v: f64, decimals: usize) -> String {
+    if v.abs() >= 1e15 && v.is_finite() {
+        return format!("{v:.3e}");
+    }
     let s = format!("{v:.decimals$}");
     if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
         s[1..].to_owned()
@@ -297,5 +301,19 @@ pub fn fmt_p(p: f64) -> String {
         "<0.0001".into()
     } else {
         fmt_fixed(p, 4)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_numbers_stay_short_however_large() {
+        assert_eq!(fmt_fixed(2288.0, 0), "2288");
+        assert_eq!(fmt_fixed(-0.04, 1), "0.0");
+        assert_eq!(fmt_fixed(1e308, 0), "1.000e308");
+        assert_eq!(fmt_fixed(-5e19, 1), "-5.000e19");
+        assert_eq!(fmt_fixed(999_999_999_999_999.0, 0).len(), 15);
     }
 }

@@ -2,6 +2,7 @@
 //! ([`super::review_md`]) and HTML ([`super::review_html`]) forms share. User text (ids,
 //! titles, issuers, reasons) has its control characters escaped.
 
+use super::audit::fmt_fixed;
 use crate::review::{CredentialRef, Figure, Named, Proposal, Review, RoleReview};
 use std::fmt::Write;
 
@@ -28,12 +29,12 @@ pub enum Style {
 pub fn value(v: Option<f64>, style: Style) -> String {
     let Some(v) = v else { return "–".into() };
     match style {
-        Style::Count => format!("{v:.0}"),
+        Style::Count => fmt_fixed(v, 0),
         Style::Pct => format!("{:.0}%", v * 100.0),
-        Style::Days => format!("{v:.0} d"),
+        Style::Days => format!("{} d", fmt_fixed(v, 0)),
         Style::Ratio => format!("{v:.2}"),
         Style::P => crate::review::fmt_p(v),
-        Style::Num => format!("{v:.1}"),
+        Style::Num => fmt_fixed(v, 1),
         Style::Percent => format!("{v:+.0}%"),
     }
 }
@@ -77,12 +78,12 @@ pub fn change(f: &Figure, style: Style) -> Option<String> {
     };
     let a = c.abs();
     Some(match style {
-        Style::Count => format!("{sign}{a:.0}"),
+        Style::Count => format!("{sign}{}", fmt_fixed(a, 0)),
         Style::Pct => format!("{sign}{:.0} pp", a * 100.0),
-        Style::Days => format!("{sign}{a:.0} d"),
+        Style::Days => format!("{sign}{} d", fmt_fixed(a, 0)),
         Style::Ratio => format!("{sign}{a:.2}"),
         Style::P => format!("was {}", value(previous, style)),
-        Style::Num => format!("{sign}{a:.1}"),
+        Style::Num => format!("{sign}{}", fmt_fixed(a, 1)),
         Style::Percent => format!("{sign}{a:.0} pp"),
     })
 }
