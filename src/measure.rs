@@ -427,9 +427,12 @@ fn role_measure(
         .collect();
     // Credentials the catalogue lacks are free text, so there may be any number of them: only
     // those held by enough hires to be compared are listed.
-    let before = cohorts.len();
+    // A credential held only by applicants (its cohort counts them for placement) is held by no
+    // hire: it is not counted as left out.
+    let unlisted = (cohorts.iter())
+        .filter(|c| c.kind == CohortKind::Unrecognised && (1..MIN_TESTED).contains(&c.figures.n))
+        .count();
     cohorts.retain(|c| c.kind != CohortKind::Unrecognised || c.figures.n >= MIN_TESTED);
-    let unlisted = before - cohorts.len();
     holm(&mut cohorts, &[CohortKind::Credential, CohortKind::Line]);
     holm(&mut cohorts, &[CohortKind::Unrecognised]);
     let measure = RoleMeasure {

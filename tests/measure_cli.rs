@@ -426,3 +426,31 @@ fn training_figures_near_the_largest_float_stay_finite_and_short() {
     assert!(longest_digits < Some(20), "{longest_digits:?}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn with_no_hires_no_credential_is_said_to_be_held_by_hires() {
+    let dir = temp_dir("no-hires");
+    let outcomes = dir.join("header-only.csv");
+    std::fs::write(
+        &outcomes,
+        "candidate,role,hired,productive,left,training_hours,training_cost,moves\n",
+    )
+    .unwrap();
+    let o = credo(&[
+        "measure",
+        POLICY,
+        RECORDS,
+        "--outcomes",
+        outcomes.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("role `soc_analyst` has no hires to measure"),
+        "{text}"
+    );
+    assert!(!text.contains("the catalogue lacks"), "{text}");
+    let _ = std::fs::remove_dir_all(dir);
+}
