@@ -525,3 +525,14 @@ fn a_huge_previous_figure_reads_in_scientific_notation_not_300_digits() {
     let _ = std::fs::remove_file(previous);
     let _ = std::fs::remove_file(huge);
 }
+
+/// An endless `--previous` is refused at the record-document bound instead of read into memory
+/// until the process is killed.
+#[cfg(unix)]
+#[test]
+fn an_endless_previous_review_is_refused() {
+    let o = q3(&["--previous", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("larger than 256 MiB"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+}

@@ -141,8 +141,19 @@ pub fn run(a: Args) -> u8 {
     }
 }
 
+/// The previous review, bounded like a record document so that `/dev/zero` is refused instead
+/// of exhausting memory.
 fn read_previous(path: &Path) -> Result<Previous, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read --previous `{}`: {e}", path.display()))?;
+    let limit = credo::record::MAX_RECORD_FILE as u64;
+    let cannot =
+        |e: &dyn std::fmt::Display| format!("cannot read --previous `{}`: {e}", path.display());
+    let bytes = credo::load::read_limited(path, limit).map_err(|e| match e {
+        credo::load::Limited::Io(e) => cannot(&e),
+        credo::load::Limited::TooLarge => cannot(&format_args!(
+            "larger than {} MiB, the limit of a review",
+            limit >> 20
+        )),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| cannot(&"it is not UTF-8 text"))?;
     Previous::read(&text).map_err(|e| format!("--previous `{}`: {e}", path.display()))
 }
