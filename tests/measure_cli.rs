@@ -454,3 +454,54 @@ fn with_no_hires_no_credential_is_said_to_be_held_by_hires() {
     assert!(!text.contains("the catalogue lacks"), "{text}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn days_past_the_longest_follow_up_have_no_estimate() {
+    let dir = temp_dir("follow-up");
+    let outcomes = dir.join("hired-today.csv");
+    // Hired on the as-of day: everyone is censored at day 0; nobody was followed 30 days.
+    std::fs::write(
+        &outcomes,
+        "candidate,role,hired,productive,left,training_hours,training_cost,moves\n\
+         n-000003,soc_analyst,2026-11-25,,,,,\n\
+         n-000005,soc_analyst,2026-11-25,,,,,\n",
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let o = credo(&[
+            "measure",
+            POLICY,
+            RECORDS,
+            "--outcomes",
+            outcomes.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+            "--role",
+            "soc_analyst",
+            "--format",
+            format,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let report: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let all = cohort(&report, "soc_analyst", "all");
+    assert_eq!(all["productivity"]["censored"], 2);
+    assert_eq!(all["productivity"]["at"], serde_json::json!([]));
+    assert_eq!(all["retention"]["at"], serde_json::json!([]));
+    let text = run("text");
+    let row = |table: &str| {
+        let from = text.find(table).unwrap();
+        let line = text[from..].lines().nth(1).unwrap().to_owned();
+        line.split_whitespace()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    // all hires  n events cens. median d30 d60 d90
+    assert_eq!(
+        row("productivity:")[2..],
+        ["2", "0", "2", "—", "—", "—", "—"]
+    );
+    assert_eq!(row("retention:")[2..], ["2", "0", "2", "—", "—", "—", "—"]);
+    let _ = std::fs::remove_dir_all(dir);
+}

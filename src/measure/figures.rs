@@ -43,7 +43,8 @@ pub struct Survival {
     pub censored: u64,
     /// Median days to the event; `None` when the estimate never falls to one half.
     pub median_days: Option<u32>,
-    /// The estimate at fixed days.
+    /// The estimate at fixed days; a day beyond the longest follow-up is left out when that
+    /// hire was censored (the curve stops above 0 and S is not defined there).
     pub at: Vec<AtDay>,
     /// The whole step curve (for charts; not in JSON).
     #[serde(skip)]
@@ -214,7 +215,10 @@ fn survival(table: &SurvivalTable, days: &[u32], productive: bool) -> Survival {
         };
     }
     let km = KaplanMeier::fit(table);
+    // Beyond the longest follow-up, when that hire was censored, S(t) is not defined (the curve
+    // stops above 0): such a day is left out rather than shown as the curve's last value.
     let at = (days.iter())
+        .filter(|&&t| at_risk(table, t) > 0 || km.survival_function_at(t) == 0.0)
         .map(|&t| {
             let s = km.survival_function_at(t);
             let ci = km.confidence_interval_at(t, LEVEL);

@@ -463,20 +463,19 @@ fn fared(
         KaplanMeier::fit(&productivity),
         KaplanMeier::fit(&retention),
     );
-    let any = !hires.is_empty();
+    // S(t) past the longest follow-up, when that hire was censored, is not defined (as in the
+    // measure's figures).
+    let at = |km: &KaplanMeier, t: u32| {
+        let s = km.survival_function_at(t);
+        (km.at_risk_at(t) > 0 || s == 0.0).then_some(s)
+    };
     [
         (
             "productivity_median_days",
             p.median_survival_time().map(f64::from),
         ),
-        (
-            "productive_by_day_90",
-            any.then(|| 1.0 - p.survival_function_at(90)),
-        ),
-        (
-            "employed_at_day_365",
-            any.then(|| r.survival_function_at(365)),
-        ),
+        ("productive_by_day_90", at(&p, 90).map(|s| 1.0 - s)),
+        ("employed_at_day_365", at(&r, 365)),
     ]
 }
 
@@ -494,5 +493,41 @@ fn pct(part: u64, whole: u64) -> String {
     match super::share(part, whole) {
         Some(s) => format!("{:.0}%", s * 100.0),
         None => "–".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::Hire;
+    use jiff::civil::date;
+
+    fn hire(hired: jiff::civil::Date, productive: Option<jiff::civil::Date>) -> Hire {
+        Hire {
+            candidate: "c".into(),
+            role: "r".into(),
+            hired,
+            productive,
+            left: None,
+            training_hours: None,
+            training_cost: None,
+            moves: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn holders_followed_less_than_a_quarter_have_no_day_90_or_365_figure() {
+        let as_of = date(2026, 9, 30);
+        let (a, b) = (
+            hire(date(2026, 8, 1), Some(date(2026, 8, 20))),
+            hire(date(2026, 8, 1), None),
+        );
+        let fared = fared(&[&a, &b], as_of);
+        assert_eq!(fared[1], ("productive_by_day_90", None));
+        assert_eq!(fared[2], ("employed_at_day_365", None));
+        // Everyone productive within the follow-up: the share by day 90 is known.
+        let c = hire(date(2026, 8, 1), Some(date(2026, 8, 25)));
+        let fared = super::fared(&[&a, &c], as_of);
+        assert_eq!(fared[1], ("productive_by_day_90", Some(1.0)));
     }
 }
