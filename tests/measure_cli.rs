@@ -505,3 +505,33 @@ fn days_past_the_longest_follow_up_have_no_estimate() {
     assert_eq!(row("retention:")[2..], ["2", "0", "2", "—", "—", "—", "—"]);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn csv_rows_are_reported_on_their_own_line_after_crlf_and_blank_lines() {
+    let dir = temp_dir("crlf");
+    let outcomes = dir.join("crlf.csv");
+    // Bad rows (no candidate) on lines 2, 5 and 7; lines 4 and 6 are blank.
+    std::fs::write(
+        &outcomes,
+        "candidate,role,hired\r\n,,\r\nn-000003,soc_analyst,2024-05-04\r\n\r\n,,\r\n\r\n,,\r\n",
+    )
+    .unwrap();
+    let o = credo(&[
+        "measure",
+        POLICY,
+        RECORDS,
+        "--outcomes",
+        outcomes.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let lines: Vec<_> = (report["record_errors"].as_array().unwrap().iter())
+        .map(|e| e["line"].as_u64())
+        .collect();
+    assert_eq!(lines, [Some(2), Some(5), Some(7)]);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -28,13 +28,18 @@ pub(super) fn read(bytes: &[u8], file: &str, check: &Check<'_>) -> Vec<OutcomeEn
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
+    let mut lines = Lines {
+        bytes,
+        at: 0,
+        line: 1,
+    };
     let mut rows = reader.byte_records();
     let header = match rows.next() {
         None => return out,
         Some(Err(e)) => return vec![error(1, None, format!("cannot read the header row: {e}"))],
         Some(Ok(h)) => h,
     };
-    let header_line = header.position().map_or(1, |p| p.line() as usize);
+    let header_line = header.position().map_or(1, |p| lines.at(p.byte()));
     let mut columns: Vec<String> = Vec::new();
     let mut problems = Vec::new();
     for cell in header.iter() {
@@ -65,12 +70,12 @@ pub(super) fn read(bytes: &[u8], file: &str, check: &Check<'_>) -> Vec<OutcomeEn
         let row = match row {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = e.position().map_or(0, |p| lines.at(p.byte()));
                 out.push(error(line, None, format!("cannot read the row: {e}")));
                 continue;
             }
         };
-        let line = row.position().map_or(0, |p| p.line() as usize);
+        let line = row.position().map_or(0, |p| lines.at(p.byte()));
         let mut problems = Vec::new();
         if row.len() != columns.len() {
             problems.push(format!(
@@ -120,6 +125,34 @@ pub(super) fn read(bytes: &[u8], file: &str, check: &Check<'_>) -> Vec<OutcomeEn
         });
     }
     out
+}
+
+/// Line numbers from byte offsets. The csv crate's own line count is one short after CRLF rows
+/// and does not count skipped blank lines, so rows were reported on the wrong line.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    /// The offset counted up to, and its line (1-based).
+    at: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    /// The line of the byte at `offset` (offsets come in increasing order; an earlier one
+    /// keeps the line reached).
+    fn at(&mut self, offset: u64) -> usize {
+        let from = usize::try_from(offset).map_or(self.bytes.len(), |o| o.min(self.bytes.len()));
+        // The offset is where the reader stood: before the line ends and blank lines it skipped.
+        let skipped = (self.bytes.get(from..).unwrap_or_default())
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
+        let to = from + skipped;
+        if let Some(between) = self.bytes.get(self.at..to) {
+            self.line += between.iter().filter(|&&b| b == b'\n').count();
+            self.at = to;
+        }
+        self.line
+    }
 }
 
 /// A cell as the value the same field would have in YAML.
