@@ -535,3 +535,25 @@ fn csv_rows_are_reported_on_their_own_line_after_crlf_and_blank_lines() {
     assert_eq!(lines, [Some(2), Some(5), Some(7)]);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn records_and_outcomes_cannot_both_read_standard_input() {
+    let records = std::fs::read(RECORDS).unwrap();
+    let o = common::credo_with_input(
+        &[
+            "measure",
+            POLICY,
+            "-",
+            "--input-format",
+            "jsonl",
+            "--outcomes",
+            "-",
+            "--as-of",
+            AS_OF,
+        ],
+        &records,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("can be read once"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+}

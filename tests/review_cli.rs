@@ -536,3 +536,23 @@ fn an_endless_previous_review_is_refused() {
     assert!(stderr(&o).contains("larger than 256 MiB"), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn two_outcome_files_cannot_both_read_standard_input() {
+    let o = common::credo_with_input(
+        &[
+            "review",
+            SAMPLE_POLICY,
+            SAMPLE_RECORDS,
+            "--outcomes",
+            "-",
+            "-",
+            "--quarter",
+            "2026Q3",
+        ],
+        b"[]",
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("can be read once"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+}

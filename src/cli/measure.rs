@@ -33,6 +33,9 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> u8 {
+    if let Err(code) = stdin_once(&a.inputs.records, &a.outcomes) {
+        return code;
+    }
     let (as_of, policy) = match a.inputs.load() {
         Ok(x) => x,
         Err(code) => return code,
@@ -113,6 +116,21 @@ pub(super) fn read_outcome_files(
         entries.extend(read_outcomes(&bytes, path, format, policy, as_of));
     }
     Ok(Outcomes::new(entries))
+}
+
+/// Standard input can be read once: `-` among the outcomes is a usage error when the records,
+/// or another outcome file, also read it (the second reader would find it empty and the
+/// records on it would be lost without a word).
+pub(super) fn stdin_once(records: &[String], outcomes: &[String]) -> Result<(), u8> {
+    let readers =
+        records.iter().any(|r| r == "-") as usize + outcomes.iter().filter(|o| *o == "-").count();
+    if readers > 1 && outcomes.iter().any(|o| o == "-") {
+        complain(format_args!(
+            "error: standard input (`-`) can be read once: give the records or the outcomes as a file"
+        ));
+        return Err(EXIT_USAGE);
+    }
+    Ok(())
 }
 
 /// A file's bytes, or standard input's for `-`, up to the size of a record document.

@@ -64,6 +64,9 @@ fn usage(message: String) -> u8 {
 }
 
 pub fn run(a: Args) -> u8 {
+    if let Err(code) = super::measure::stdin_once(&a.records, &a.outcomes) {
+        return code;
+    }
     let quarter = match Quarter::parse(&a.quarter) {
         Ok(q) => q,
         Err(e) => return usage(format!("--quarter {e}")),
