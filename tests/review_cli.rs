@@ -556,3 +556,17 @@ fn two_outcome_files_cannot_both_read_standard_input() {
     assert!(stderr(&o).contains("can be read once"), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn an_as_of_date_before_the_quarter_began_is_a_usage_error() {
+    let o = q3(&["--as-of", "2026-06-30"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--as-of 2026-06-30 is before 2026Q3 began (2026-07-01)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(o.stdout.is_empty());
+    // From the first day on the quarter is reviewed (exit 3: outcomes dated later are errors).
+    assert_eq!(q3(&["--as-of", "2026-07-01"]).status.code(), Some(3));
+}

@@ -78,6 +78,12 @@ pub fn run(a: Args) -> u8 {
             Err(e) => return usage(e),
         },
     };
+    if as_of < quarter.first_day() {
+        return usage(format!(
+            "--as-of {as_of} is before {quarter} began ({}): there is nothing of it to review yet",
+            quarter.first_day()
+        ));
+    }
     let previous = match a.previous.as_deref().map(read_previous).transpose() {
         Ok(p) => p,
         Err(e) => return usage(e),
