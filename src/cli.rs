@@ -198,6 +198,19 @@ pub fn print_diags(diags: &[Diag], sources: &SourceMap, format: ErrorFormat) -> 
     written(err.flush(), "standard error")
 }
 
+/// Writes an `--html` page, when one was asked for, atomically ([`replace_file`]); a failure
+/// is reported and its exit code is the error.
+pub fn write_page(path: Option<&std::path::Path>, page: impl FnOnce() -> String) -> Result<(), u8> {
+    let Some(path) = path else { return Ok(()) };
+    replace_file(path, page().as_bytes()).map_err(|e| {
+        complain(format_args!(
+            "error: cannot write `{}`: {e}",
+            path.display()
+        ));
+        EXIT_IO
+    })
+}
+
 /// Replaces the file at `path` with `bytes` atomically: they are written to a temporary file
 /// in the same directory, synced, and renamed over `path`, so a reader sees the old file or
 /// the new one, never a part; on any failure the old file is left as it was and the temporary

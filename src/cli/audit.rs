@@ -2,7 +2,7 @@
 
 use super::eval::Inputs;
 use super::source::{self, Folding, Reader};
-use super::{complain, Format, EXIT_IO, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
+use super::{complain, Format, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::audit::Auditor;
 use std::path::PathBuf;
 
@@ -39,14 +39,9 @@ pub fn run(a: Args) -> u8 {
         return EXIT_USAGE;
     }
     let report = auditing.whole.finish();
-    if let Some(path) = &a.html {
-        if let Err(e) = super::replace_file(path, credo::render::html::report(&report).as_bytes()) {
-            complain(format_args!(
-                "error: cannot write `{}`: {e}",
-                path.display()
-            ));
-            return EXIT_IO;
-        }
+    if let Err(code) = super::write_page(a.html.as_deref(), || credo::render::html::report(&report))
+    {
+        return code;
     }
     let rendered = match a.format {
         Format::Text => credo::render::audit::report(&report),

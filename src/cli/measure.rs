@@ -7,7 +7,7 @@
 
 use super::eval::Inputs;
 use super::source::{self, Folding, Reader};
-use super::{complain, Format, EXIT_IO, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
+use super::{complain, Format, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::measure::Measurer;
 use credo::outcome::{read_outcomes, OutcomeFormat, Outcomes};
 use credo::policy::Policy;
@@ -60,15 +60,10 @@ pub fn run(a: Args) -> u8 {
         return EXIT_USAGE;
     }
     let report = measuring.whole.finish();
-    if let Some(path) = &a.html {
-        let page = credo::render::measure_html::report(&report);
-        if let Err(e) = super::replace_file(path, page.as_bytes()) {
-            complain(format_args!(
-                "error: cannot write `{}`: {e}",
-                path.display()
-            ));
-            return EXIT_IO;
-        }
+    if let Err(code) = super::write_page(a.html.as_deref(), || {
+        credo::render::measure_html::report(&report)
+    }) {
+        return code;
     }
     let rendered = match a.format {
         Format::Text => credo::render::measure::report(&report),

@@ -3,7 +3,7 @@
 
 use super::eval::InputFormat;
 use super::source::{self, Folding, Reader};
-use super::{complain, ErrorFormat, EXIT_IO, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
+use super::{complain, ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
 use credo::review::{Previous, Quarter, Reviewer};
 use std::path::{Path, PathBuf};
 
@@ -116,15 +116,10 @@ pub fn run(a: Args) -> u8 {
         return usage(format!("cannot read `{path}`: {e}"));
     }
     let review = reviewing.whole.finish(quarter, previous.as_ref());
-    if let Some(path) = &a.html {
-        let page = credo::render::review_html::report(&review);
-        if let Err(e) = super::replace_file(path, page.as_bytes()) {
-            complain(format_args!(
-                "error: cannot write `{}`: {e}",
-                path.display()
-            ));
-            return EXIT_IO;
-        }
+    if let Err(code) = super::write_page(a.html.as_deref(), || {
+        credo::render::review_html::report(&review)
+    }) {
+        return code;
     }
     let rendered = match a.format {
         Format::Text => credo::render::review::report(&review),

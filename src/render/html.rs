@@ -50,6 +50,20 @@ ul.plain { margin: 4px 0; padding-left: 18px; }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding: 8px; }
 "#;
 
+/// The start of a self-contained report page, up to `<main>`: a Content-Security-Policy that
+/// allows inline styles only (no scripts, nothing fetched), the escaped title and the style.
+/// The audit, measure and review pages all open with it.
+pub fn page_head(s: &mut String, title: &str, style: &str) {
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{style}</style>\n</head>\n<body>\n<main>\n",
+        esc(title)
+    );
+}
+
 /// The whole page.
 pub fn report(r: &Report) -> String {
     let mut s = String::new();
@@ -57,14 +71,7 @@ pub fn report(r: &Report) -> String {
         "Adverse impact audit · {} {} · as of {}",
         r.policy.name, r.policy.version, r.as_of
     );
-    let _ = write!(
-        s,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
-        esc(&title)
-    );
+    page_head(&mut s, &title, STYLE);
     header(&mut s, r);
     summary(&mut s, r);
     for role in &r.roles {

@@ -51,14 +51,7 @@ pub fn report(r: &Report) -> String {
         "Outcome measures · {} {} · as of {}",
         r.policy.name, r.policy.version, r.as_of
     );
-    let _ = write!(
-        s,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
-        esc(&title)
-    );
+    super::html::page_head(&mut s, &title, STYLE);
     let t = &r.totals;
     let _ = writeln!(
         s,

@@ -133,20 +133,10 @@ pub fn named_line(figures: &Named) -> String {
         .join(" · ")
 }
 
-/// Control characters escaped (`\n`, `\u{1b}`), everything else as is.
+/// Control and bidi characters escaped (`\n`, `\u{1b}`, `\u{202e}`), everything else as is:
+/// the one escaping every human-readable output shares ([`crate::visible`]).
 pub fn clean(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_owned();
-    }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::visible::visible(text).into_owned()
 }
 
 /// What a proposal is about, in words: `security_plus`, `"Title" (issuer)`, `provider x`.
@@ -406,5 +396,19 @@ fn role_text(s: &mut String, role: &RoleReview, r: &Review) {
                 role.unrecognised.len() - 10
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// What the review prints of a record escapes bidi overrides as well as control
+    /// characters (a title reversed by U+202E would read as something else in a terminal).
+    #[test]
+    fn clean_escapes_control_and_bidi_characters() {
+        assert_eq!(
+            super::clean("Cert\u{202e}fed\u{1b}[2J\n"),
+            "Cert\\u{202e}fed\\u{1b}[2J\\n"
+        );
+        assert_eq!(super::clean("CompTIA Security+"), "CompTIA Security+");
     }
 }

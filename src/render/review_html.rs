@@ -49,14 +49,7 @@ pub fn report(r: &Review) -> String {
         "Governance review {} · {} {}",
         r.quarter, r.policy.name, r.policy.version
     );
-    let _ = write!(
-        s,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
-        t(&title)
-    );
+    super::html::page_head(&mut s, &clean(&title), STYLE);
     let _ = write!(
         s,
         "<header><h1>{}</h1><p class=\"sub\">quarter {} – {} · decided and censored as of {} · policy hash {}",
