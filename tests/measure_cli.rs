@@ -392,23 +392,7 @@ fn training_figures_near_the_largest_float_stay_finite_and_short() {
          n-000006,soc_analyst,2024-01-09,,,40,2000,\n",
     )
     .unwrap();
-    let run = |format: &str| {
-        let o = credo(&[
-            "measure",
-            POLICY,
-            RECORDS,
-            "--outcomes",
-            outcomes.to_str().unwrap(),
-            "--as-of",
-            AS_OF,
-            "--role",
-            "soc_analyst",
-            "--format",
-            format,
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        stdout(&o)
-    };
+    let run = |format: &str| soc_analyst_report(&outcomes, format);
     let report: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
     let all = cohort(&report, "soc_analyst", "all");
     let mean = all["training"]["cost"]["mean"].as_f64();
@@ -467,23 +451,7 @@ fn days_past_the_longest_follow_up_have_no_estimate() {
          n-000005,soc_analyst,2026-11-25,,,,,\n",
     )
     .unwrap();
-    let run = |format: &str| {
-        let o = credo(&[
-            "measure",
-            POLICY,
-            RECORDS,
-            "--outcomes",
-            outcomes.to_str().unwrap(),
-            "--as-of",
-            AS_OF,
-            "--role",
-            "soc_analyst",
-            "--format",
-            format,
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        stdout(&o)
-    };
+    let run = |format: &str| soc_analyst_report(&outcomes, format);
     let report: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
     let all = cohort(&report, "soc_analyst", "all");
     assert_eq!(all["productivity"]["censored"], 2);
@@ -556,4 +524,24 @@ fn records_and_outcomes_cannot_both_read_standard_input() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("can be read once"), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
+}
+
+/// `credo measure` of the shipped sample's records with these outcomes, for `soc_analyst`
+/// only, in `format`; the run must succeed.
+fn soc_analyst_report(outcomes: &std::path::Path, format: &str) -> String {
+    let o = credo(&[
+        "measure",
+        POLICY,
+        RECORDS,
+        "--outcomes",
+        outcomes.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--role",
+        "soc_analyst",
+        "--format",
+        format,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    stdout(&o)
 }

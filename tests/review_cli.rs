@@ -109,17 +109,7 @@ fn figure(p: &Value, name: &str) -> f64 {
 
 #[test]
 fn text_review_of_the_shipped_sample() {
-    let o = credo(&[
-        "review",
-        SAMPLE_POLICY,
-        SAMPLE_RECORDS,
-        "--outcomes",
-        SAMPLE_OUTCOMES,
-        "--quarter",
-        "2026Q3",
-        "--as-of",
-        "2026-11-25",
-    ]);
+    let o = sample_q3(&[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
     // Built into the sample: the ISC2 CC, which the catalogue lacks, is common among hires.
@@ -129,19 +119,7 @@ fn text_review_of_the_shipped_sample() {
 
 #[test]
 fn markdown_review_of_the_shipped_sample() {
-    let o = credo(&[
-        "review",
-        SAMPLE_POLICY,
-        SAMPLE_RECORDS,
-        "--outcomes",
-        SAMPLE_OUTCOMES,
-        "--quarter",
-        "2026Q3",
-        "--as-of",
-        "2026-11-25",
-        "--format",
-        "md",
-    ]);
+    let o = sample_q3(&["--format", "md"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let md = stdout(&o);
     assert!(md.starts_with("# Governance review 2026Q3"));
@@ -447,17 +425,7 @@ fn bad_outcome_rows_are_reported_and_exit_3() {
 
 #[test]
 fn the_readme_shows_the_samples_review_as_it_is() {
-    let o = credo(&[
-        "review",
-        SAMPLE_POLICY,
-        SAMPLE_RECORDS,
-        "--outcomes",
-        SAMPLE_OUTCOMES,
-        "--quarter",
-        "2026Q3",
-        "--as-of",
-        "2026-11-25",
-    ]);
+    let o = sample_q3(&[]);
     let text = stdout(&o);
     // The excerpt: from the proposals to the first lines of the outcome figures.
     let excerpt: Vec<&str> = text.lines().skip(7).take(34).collect();
@@ -569,4 +537,21 @@ fn an_as_of_date_before_the_quarter_began_is_a_usage_error() {
     assert!(o.stdout.is_empty());
     // From the first day on the quarter is reviewed (exit 3: outcomes dated later are errors).
     assert_eq!(q3(&["--as-of", "2026-07-01"]).status.code(), Some(3));
+}
+
+/// `credo review` of the shipped sample for 2026Q3 as of 2026-11-25, with `extra` arguments.
+fn sample_q3(extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "review",
+        SAMPLE_POLICY,
+        SAMPLE_RECORDS,
+        "--outcomes",
+        SAMPLE_OUTCOMES,
+        "--quarter",
+        "2026Q3",
+        "--as-of",
+        "2026-11-25",
+    ];
+    args.extend_from_slice(extra);
+    credo(&args)
 }

@@ -133,11 +133,7 @@ pub fn named_line(figures: &Named) -> String {
         .join(" · ")
 }
 
-/// Control and bidi characters escaped (`\n`, `\u{1b}`, `\u{202e}`), everything else as is:
-/// the one escaping every human-readable output shares ([`crate::visible`]).
-pub fn clean(text: &str) -> String {
-    crate::visible::visible(text).into_owned()
-}
+pub use super::measure::clean;
 
 /// What a proposal is about, in words: `security_plus`, `"Title" (issuer)`, `provider x`.
 pub fn subject(p: &Proposal) -> String {
