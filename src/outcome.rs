@@ -109,10 +109,10 @@ pub fn read_outcomes(
             error,
         }),
     };
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return vec![error(1, "the file is UTF-16 text; save it as UTF-8".into())];
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = match crate::record::text_bytes(bytes) {
+        Ok(b) => b,
+        Err(e) => return vec![error(1, e.into())],
+    };
     let from_value = |line: usize, v: &serde_json::Value| OutcomeEntry {
         file: file.to_owned(),
         line,

@@ -192,6 +192,15 @@ pub fn blank_line(line: &[u8]) -> bool {
     }
 }
 
+/// The bytes of a record or outcome file without its UTF-8 byte order mark; a file that opens
+/// with a UTF-16 byte order mark is refused whole, with the error to report at its line 1.
+pub fn text_bytes(bytes: &[u8]) -> Result<&[u8], &'static str> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err("the file is UTF-16 text; save it as UTF-8");
+    }
+    Ok(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+}
+
 /// Reads every record of a file's bytes: text that is not UTF-8 is a record error at its line
 /// (for JSONL, only the lines concerned; in a YAML or JSON list, the records before it are
 /// read), never a lost batch. Duplicate ids after the first are record errors.
@@ -206,10 +215,10 @@ pub fn read_records_bytes(bytes: &[u8], file: &str, format: Format, policy: &Pol
             error,
         }),
     };
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return vec![error(1, "the file is UTF-16 text; save it as UTF-8".into())];
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = match text_bytes(bytes) {
+        Ok(b) => b,
+        Err(e) => return vec![error(1, e.into())],
+    };
     if format == Format::Jsonl {
         let mut entries: Vec<Entry> = bytes
             .split(|b| *b == b'\n')

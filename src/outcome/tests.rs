@@ -112,3 +112,23 @@ fn a_repeated_hire_is_an_error() {
         )]
     );
 }
+
+/// A UTF-8 byte order mark is skipped in every format; UTF-16 text is one error for the file.
+#[test]
+fn byte_order_marks() {
+    let p = policy();
+    let csv = "\u{feff}candidate,role,hired,productive,left,training_hours,training_cost,moves\n\
+               c-1,soc_analyst,2026-01-12,,,,,\n";
+    let entries = read_outcomes(csv.as_bytes(), "o.csv", OutcomeFormat::Csv, &p, as_of());
+    assert_eq!(entries.len(), 1);
+    assert!(entries[0].result.is_ok(), "{:?}", errors(&entries));
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("candidate: c-1\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let entries = read_outcomes(&utf16, "o.yaml", OutcomeFormat::Yaml, &p, as_of());
+    assert_eq!(
+        errors(&entries),
+        vec![(1, "the file is UTF-16 text; save it as UTF-8".to_owned())]
+    );
+}
