@@ -198,6 +198,18 @@ pub fn print_diags(diags: &[Diag], sources: &SourceMap, format: ErrorFormat) -> 
     written(err.flush(), "standard error")
 }
 
+/// Prints a report on standard output and its one-line summary (if any) on standard error;
+/// the exit code is that of a failed write, else 3 when records had errors, else 0. The end
+/// of every command that reports on a batch (`audit`, `measure`, `review`).
+pub fn report(rendered: &str, summary: Option<String>, record_errors: bool) -> u8 {
+    let printed = out(rendered).and_then(|()| summary.map_or(Ok(()), |s| err(&(s + "\n"))));
+    match printed {
+        Err(code) => code,
+        Ok(()) if record_errors => EXIT_RECORDS,
+        Ok(()) => EXIT_OK,
+    }
+}
+
 /// Writes an `--html` page, when one was asked for, atomically ([`replace_file`]); a failure
 /// is reported and its exit code is the error.
 pub fn write_page(path: Option<&std::path::Path>, page: impl FnOnce() -> String) -> Result<(), u8> {

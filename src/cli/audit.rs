@@ -2,7 +2,7 @@
 
 use super::eval::Inputs;
 use super::source::{self, Folding, Reader};
-use super::{complain, Format, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
+use super::{complain, Format, EXIT_USAGE};
 use credo::audit::Auditor;
 use std::path::PathBuf;
 
@@ -47,21 +47,12 @@ pub fn run(a: Args) -> u8 {
         Format::Text => credo::render::audit::report(&report),
         Format::Json => super::json(&report),
     };
-    if let Err(code) = super::out(&rendered) {
-        return code;
-    }
-    if a.format == Format::Text {
-        let summary = format!(
-            "{} records, {} decisions, {} record errors (as of {as_of})\n",
-            report.totals.records, report.totals.decisions, report.totals.errors
-        );
-        if let Err(code) = super::err(&summary) {
-            return code;
-        }
-    }
-    if report.totals.errors > 0 {
-        EXIT_RECORDS
-    } else {
-        EXIT_OK
-    }
+    let t = &report.totals;
+    let summary = (a.format == Format::Text).then(|| {
+        format!(
+            "{} records, {} decisions, {} record errors (as of {as_of})",
+            t.records, t.decisions, t.errors
+        )
+    });
+    super::report(&rendered, summary, t.errors > 0)
 }

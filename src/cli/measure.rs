@@ -7,7 +7,7 @@
 
 use super::eval::Inputs;
 use super::source::{self, Folding, Reader};
-use super::{complain, Format, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
+use super::{complain, Format, EXIT_USAGE};
 use credo::measure::Measurer;
 use credo::outcome::{read_outcomes, OutcomeFormat, Outcomes};
 use credo::policy::Policy;
@@ -69,24 +69,14 @@ pub fn run(a: Args) -> u8 {
         Format::Text => credo::render::measure::report(&report),
         Format::Json => super::json(&report),
     };
-    if let Err(code) = super::out(&rendered) {
-        return code;
-    }
-    if a.format == Format::Text {
-        let t = &report.totals;
-        let summary = format!(
-            "{} records, {} outcome rows, {} hires measured, {} record errors (as of {as_of})\n",
+    let t = &report.totals;
+    let summary = (a.format == Format::Text).then(|| {
+        format!(
+            "{} records, {} outcome rows, {} hires measured, {} record errors (as of {as_of})",
             t.records, t.outcome_rows, t.hires, t.errors
-        );
-        if let Err(code) = super::err(&summary) {
-            return code;
-        }
-    }
-    if report.totals.errors > 0 {
-        EXIT_RECORDS
-    } else {
-        EXIT_OK
-    }
+        )
+    });
+    super::report(&rendered, summary, t.errors > 0)
 }
 
 /// Every outcome file's rows, read as `credo::outcome` reads them: the hires, and each row

@@ -3,7 +3,7 @@
 
 use super::eval::InputFormat;
 use super::source::{self, Folding, Reader};
-use super::{complain, ErrorFormat, EXIT_OK, EXIT_RECORDS, EXIT_USAGE};
+use super::{complain, ErrorFormat, EXIT_USAGE};
 use credo::review::{Previous, Quarter, Reviewer};
 use std::path::{Path, PathBuf};
 
@@ -126,23 +126,15 @@ pub fn run(a: Args) -> u8 {
         Format::Md => credo::render::review_md::report(&review),
         Format::Json => super::json(&review),
     };
-    if let Err(code) = super::out(&rendered) {
-        return code;
-    }
     let errors = review.record_errors.len() + review.outcome_errors.len();
-    if errors > 0 {
-        let summary = format!(
-            "{} applicant record errors, {} outcome record errors\n",
+    let summary = (errors > 0).then(|| {
+        format!(
+            "{} applicant record errors, {} outcome record errors",
             review.record_errors.len(),
             review.outcome_errors.len()
-        );
-        if let Err(code) = super::err(&summary) {
-            return code;
-        }
-        EXIT_RECORDS
-    } else {
-        EXIT_OK
-    }
+        )
+    });
+    super::report(&rendered, summary, errors > 0)
 }
 
 /// The previous review, bounded like a record document so that `/dev/zero` is refused instead
