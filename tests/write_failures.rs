@@ -301,15 +301,7 @@ fn listing(dir: &Path) -> Vec<String> {
 fn html_into_a_missing_folder_fails_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("no-such-folder").join("report.html");
-    let o = common::credo(&[
-        "audit",
-        POLICY,
-        RECORDS,
-        "--as-of",
-        "2026-11-25",
-        "--html",
-        html.to_str().unwrap(),
-    ]);
+    let o = audit_html(&html);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("error: cannot write"));
     assert!(listing(dir.path()).is_empty());
@@ -356,15 +348,7 @@ fn a_failed_html_write_keeps_the_old_report() {
     assert_eq!(std::fs::read_to_string(&html).unwrap(), "old report\n");
     assert_eq!(listing(dir.path()), ["report.html"]);
     // Without the limit the report is replaced whole, with the old file's permissions.
-    let o = common::credo(&[
-        "audit",
-        POLICY,
-        RECORDS,
-        "--as-of",
-        "2026-11-25",
-        "--html",
-        html.to_str().unwrap(),
-    ]);
+    let o = audit_html(&html);
     assert_eq!(o.status.code(), Some(0));
     let new = std::fs::read_to_string(&html).unwrap();
     assert!(new.starts_with("<!DOCTYPE html>") && new.trim_end().ends_with("</html>"));
@@ -409,4 +393,17 @@ fn fmt_that_cannot_write_keeps_the_policy_file() {
         let mode = std::fs::metadata(&policy).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o640);
     }
+}
+
+/// `credo audit` of the shipped records with its HTML report written to `html`.
+fn audit_html(html: &std::path::Path) -> std::process::Output {
+    common::credo(&[
+        "audit",
+        POLICY,
+        RECORDS,
+        "--as-of",
+        "2026-11-25",
+        "--html",
+        html.to_str().unwrap(),
+    ])
 }
