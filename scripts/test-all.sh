@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Every test of the project: the Rust crate (library, CLI, service) and, as they are added, the
+# front ends built on it. The README names this script; .ci/run calls it after fmt and clippy.
+# Each section installs what it needs itself, and a section that cannot run says so visibly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+section() { printf '\n==== %s ====\n' "$1"; }
+
+section "Rust: cargo test"
+cargo test
