@@ -8,10 +8,13 @@ use credo::synth::{self, Rng, Shape};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
 
-/// The allocator the `credo` binary uses (see `src/alloc.rs`); with the system allocator the
-/// traced figures are slower (the README says by how much).
+/// The allocator the `credo` binary uses (`src/cli/alloc.rs`, the binary's module, included
+/// here); with the system allocator the traced figures are slower (the README says by how much).
+#[path = "../src/cli/alloc.rs"]
+#[allow(dead_code, unused_imports)]
+mod alloc;
 #[global_allocator]
-static ALLOCATOR: credo::alloc::Mimalloc = credo::alloc::Mimalloc;
+static ALLOCATOR: alloc::Mimalloc = alloc::Mimalloc;
 
 fn load_large_policy(c: &mut Criterion) {
     let text = synth::policy(Shape::LARGE, 7);

@@ -1,5 +1,6 @@
 //! Subcommands, one file each. Exit codes follow SPEC §8.
 
+pub(crate) mod alloc;
 mod audit;
 mod check;
 mod diff;

@@ -44,6 +44,10 @@
 //! | job postings (Markdown, HTML, schema.org JSON-LD) and screening kits for a role | [`posting`] |
 //! | record and policy text made safe for a terminal (control and bidi characters escaped) | [`visible`] |
 //!
+//! These modules are the command line's internals: they are `#[doc(hidden)]` and may change
+//! in any release. Embedders use the crate-root API below (SPEC §18); the [`decision`] module
+//! is public because it is the structure of a [`Decision`].
+//!
 //! ## Example
 //!
 //! The library API (SPEC §18) is what the crate root re-exports: [`Policy`], [`Candidate`],
@@ -87,30 +91,50 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-pub mod alloc;
 mod api;
+#[doc(hidden)]
 pub mod ast;
+#[doc(hidden)]
 pub mod audit;
+#[doc(hidden)]
 pub mod check;
 pub mod decision;
+#[doc(hidden)]
 pub mod diag;
+#[doc(hidden)]
 pub mod diff;
+#[doc(hidden)]
 pub mod eval;
+#[doc(hidden)]
 pub mod fmt;
+#[doc(hidden)]
 pub mod load;
+#[doc(hidden)]
 pub mod log;
+#[doc(hidden)]
 pub mod measure;
+#[doc(hidden)]
 pub mod outcome;
+#[doc(hidden)]
 pub mod parse;
+#[doc(hidden)]
 pub mod policy;
+#[doc(hidden)]
 pub mod posting;
+#[doc(hidden)]
 pub mod record;
+#[doc(hidden)]
 pub mod render;
+#[doc(hidden)]
 pub mod review;
+#[doc(hidden)]
 pub mod source;
+#[doc(hidden)]
 pub mod suite;
 mod swar;
+#[doc(hidden)]
 pub mod synth;
+#[doc(hidden)]
 pub mod visible;
 
 pub use load::{compile_str, load_policy, Loaded};

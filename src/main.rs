@@ -10,9 +10,9 @@ mod cli;
 use clap::Parser;
 use std::process::ExitCode;
 
-/// mimalloc, asked the cheap way: see [`credo::alloc`].
+/// mimalloc, asked the cheap way: see [`cli::alloc`]. The binary's choice, not the library's.
 #[global_allocator]
-static ALLOCATOR: credo::alloc::Mimalloc = credo::alloc::Mimalloc;
+static ALLOCATOR: cli::alloc::Mimalloc = cli::alloc::Mimalloc;
 
 fn main() -> ExitCode {
     let args = match cli::Cli::try_parse() {

@@ -161,7 +161,7 @@ impl<'a> Reader<'a> {
                 Format::Yaml | Format::Json => screen_document(input, &mut ids),
             }
         }
-        credo::alloc::release_free_memory();
+        super::alloc::release_free_memory();
         self.progress.set_message("");
         Ok(ids.finish())
     }
@@ -381,12 +381,7 @@ impl Block {
         Entry {
             file: file.to_owned(),
             line: n,
-            result: Err(RecordError {
-                record: None,
-                file: file.to_owned(),
-                line: n,
-                error,
-            }),
+            result: Err(RecordError::new(None, file, n, error)),
         }
     }
 }
