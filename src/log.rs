@@ -21,7 +21,6 @@ pub use verify::{verify, verify_reader, Problem, Verdict};
 use crate::load::hex;
 use crate::record::Candidate;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 /// `prev` of the first line.
@@ -53,31 +52,122 @@ fn chain_hash(prev: &str, body: &[u8]) -> String {
 }
 
 /// The SHA-256 of a candidate record's canonical JSON (the same whatever format it came in).
+///
+/// The canonical JSON's members are in the order written below, by structs (serde keeps
+/// their field order), not by `serde_json::Value` maps, whose order depends on whether any
+/// crate in the build turns on `serde_json/preserve_order`.
 pub fn record_sha256(c: &Candidate) -> String {
-    let creds: Vec<Value> = c
-        .credentials
-        .iter()
-        .map(|h| {
-            json!({"id": h.id, "issuer": h.issuer, "title": h.title, "achievement": h.achievement,
-                   "issued": h.issued.map(|d| d.to_string()), "expires": h.expires.map(|d| d.to_string()),
-                   "verified": h.verified})
-        })
-        .collect();
-    let v = json!({
-        "id": c.id,
-        "applied": c.applied,
-        "attributes": c.attributes,
-        "protected": c.protected,
-        "credentials": creds,
-        "artifacts": c.artifacts.iter().map(|a| json!({"title": a.title, "skills": a.skills, "date": a.date.map(|d| d.to_string()), "reviewed": a.reviewed})).collect::<Vec<_>>(),
-        "labs": c.labs.iter().map(|l| json!({"title": l.title, "skills": l.skills, "completed": l.completed.map(|d| d.to_string()), "hours": l.hours})).collect::<Vec<_>>(),
-        "work_samples": c.work_samples,
-        "experience": c.experience,
-        "education": c.education.iter().map(|e| json!({"level": e.level, "field": e.field, "completed": e.completed})).collect::<Vec<_>>(),
-    });
+    let v = canonical::Record::new(c);
     let mut h = Sha256::new();
-    h.update(v.to_string().as_bytes());
+    match serde_json::to_vec(&v) {
+        Ok(bytes) => h.update(&bytes),
+        // Serialising these structs cannot fail; hash nothing rather than panic.
+        Err(_) => {}
+    }
     format!("sha256:{}", hex(&h.finalize()))
+}
+
+/// The canonical JSON of a record, for [`record_sha256`].
+mod canonical {
+    use crate::record::{AttrValue, Candidate};
+    use serde::Serialize;
+    use std::collections::BTreeMap;
+
+    #[derive(Serialize)]
+    pub(super) struct Record<'a> {
+        id: &'a str,
+        applied: &'a [String],
+        attributes: &'a BTreeMap<String, AttrValue>,
+        protected: &'a BTreeMap<String, String>,
+        credentials: Vec<Credential<'a>>,
+        artifacts: Vec<Artifact<'a>>,
+        labs: Vec<Lab<'a>>,
+        work_samples: &'a [(String, f64)],
+        experience: &'a [(String, f64)],
+        education: Vec<Education<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct Credential<'a> {
+        id: &'a Option<String>,
+        issuer: &'a Option<String>,
+        title: &'a Option<String>,
+        achievement: &'a Option<String>,
+        issued: Option<String>,
+        expires: Option<String>,
+        verified: bool,
+    }
+
+    #[derive(Serialize)]
+    struct Artifact<'a> {
+        title: &'a str,
+        skills: &'a [String],
+        date: Option<String>,
+        reviewed: bool,
+    }
+
+    #[derive(Serialize)]
+    struct Lab<'a> {
+        title: &'a str,
+        skills: &'a [String],
+        completed: Option<String>,
+        hours: Option<f64>,
+    }
+
+    #[derive(Serialize)]
+    struct Education<'a> {
+        level: &'a Option<String>,
+        field: &'a Option<String>,
+        completed: bool,
+    }
+
+    impl<'a> Record<'a> {
+        pub(super) fn new(c: &'a Candidate) -> Record<'a> {
+            let day = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
+            Record {
+                id: &c.id,
+                applied: &c.applied,
+                attributes: &c.attributes,
+                protected: &c.protected,
+                credentials: (c.credentials.iter())
+                    .map(|h| Credential {
+                        id: &h.id,
+                        issuer: &h.issuer,
+                        title: &h.title,
+                        achievement: &h.achievement,
+                        issued: day(h.issued),
+                        expires: day(h.expires),
+                        verified: h.verified,
+                    })
+                    .collect(),
+                artifacts: (c.artifacts.iter())
+                    .map(|a| Artifact {
+                        title: &a.title,
+                        skills: &a.skills,
+                        date: day(a.date),
+                        reviewed: a.reviewed,
+                    })
+                    .collect(),
+                labs: (c.labs.iter())
+                    .map(|l| Lab {
+                        title: &l.title,
+                        skills: &l.skills,
+                        completed: day(l.completed),
+                        hours: l.hours,
+                    })
+                    .collect(),
+                work_samples: &c.work_samples,
+                experience: &c.experience,
+                education: (c.education.iter())
+                    .map(|e| Education {
+                        level: &e.level,
+                        field: &e.field,
+                        completed: e.completed,
+                    })
+                    .collect(),
+            }
+        }
+    }
 }
 
 /// What one complete log line says, worked out on its own (on any thread): its stored hash,

@@ -9,36 +9,34 @@ use super::{Posting, Way};
 use crate::ast::{CmpOp, Duration, ReqKind};
 use crate::policy::{Cond, DEGREE_LEVELS};
 use crate::render::words::{and_list, Words};
-use serde_json::{json, Map, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{json, Value};
 
 /// The `JobPosting` fragment of the role.
-pub fn jsonld(p: &Posting<'_>) -> Value {
+pub fn jsonld(p: &Posting<'_>) -> Obj {
     let words = Words::new(p.policy, p.as_of);
-    let mut out = Map::new();
-    out.insert("@context".into(), json!("https://schema.org"));
-    out.insert("@type".into(), json!("JobPosting"));
-    out.insert("title".into(), json!(p.role.title));
+    let mut out = Obj::default();
+    out.insert("@context", json!("https://schema.org"));
+    out.insert("@type", json!("JobPosting"));
+    out.insert("title", json!(p.role.title));
     if let Some(e) = &p.eligibility {
-        out.insert("qualifications".into(), json!(format!("Eligibility: {e}.")));
+        out.insert("qualifications", json!(format!("Eligibility: {e}.")));
     }
-    out.insert(
-        "skills".into(),
-        Value::Array(p.skills.iter().map(|s| skill(p, s)).collect()),
+    out.insert("skills",
+        Node::List(p.skills.iter().map(|s| skill(p, s)).collect()),
     );
-    out.insert(
-        "educationRequirements".into(),
-        Value::Array(education(&words, p)),
+    out.insert("educationRequirements",
+        Node::List(education(&words, p)),
     );
-    let experience: Vec<Value> = p
+    let experience: Vec<Obj> = p
         .skills
         .iter()
         .flat_map(|s| s.ways.iter().map(move |w| (s, w)))
         .filter(|(_, w)| w.without_credential)
         .map(|(s, w)| {
-            let mut e = Map::new();
-            e.insert("@type".into(), json!("OccupationalExperienceRequirements"));
-            e.insert(
-                "description".into(),
+            let mut e = Obj::default();
+            e.insert("@type", json!("OccupationalExperienceRequirements"));
+            e.insert("description",
                 json!(format!(
                     "{} ({}): {}",
                     words.skill(s.skill),
@@ -47,17 +45,16 @@ pub fn jsonld(p: &Posting<'_>) -> Value {
                 )),
             );
             if let Some(m) = w.months {
-                e.insert("monthsOfExperience".into(), json!(m));
+                e.insert("monthsOfExperience", json!(m));
             }
-            Value::Object(e)
+            e
         })
         .collect();
-    out.insert("experienceRequirements".into(), Value::Array(experience));
-    out.insert(
-        "experienceInPlaceOfEducation".into(),
+    out.insert("experienceRequirements", Node::List(experience));
+    out.insert("experienceInPlaceOfEducation",
         json!(p.experience_in_place_of_education),
     );
-    Value::Object(out)
+    out
 }
 
 fn kind(k: ReqKind) -> &'static str {
@@ -67,17 +64,16 @@ fn kind(k: ReqKind) -> &'static str {
     }
 }
 
-fn skill(p: &Posting<'_>, s: &super::SkillWays<'_>) -> Value {
+fn skill(p: &Posting<'_>, s: &super::SkillWays<'_>) -> Obj {
     let sk = &p.policy.skills[s.skill];
     let ways: Vec<String> = s.ways.iter().map(|w| w.words.clone()).collect();
-    let mut m = Map::new();
-    m.insert("@type".into(), json!("DefinedTerm"));
-    m.insert("name".into(), json!(sk.name));
+    let mut m = Obj::default();
+    m.insert("@type", json!("DefinedTerm"));
+    m.insert("name", json!(sk.name));
     if let Some(code) = &sk.code {
-        m.insert("termCode".into(), json!(code));
+        m.insert("termCode", json!(code));
     }
-    m.insert(
-        "description".into(),
+    m.insert("description",
         json!(format!(
             "{}. Shown by any one of: {}.",
             if s.kind == ReqKind::Required {
@@ -88,11 +84,11 @@ fn skill(p: &Posting<'_>, s: &super::SkillWays<'_>) -> Value {
             ways.join("; or ")
         )),
     );
-    Value::Object(m)
+    m
 }
 
 /// One entry per catalogue credential an accept line takes, then one per degree level.
-fn education(words: &Words<'_>, p: &Posting<'_>) -> Vec<Value> {
+fn education(words: &Words<'_>, p: &Posting<'_>) -> Vec<Obj> {
     // credential → the skills it counts toward, in first-seen order, as (name, "name (kind)").
     type Skills = Vec<(String, String)>;
     let mut creds: Vec<(usize, Skills)> = Vec::new();
@@ -126,38 +122,37 @@ fn education(words: &Words<'_>, p: &Posting<'_>) -> Vec<Value> {
     for (c, skills) in creds {
         let cred = &p.policy.credentials[c];
         let provider = &p.policy.providers[cred.provider];
-        let mut m = Map::new();
-        m.insert("@type".into(), json!("EducationalOccupationalCredential"));
-        m.insert("name".into(), json!(cred.title));
-        m.insert(
-            "credentialCategory".into(),
+        let mut m = Obj::default();
+        m.insert("@type", json!("EducationalOccupationalCredential"));
+        m.insert("name", json!(cred.title));
+        m.insert("credentialCategory",
             json!("professional certificate"),
         );
-        let mut org = Map::new();
-        org.insert("@type".into(), json!("Organization"));
-        org.insert("name".into(), json!(provider.name));
+        let mut org = Obj::default();
+        org.insert("@type", json!("Organization"));
+        org.insert("name", json!(provider.name));
         if let Some(url) = provider.issuers.iter().find(|i| i.starts_with("https://")) {
-            org.insert("url".into(), json!(url));
+            org.insert("url", json!(url));
         }
-        m.insert("provider".into(), Value::Object(org));
+        m.insert("provider", Node::Obj(org));
         if let Some(v) = cred.valid_for {
-            m.insert("validFor".into(), json!(iso_duration(v)));
+            m.insert("validFor", json!(iso_duration(v)));
         }
         if let Some(cost) = cred.cost {
-            m.insert("isAccessibleForFree".into(), json!(cost == 0.0));
+            m.insert("isAccessibleForFree", json!(cost == 0.0));
         }
-        m.insert("competencyRequired".into(), json!(names(&skills)));
-        m.insert("description".into(), json!(evidence(&skills)));
-        out.push(Value::Object(m));
+        m.insert("competencyRequired", json!(names(&skills)));
+        m.insert("description", json!(evidence(&skills)));
+        out.push(m);
     }
     for (name, category, skills) in degrees {
-        out.push(json!({
-            "@type": "EducationalOccupationalCredential",
-            "name": name,
-            "credentialCategory": category,
-            "competencyRequired": names(&skills),
-            "description": evidence(&skills),
-        }));
+        let mut m = Obj::default();
+        m.insert("@type", json!("EducationalOccupationalCredential"));
+        m.insert("name", json!(name));
+        m.insert("credentialCategory", json!(category));
+        m.insert("competencyRequired", json!(names(&skills)));
+        m.insert("description", json!(evidence(&skills)));
+        out.push(m);
     }
     out
 }
@@ -198,5 +193,66 @@ fn iso_duration(d: Duration) -> String {
         Duration::Weeks(n) => format!("P{n}W"),
         Duration::Months(n) => format!("P{n}M"),
         Duration::Years(n) => format!("P{n}Y"),
+    }
+}
+
+/// A JSON object whose members stay in the order they were inserted: the order does not hang
+/// on whether some crate in the build turns on `serde_json/preserve_order` (a
+/// `serde_json::Map` is sorted without it).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Obj(Vec<(&'static str, Node)>);
+
+/// A member's value: a JSON value without objects in it, an object, or a list of objects.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    /// A string, number, boolean or list of them.
+    Leaf(Value),
+    /// An object.
+    Obj(Obj),
+    /// A list of objects.
+    List(Vec<Obj>),
+}
+
+impl Obj {
+    /// Adds a member at the end.
+    pub fn insert(&mut self, key: &'static str, value: impl Into<Node>) {
+        self.0.push((key, value.into()));
+    }
+
+    /// The value of a member.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+}
+
+impl From<Value> for Node {
+    fn from(v: Value) -> Node {
+        Node::Leaf(v)
+    }
+}
+
+impl From<Obj> for Node {
+    fn from(o: Obj) -> Node {
+        Node::Obj(o)
+    }
+}
+
+impl Serialize for Obj {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Node {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Node::Leaf(v) => v.serialize(s),
+            Node::Obj(o) => o.serialize(s),
+            Node::List(l) => l.serialize(s),
+        }
     }
 }

@@ -60,8 +60,17 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
+/// The keys of a mapping in sorted order: what a record's error or notes say does not hang on
+/// whether some crate in the build turns on `serde_json/preserve_order` (which keeps the
+/// document's order).
+fn sorted(m: &Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut v: Vec<(&String, &Value)> = m.iter().collect();
+    v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    v
+}
+
 fn check_fields(m: &Map<String, Value>, allowed: &[&str], what: &str) -> Res<()> {
-    for k in m.keys() {
+    for (k, _) in sorted(m) {
         if !allowed.contains(&k.as_str()) {
             let hint = crate::diag::did_you_mean(k, allowed.iter().copied())
                 .map(|h| format!(" ({h})"))
@@ -245,7 +254,7 @@ pub(super) fn protected(p: Option<&Value>, c: &mut Candidate) -> Res<()> {
     let Some(p) = p.filter(|p| !p.is_null()) else {
         return Ok(());
     };
-    for (k, v) in object(p, "`protected`")? {
+    for (k, v) in sorted(object(p, "`protected`")?) {
         let s = match v {
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
@@ -269,7 +278,7 @@ pub(super) fn attributes(a: Option<&Value>, policy: &Policy, c: &mut Candidate) 
     let Some(a) = a.filter(|a| !a.is_null()) else {
         return Ok(());
     };
-    for (k, v) in object(a, "`attributes`")? {
+    for (k, v) in sorted(object(a, "`attributes`")?) {
         let Some(&i) = policy.attr_index.get(k) else {
             c.undeclared.push(k.clone());
             continue;
