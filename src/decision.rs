@@ -13,6 +13,7 @@ pub type Text<'a> = Cow<'a, str>;
 
 /// The decision for one candidate and one role (SPEC §5).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Decision<'a> {
     /// Candidate id.
     pub candidate: Text<'a>,
@@ -49,6 +50,7 @@ pub struct Decision<'a> {
 
 /// Policy identity.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PolicyRef<'a> {
     /// Policy name.
     pub name: Text<'a>,
@@ -60,6 +62,7 @@ pub struct PolicyRef<'a> {
 
 /// A rule and where it is.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RuleRef<'a> {
     /// Its text.
     pub text: Text<'a>,
@@ -72,6 +75,7 @@ pub struct RuleRef<'a> {
 
 /// The counters of a role's decide block.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Counts {
     /// Required skills met.
     pub required_met: u32,
@@ -89,6 +93,7 @@ pub struct Counts {
 
 /// One skill's result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SkillResult<'a> {
     /// Skill id.
     pub skill: Text<'a>,
@@ -104,6 +109,7 @@ pub struct SkillResult<'a> {
 
 /// The accept line that met a skill and the evidence it used.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Via<'a> {
     /// 1-based line number within the skill's block.
     pub line: usize,
@@ -117,6 +123,7 @@ pub struct Via<'a> {
 
 /// One accept line (or eligibility rule) and what each of its terms found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct LineTrace<'a> {
     /// 1-based line number within the skill's block.
     pub line: usize,
@@ -132,6 +139,7 @@ pub struct LineTrace<'a> {
 
 /// What one term of a condition found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct TermTrace<'a> {
     /// The term's source text.
     pub term: Text<'a>,
@@ -145,6 +153,7 @@ pub struct TermTrace<'a> {
 /// The concrete findings of a term.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Detail<'a> {
     /// `any credential` / `at least N credentials`.
     Credentials {
@@ -205,6 +214,7 @@ pub enum Detail<'a> {
 
 /// A credential that was not accepted and why.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
 pub struct Refusal<'a> {
     /// The credential (catalogue id, else its title).
     pub credential: Text<'a>,
@@ -216,6 +226,7 @@ pub struct Refusal<'a> {
 /// Why a credential was not accepted, in the order SPEC §4 checks.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Reason<'a> {
     /// (1) It matches no catalogue credential.
     NotInCatalogue,
@@ -284,6 +295,7 @@ pub enum ExpiryBy {
 
 /// Onboarding waivers.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Onboarding<'a> {
     /// Modules waived.
     pub waived: Vec<Text<'a>>,
@@ -294,6 +306,7 @@ pub struct Onboarding<'a> {
 
 /// What would change the outcome for one unmet skill.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct WouldChange<'a> {
     /// The skill.
     pub skill: Text<'a>,
@@ -309,6 +322,7 @@ pub struct WouldChange<'a> {
 
 /// Credentials to earn for a skill.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct NextStep<'a> {
     /// The skill.
     pub skill: Text<'a>,
@@ -318,6 +332,7 @@ pub struct NextStep<'a> {
 
 /// A guardrail that acted, or an exception that applies.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct GuardrailEffect<'a> {
     /// Guardrail name.
     pub name: Text<'a>,

@@ -133,8 +133,10 @@ pub struct Candidate {
     pub undeclared: Vec<String>,
 }
 
-/// A record that could not be read: reported in the record's place.
+/// A record that could not be read: reported in the record's place. It is a
+/// `std::error::Error` and a `miette::Diagnostic` (code `credo::record`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RecordError {
     /// The record's id, when it could be read.
     pub record: Option<String>,
@@ -144,6 +146,19 @@ pub struct RecordError {
     pub line: usize,
     /// What is wrong.
     pub error: String,
+}
+
+impl RecordError {
+    /// The error of the record `record` at `file:line`.
+    #[doc(hidden)]
+    pub fn new(record: Option<String>, file: &str, line: usize, error: String) -> RecordError {
+        RecordError {
+            record,
+            file: file.to_owned(),
+            line,
+            error,
+        }
+    }
 }
 
 /// One entry of a batch: a candidate or the error in its place, with where it came from.

@@ -219,12 +219,12 @@ pub fn items<'a>(
             .into_iter()
             .map(|r| Item::Decision(Box::new(credo::eval::evaluate(policy, cand, r, as_of))))
             .collect(),
-        Err(error) => vec![Item::Error(RecordError {
-            record: Some(cand.id.clone()),
-            file: entry.file.clone(),
-            line: entry.line,
+        Err(error) => vec![Item::Error(RecordError::new(
+            Some(cand.id.clone()),
+            &entry.file,
+            entry.line,
             error,
-        })],
+        ))],
     }
 }
 

@@ -8,6 +8,7 @@ use crate::policy::Outcome;
 
 /// What a decision comes to, without its explanation.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Summary {
     /// The outcome after guardrails.
     pub outcome: Outcome,

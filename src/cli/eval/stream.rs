@@ -134,15 +134,15 @@ impl Batch<'_> {
         if line.fits() {
             return (item, line);
         }
-        let error = RecordError {
-            record: Some(cand.id.clone()),
-            file: entry.file.clone(),
-            line: entry.line,
-            error: format!(
+        let error = RecordError::new(
+            Some(cand.id.clone()),
+            &entry.file,
+            entry.line,
+            format!(
                 "its decision is longer than the decision log's limit of {} bytes a line",
                 credo::log::MAX_LINE
             ),
-        };
+        );
         let line = Pending::error(&error, self.as_of);
         (Item::Error(error), line)
     }
