@@ -137,6 +137,7 @@ pub mod synth;
 #[doc(hidden)]
 pub mod visible;
 
+#[doc(hidden)]
 pub use load::{compile_str, load_policy, Loaded};
 
 pub use api::{

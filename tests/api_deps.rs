@@ -7,7 +7,14 @@ fn cargo_tree(args: &[&str]) -> String {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let o = Command::new(cargo)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["tree", "--offline", "-p", "credo-embed-example", "-e", "normal"])
+        .args([
+            "tree",
+            "--offline",
+            "-p",
+            "credo-embed-example",
+            "-e",
+            "normal",
+        ])
         .args(args)
         .output()
         .expect("cargo runs");

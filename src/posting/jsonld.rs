@@ -22,12 +22,11 @@ pub fn jsonld(p: &Posting<'_>) -> Obj {
     if let Some(e) = &p.eligibility {
         out.insert("qualifications", json!(format!("Eligibility: {e}.")));
     }
-    out.insert("skills",
+    out.insert(
+        "skills",
         Node::List(p.skills.iter().map(|s| skill(p, s)).collect()),
     );
-    out.insert("educationRequirements",
-        Node::List(education(&words, p)),
-    );
+    out.insert("educationRequirements", Node::List(education(&words, p)));
     let experience: Vec<Obj> = p
         .skills
         .iter()
@@ -36,7 +35,8 @@ pub fn jsonld(p: &Posting<'_>) -> Obj {
         .map(|(s, w)| {
             let mut e = Obj::default();
             e.insert("@type", json!("OccupationalExperienceRequirements"));
-            e.insert("description",
+            e.insert(
+                "description",
                 json!(format!(
                     "{} ({}): {}",
                     words.skill(s.skill),
@@ -51,7 +51,8 @@ pub fn jsonld(p: &Posting<'_>) -> Obj {
         })
         .collect();
     out.insert("experienceRequirements", Node::List(experience));
-    out.insert("experienceInPlaceOfEducation",
+    out.insert(
+        "experienceInPlaceOfEducation",
         json!(p.experience_in_place_of_education),
     );
     out
@@ -73,7 +74,8 @@ fn skill(p: &Posting<'_>, s: &super::SkillWays<'_>) -> Obj {
     if let Some(code) = &sk.code {
         m.insert("termCode", json!(code));
     }
-    m.insert("description",
+    m.insert(
+        "description",
         json!(format!(
             "{}. Shown by any one of: {}.",
             if s.kind == ReqKind::Required {
@@ -125,9 +127,7 @@ fn education(words: &Words<'_>, p: &Posting<'_>) -> Vec<Obj> {
         let mut m = Obj::default();
         m.insert("@type", json!("EducationalOccupationalCredential"));
         m.insert("name", json!(cred.title));
-        m.insert("credentialCategory",
-            json!("professional certificate"),
-        );
+        m.insert("credentialCategory", json!("professional certificate"));
         let mut org = Obj::default();
         org.insert("@type", json!("Organization"));
         org.insert("name", json!(provider.name));
