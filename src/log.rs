@@ -59,10 +59,9 @@ fn chain_hash(prev: &str, body: &[u8]) -> String {
 pub fn record_sha256(c: &Candidate) -> String {
     let v = canonical::Record::new(c);
     let mut h = Sha256::new();
-    match serde_json::to_vec(&v) {
-        Ok(bytes) => h.update(&bytes),
-        // Serialising these structs cannot fail; hash nothing rather than panic.
-        Err(_) => {}
+    // Serialising these structs cannot fail; were it to, nothing is hashed rather than panic.
+    if let Ok(bytes) = serde_json::to_vec(&v) {
+        h.update(&bytes);
     }
     format!("sha256:{}", hex(&h.finalize()))
 }

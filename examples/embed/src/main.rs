@@ -67,7 +67,9 @@ fn run(path: &Path, role_name: &str) -> Result<(), Box<dyn std::error::Error>> {
             Err(e) => println!("refused: {e}"),
         }
     }
-    let built = Candidate::builder("c-2").work_sample("scripting", 90.0).build(&policy)?;
+    let built = Candidate::builder("c-2")
+        .work_sample("scripting", 90.0)
+        .build(&policy)?;
     let s = policy.decide_summary(&built, role, as_of);
     println!("{}: {:?} (met {:?})", built.id(), s.outcome, s.met);
     Ok(())
