@@ -2,6 +2,7 @@
 
 mod audit;
 mod check;
+mod convert;
 mod diff;
 mod eval;
 mod fmt;
@@ -62,6 +63,8 @@ enum Command {
     Kit(kit::Args),
     /// The quarterly governance review: funnel, flags, outcomes, proposed catalogue actions.
     Review(review::Args),
+    /// Convert records: CSV folders and .xlsx workbooks to YAML or JSONL, and back to CSV.
+    Convert(convert::Args),
 }
 
 /// Report formats.
@@ -98,6 +101,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Posting(a) => posting::run(a),
         Command::Kit(a) => kit::run(a),
         Command::Review(a) => review::run(a),
+        Command::Convert(a) => convert::run(a),
     }
 }
 

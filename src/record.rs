@@ -7,6 +7,8 @@ mod document;
 mod dupes;
 mod lex;
 mod raw;
+#[cfg(feature = "tables")]
+pub mod table;
 mod typed;
 
 use crate::ast::AttrType;
@@ -307,6 +309,16 @@ fn read_json_value(
             error: format!("invalid JSON: {e}"),
         }),
     }
+}
+
+/// Checks one record value as the record reader reads it (`credo convert --policy`).
+pub fn check_value(
+    v: &serde_json::Value,
+    file: &str,
+    line: usize,
+    policy: &Policy,
+) -> Result<Candidate, RecordError> {
+    raw::candidate(v, file, line, policy)
 }
 
 /// Turns the second and later records with the same id into errors.

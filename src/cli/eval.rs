@@ -39,6 +39,10 @@ pub struct Inputs {
     /// Format of records on standard input.
     #[arg(long, value_enum)]
     pub input_format: Option<InputFormat>,
+    /// Rename or ignore the columns of a record set of tables (a folder of CSV files or an
+    /// `.xlsx` workbook): a YAML map `{ TABLE: { "Export header": column, "Other": ~ } }`.
+    #[arg(long, value_name = "MAP.yaml")]
+    pub columns: Option<PathBuf>,
     /// How to print policy diagnostics.
     #[arg(long, value_enum, default_value_t)]
     pub error_format: ErrorFormat,
@@ -119,6 +123,10 @@ pub fn run(a: Args) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let map = match source::column_map(a.inputs.columns.as_deref()) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
     let spares = stream::Spares::default();
     let batch = Batch {
         policy: &policy,
@@ -152,7 +160,7 @@ pub fn run(a: Args) -> u8 {
             }
             written
         });
-        let reader = Reader::new(&pool, &progress, a.inputs.input_format);
+        let reader = Reader::new(&pool, &progress, a.inputs.input_format).with_columns(map);
         let mut deciding = Deciding {
             batch: &batch,
             pool: &pool,
