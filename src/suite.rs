@@ -100,6 +100,25 @@ fn read_text(path: &Path) -> Result<String, String> {
         .map_err(|_| format!("cannot read `{}`: it is not UTF-8 text", path.display()))
 }
 
+/// The records of a case's `record_file`: a YAML, JSON or JSONL file, or (feature `tables`) a
+/// record set of CSV tables or an `.xlsx` workbook (SPEC §16).
+fn read_record_file(path: &Path, f: &str, policy: &Policy) -> Result<Vec<Entry>, String> {
+    #[cfg(feature = "tables")]
+    {
+        let name = path.display().to_string();
+        if crate::record::table::is_record_set(&name) {
+            return crate::record::table::read_entries(&name, None, policy);
+        }
+    }
+    let text = read_text(path)?;
+    Ok(read_records(
+        &text,
+        &path.display().to_string(),
+        Format::from_path(f),
+        policy,
+    ))
+}
+
 /// Reads a suite file (YAML), resolving `record_file` paths relative to it.
 pub fn read_suite(path: &Path, policy: &Policy) -> Result<Suite, String> {
     let text = read_text(path)?;
@@ -217,13 +236,7 @@ fn case(c: &Value, dir: &Path, policy: &Policy) -> Result<Case, String> {
         (None, Some(Value::Array(rs)), None) => inline(rs, policy),
         (None, None, Some(Value::String(f))) => {
             let path = dir.join(f);
-            let text = read_text(&path)?;
-            let entries = read_records(
-                &text,
-                &path.display().to_string(),
-                Format::from_path(f),
-                policy,
-            );
+            let entries = read_record_file(&path, f, policy)?;
             match m.get("record_id").and_then(Value::as_str) {
                 Some(id) => {
                     let found: Vec<Entry> = entries
