@@ -18,8 +18,8 @@ pub enum Cell {
     /// A date cell (an Excel serial number formatted as a date, in either epoch).
     Date(Date),
     /// A cell that holds no value credo can read (an Excel error such as `#N/A`, or bytes that
-    /// are not UTF-8 text), with what it holds.
-    Bad(String),
+    /// are not UTF-8 text): what it holds, and what to do.
+    Bad(String, &'static str),
 }
 
 /// Why a cell cannot be read as its column's kind: the message, and a help line.
@@ -57,7 +57,7 @@ impl Cell {
             Cell::Number(n) => Ok(Some(number_text(*n))),
             Cell::Bool(b) => Ok(Some(b.to_string())),
             Cell::Date(d) => Ok(Some(d.to_string())),
-            Cell::Bad(what) => Err(bad(what)),
+            Cell::Bad(what, help) => Err(bad(what, help)),
         }
     }
 
@@ -93,7 +93,7 @@ impl Cell {
                 format!("the date {d} is not true or false"),
                 "write `true` or `false` (any case), or leave the cell empty",
             )),
-            Cell::Bad(what) => Err(bad(what)),
+            Cell::Bad(what, help) => Err(bad(what, help)),
         }
     }
 
@@ -110,7 +110,7 @@ impl Cell {
                 .ok_or_else(|| (format!("`{}` is not a number", s.trim()), HELP)),
             Cell::Bool(b) => Err((format!("`{b}` is not a number"), HELP)),
             Cell::Date(d) => Err((format!("the date {d} is not a number"), HELP)),
-            Cell::Bad(what) => Err(bad(what)),
+            Cell::Bad(what, help) => Err(bad(what, help)),
         }
     }
 
@@ -133,7 +133,7 @@ impl Cell {
                 HELP,
             )),
             Cell::Bool(b) => Err((format!("`{b}` is not a date"), HELP)),
-            Cell::Bad(what) => Err(bad(what)),
+            Cell::Bad(what, help) => Err(bad(what, help)),
         }
     }
 
@@ -155,16 +155,13 @@ impl Cell {
                     Value::String(s.clone())
                 }))
             }
-            Cell::Bad(what) => Err(bad(what)),
+            Cell::Bad(what, help) => Err(bad(what, help)),
         }
     }
 }
 
-fn bad(what: &str) -> CellError {
-    (
-        format!("the cell holds {what}"),
-        "give the cell a value, or leave it empty",
-    )
+fn bad(what: &str, help: &'static str) -> CellError {
+    (format!("the cell holds {what}"), help)
 }
 
 /// A number as JSON: whole numbers as integers (as a YAML record writes them).

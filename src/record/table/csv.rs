@@ -153,9 +153,13 @@ fn open_csv(origin: &Origin) -> Result<(Reader, String), String> {
             "{file}: the file is UTF-16 text\n  help: save it as CSV UTF-8 (in Excel: Save As, \"CSV UTF-8 (Comma delimited)\")"
         ));
     }
+    // Records end at `\n` only (a `\r` before it is taken off the last cell): with the
+    // reader's default, the `\n` of a CRLF would be counted in the next record's lines and the
+    // rows misnumbered.
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(input);
     Ok((reader, file))
 }
@@ -203,20 +207,31 @@ impl Iterator for CsvRows {
                 Err(e) => return Some(Err(format!("{}: {e}", self.file))),
                 Ok(true) => {}
             }
+            // The reader counts the blank lines before a record into its span: the lines it
+            // spans, less its own lines (one, and one more per line break inside a quoted
+            // cell; none for its line break when the file ends without one).
             let start = self.record.position().map_or(self.end_line, |p| p.line());
-            // Blank lines the reader passed over are rows of their own in a spreadsheet.
-            self.row += 1 + start.saturating_sub(self.end_line) as usize;
-            self.end_line = self.reader.position().line();
+            let end = self.reader.position().line();
+            let inside = (self.record.iter())
+                .map(|cell| memchr::memchr_iter(b'\n', cell).count() as u64)
+                .sum::<u64>();
+            let own = inside + u64::from(!self.reader.is_done());
+            let blank = end.saturating_sub(start).saturating_sub(own);
+            self.row += 1 + blank as usize;
+            self.end_line = end;
             if std::mem::take(&mut self.header) {
                 continue;
             }
+            let last = self.record.len().saturating_sub(1);
             let cells: Vec<Cell> = (self.record.iter())
+                .enumerate()
+                .map(|(i, b)| if i == last { b.strip_suffix(b"\r").unwrap_or(b) } else { b })
                 .map(|b| match std::str::from_utf8(b) {
                     Ok(s) => Cell::text(s.to_owned()),
-                    Err(e) => Cell::Bad(format!(
-                        "bytes that are not UTF-8 text (at byte {}; save the file as UTF-8)",
-                        e.valid_up_to() + 1
-                    )),
+                    Err(e) => Cell::Bad(
+                        format!("bytes that are not UTF-8 text (at byte {})", e.valid_up_to() + 1),
+                        "save the file as UTF-8; in Excel: Save As, \"CSV UTF-8 (Comma delimited)\"",
+                    ),
                 })
                 .collect();
             if cells.iter().all(Cell::is_empty) {

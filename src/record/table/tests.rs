@@ -149,3 +149,21 @@ fn unknown_formats_name_the_formats_credo_reads() {
     assert_eq!(unreadable_format("records.yaml"), None);
     assert_eq!(unreadable_format("-"), None);
 }
+
+/// Blank lines are rows of their own in a spreadsheet, whether or not the file ends with a
+/// line break; line breaks inside quoted cells are not.
+#[test]
+fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+    for tail in ["\n", ""] {
+        let candidates = format!("id,applied\n\nc-1,\"a\nb\"\n\n\nc-2,\r\n\r\nc-3,bad;{tail}");
+        let bytes: &[(Table, &[u8])] = &[(Table::Candidates, candidates.as_bytes())];
+        let src = from_csv_bytes(bytes, None).unwrap();
+        let mut rows = Vec::new();
+        read_set(src.as_ref(), |r| {
+            rows.push(r.place().1);
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        assert_eq!(rows, vec![3, 6, 8], "ending {tail:?}");
+    }
+}

@@ -65,7 +65,7 @@ impl Workbook {
                 if headers.is_none() {
                     let h = row.iter().map(|c| match c {
                         Cell::Text(s) => s.clone(),
-                        Cell::Empty | Cell::Bad(_) => String::new(),
+                        Cell::Empty | Cell::Bad(..) => String::new(),
                         other => other.key().unwrap_or_else(|| format!("{other:?}")),
                     });
                     headers = Some(h.collect());
@@ -91,6 +91,9 @@ impl Workbook {
     }
 }
 
+const DATE_HELP: &str =
+    "write the date as YYYY-MM-DD (such as 2025-03-14), or make it an Excel date cell";
+
 /// A workbook cell as credo reads it.
 fn cell(d: &Data) -> Cell {
     match d {
@@ -102,22 +105,34 @@ fn cell(d: &Data) -> Cell {
         Data::DateTime(dt) if dt.is_datetime() => {
             let serial = dt.as_f64();
             if !(0.0..2_958_466.0).contains(&serial) {
-                return Cell::Bad(format!("a date serial number out of range ({serial})"));
+                return Cell::Bad(
+                    format!("a date serial number out of range ({serial})"),
+                    DATE_HELP,
+                );
             }
             let (y, m, d, ..) = dt.to_ymd_hms_milli();
             match jiff::civil::Date::new(y as i16, m as i8, d as i8) {
                 Ok(date) => Cell::Date(date),
-                Err(_) => Cell::Bad(format!(
-                    "a date Excel shows but that is not a real day ({y}-{m:02}-{d:02})"
-                )),
+                Err(_) => Cell::Bad(
+                    format!("a date Excel shows but that is not a real day ({y}-{m:02}-{d:02})"),
+                    DATE_HELP,
+                ),
             }
         }
-        Data::DateTime(_) | Data::DurationIso(_) => Cell::Bad("a duration, not a date".into()),
+        Data::DateTime(_) | Data::DurationIso(_) => {
+            Cell::Bad("a duration, not a date".into(), DATE_HELP)
+        }
         Data::DateTimeIso(s) => match text_date(s) {
             Some(d) => Cell::Date(d),
-            None => Cell::Bad(format!("a date-time `{s}` that credo cannot read")),
+            None => Cell::Bad(
+                format!("a date-time `{s}` that credo cannot read"),
+                DATE_HELP,
+            ),
         },
-        Data::Error(e) => Cell::Bad(format!("the Excel error `{e}`")),
+        Data::Error(e) => Cell::Bad(
+            format!("the Excel error `{e}`"),
+            "correct the formula or replace it with a value, or leave the cell empty",
+        ),
     }
 }
 
