@@ -257,3 +257,116 @@ proptest! {
         prop_assert_eq!(ok(from_tables), ok(from_values));
     }
 }
+
+/// The check of the `tables` fuzz target (`fuzz/fuzz_targets/tables.rs`), on CSV-like bytes:
+/// no panic, and every candidate row becomes a record.
+fn tables_target(data: &[u8], policy: &credo::policy::Policy) {
+    use credo::record::table::{from_csv_bytes, Table};
+    let tables: Vec<(Table, &[u8])> = Table::ALL
+        .into_iter()
+        .zip(data.split(|&b| b == 0xFF))
+        .collect();
+    let Ok(src) = from_csv_bytes(&tables, None) else {
+        return;
+    };
+    let Ok(rows) = src.rows(Table::Candidates) else {
+        return;
+    };
+    let rows = rows.filter(Result::is_ok).count();
+    let mut candidates = 0;
+    let read = read_set(src.as_ref(), |r| {
+        let _ = r.entry(policy);
+        let _ = r.value(None);
+        candidates += usize::from(r.is_candidate());
+        std::ops::ControlFlow::Continue(())
+    });
+    if read.is_ok() {
+        assert_eq!(candidates, rows, "every candidate row is a record");
+    }
+}
+
+/// Bytes built from the pieces a CSV set is made of (headers, separators, quotes, line
+/// breaks, ids, dates, numbers, bad UTF-8, table breaks).
+fn csv_like() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop::sample::select(vec![
+        &b"id"[..],
+        b"candidate",
+        b"applied",
+        b"attr.enrolled",
+        b"attr.credits",
+        b"protected.sex",
+        b"skill",
+        b"score",
+        b"months",
+        b"issued",
+        b"verified",
+        b"hours",
+        b"title",
+        b"skills",
+        b"c-1",
+        b"c-2",
+        b"",
+        b",",
+        b",",
+        b"\n",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b"\"",
+        b"\"\"",
+        b";",
+        b"2025-03-14",
+        b"2025-02-30",
+        b"true",
+        b"FALSE",
+        b"42",
+        b"-1",
+        b"1e9",
+        b"\xEF\xBB\xBF",
+        b"\xFF",
+        b"\xFF",
+        b"\xC3",
+        b"\xFE\xFF",
+        b" ",
+        b"scripting",
+    ]);
+    prop::collection::vec(piece, 0..80).prop_map(|ps| ps.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn csv_sets_of_any_bytes_are_read_without_panic(data in csv_like()) {
+        tables_target(&data, &policy());
+    }
+}
+
+/// The malformed corpus, through the fuzz target's check.
+#[test]
+fn malformed_sets_pass_the_fuzz_check() {
+    let names = [
+        "candidates",
+        "credentials",
+        "artifacts",
+        "labs",
+        "work_samples",
+        "experience",
+        "education",
+    ];
+    let policy = policy();
+    let mut n = 0;
+    for dir in std::fs::read_dir("tests/fixtures/malformed/tables").unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let parts: Vec<Vec<u8>> = names
+            .iter()
+            .map(|t| std::fs::read(dir.join(format!("{t}.csv"))).unwrap_or_default())
+            .collect();
+        tables_target(&parts.join(&0xFF), &policy);
+        n += 1;
+    }
+    assert_eq!(n, 25);
+}
