@@ -274,7 +274,7 @@ fn entry(h: &Head, row: &Row, out: &mut Vec<Problem>) -> Option<Map<String, Valu
         }
         Table::Credentials => {
             let has = |k: &str| o.contains_key(k);
-            if !has("id") && !has("achievement") && !(has("issuer") && has("title")) {
+            if !(has("id") || has("achievement") || (has("issuer") && has("title"))) {
                 problem(
                     None,
                     "give the credential an `id`, an `achievement`, or an `issuer` and a `title`"

@@ -225,7 +225,7 @@ pub(super) fn text_date(s: &str) -> Option<Date> {
 /// Excel's fictitious 1900-02-29 at 60, which is refused) or the 1904 epoch (serial 0 is
 /// 1904-01-01). The time of day (the fraction) is dropped.
 pub fn excel_date(serial: f64, epoch_1904: bool) -> Option<Date> {
-    if !serial.is_finite() || serial < 0.0 || serial >= 2_958_466.0 {
+    if !(0.0..2_958_466.0).contains(&serial) {
         return None;
     }
     let days = serial.floor() as i64;
