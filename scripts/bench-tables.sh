@@ -8,7 +8,8 @@
 # order, so the join streams), then runs `credo eval DIR --role r0 --format jsonl` with
 # /usr/bin/time -v, output to /dev/null, and prints records/s and peak RSS; the same records
 # as JSONL are timed alongside for comparison. DIR sets the scratch directory (about 1.2 GB per
-# million candidates), KEEP=1 keeps the files, JOBS passes --jobs.
+# million candidates), KEEP=1 keeps the files, JOBS passes --jobs, NO_BUILD=1 uses the built
+# binaries as they are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +20,7 @@ target=${CARGO_TARGET_DIR:-target}
 jobs_arg=()
 [ -n "${JOBS:-}" ] && jobs_arg=(--jobs "$JOBS")
 
-cargo build --release --quiet --bin credo --bin credo-bench
+[ -n "${NO_BUILD:-}" ] || cargo build --release --quiet --bin credo --bin credo-bench
 credo="$target/release/credo"
 bench="$target/release/credo-bench"
 

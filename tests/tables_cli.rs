@@ -296,3 +296,72 @@ fn column_maps_rename_export_headers() {
         "{\"id\":\"1042\",\"applied\":[\"soc_analyst\"]}\n"
     );
 }
+
+/// Workbook cells of the wrong kind are record errors naming sheet, row, column and
+/// candidate: a plain number in a date column, a date in a number column, a boolean in a text
+/// list; booleans and numbers stored as text read.
+#[test]
+fn workbook_bad_cells_are_record_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    let c = book.add_worksheet();
+    c.set_name("Candidates").unwrap();
+    c.write_string(0, 0, "id").unwrap();
+    c.write_string(0, 1, "attr.enrolled").unwrap();
+    c.write_number(1, 0, 1042).unwrap();
+    c.write_string(1, 1, "TRUE").unwrap();
+    c.write_string(2, 0, "c-2").unwrap();
+    c.write_boolean(2, 1, false).unwrap();
+    let w = book.add_worksheet();
+    w.set_name("work_samples").unwrap();
+    for (i, h) in ["candidate", "skill", "score"].iter().enumerate() {
+        w.write_string(0, i as u16, *h).unwrap();
+    }
+    w.write_number(1, 0, 1042).unwrap();
+    w.write_string(1, 1, "scripting").unwrap();
+    w.write_number_with_format(1, 2, 45730, &date).unwrap();
+    w.write_string(2, 0, "c-2").unwrap();
+    w.write_string(2, 1, "scripting").unwrap();
+    w.write_string(2, 2, " 80 ").unwrap();
+    let l = book.add_worksheet();
+    l.set_name("credentials").unwrap();
+    for (i, h) in ["candidate", "id", "issued"].iter().enumerate() {
+        l.write_string(0, i as u16, *h).unwrap();
+    }
+    l.write_string(1, 0, "c-2").unwrap();
+    l.write_string(1, 1, "security_plus").unwrap();
+    l.write_number(1, 2, 45730).unwrap();
+    book.save(&path).unwrap();
+    let o = credo(&[
+        "eval",
+        "policies/acme-cyber.credo",
+        path.to_str().unwrap(),
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].starts_with("{\"record\":\"1042\""), "{out}");
+    assert!(
+        lines[0].contains(
+            "table `work_samples`, row 2, column `score` (C): the date 2025-03-14 is not a number"
+        ),
+        "{out}"
+    );
+    assert!(lines[1].starts_with("{\"record\":\"c-2\""), "{out}");
+    assert!(
+        lines[1].contains("table `credentials`, row 2, column `issued` (C): the number 45730 is not a date (the cell is not formatted as a date)"),
+        "{out}"
+    );
+}

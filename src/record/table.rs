@@ -386,6 +386,8 @@ pub fn unreadable_format(path: &str) -> Option<String> {
         Some("xls" | "xlsb" | "xlsm" | "ods" | "numbers") => format!(
             "`{path}` is a spreadsheet format credo does not read: save it as an Excel workbook (.xlsx)"
         ),
+        // Only a regular file is sniffed: a pipe or a device can be read once.
+        _ if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) => return None,
         _ => {
             let mut head = [0u8; 8];
             let n = std::fs::File::open(path)
