@@ -428,7 +428,8 @@ fn doc_links(text: &str) -> Vec<(String, String)> {
             .find(|c: char| !(c.is_ascii_alphanumeric() || "-_.#".contains(c)))
             .unwrap_or(rest.len());
         let link = &rest[..end];
-        if let Some((page, anchor)) = link.split_once(".md#") {
+        // `docs/language.md#…` in prose is a pattern, not a link.
+        if let Some((page, anchor)) = link.split_once(".md#").filter(|(_, a)| !a.is_empty()) {
             out.push((format!("{page}.md"), anchor.trim_end_matches('.').to_owned()));
         }
     }
@@ -474,6 +475,71 @@ fn diagnostic_links_name_existing_anchors() {
     }
     assert!(links >= 10, "only {links} docs links found in src/");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The diagnostic codes the code can give: every `"credo::…"` string literal in `src/`.
+fn diagnostic_codes() -> BTreeSet<String> {
+    let mut files = Vec::new();
+    rust_files(&Path::new(ROOT).join("src"), &mut files);
+    let mut codes = BTreeSet::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("a source file");
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("\"credo::") {
+            rest = &rest[i + 1..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "-_:".contains(c)))
+                .unwrap_or(rest.len());
+            if rest[end..].starts_with('"') && !rest[..end].ends_with("::") {
+                codes.insert(rest[..end].to_owned());
+            }
+        }
+    }
+    codes
+}
+
+/// Every diagnostic code links (`docs` in `--error-format json`) to the section that shows its
+/// form or rule, and that section exists.
+#[test]
+fn every_diagnostic_code_links_to_its_section() {
+    let codes = diagnostic_codes();
+    assert!(codes.len() > 50, "only {} codes found: {codes:?}", codes.len());
+    let mut failures = Vec::new();
+    for code in &codes {
+        let link = credo::diag::docs::for_code(code);
+        if link.ends_with("#diagnostics") {
+            failures.push(format!(
+                "`{code}` has no section of its own: add it to credo::diag::docs::for_code"
+            ));
+            continue;
+        }
+        let (page, anchor) = link.split_once('#').expect("a link with an anchor");
+        let doc = std::fs::read_to_string(Path::new(ROOT).join(page)).expect(page);
+        if !anchors(&doc).contains(anchor) {
+            failures.push(format!("`{code}` links to {link}, which does not exist"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A diagnostic's JSON form carries its docs link.
+#[test]
+fn json_diagnostics_carry_their_docs_link() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(
+        dir.path().join("p.credo"),
+        "policy \"P\" { version \"1\" effective 2026-01-01 owner \"o\" }\n\
+         skill sql \"SQL\"\n\
+         role r { title \"R\" require sql { accept at least 2 artifacts where hours >= 4 } }\n",
+    )
+    .expect("a policy");
+    let args = ["check", "p.credo", "--error-format", "json"].map(String::from);
+    let (_, stderr, code) = run(dir.path(), &args);
+    assert_eq!(code, 1, "{stderr}");
+    let first: serde_json::Value =
+        serde_json::from_str(stderr.lines().next().expect("a diagnostic")).expect("JSON");
+    assert_eq!(first["code"], "credo::type::context");
+    assert_eq!(first["docs"], "docs/language.md#names-by-context");
 }
 
 /// Pages of `docs/` that other branches write; a link to one is only checked once it exists.
