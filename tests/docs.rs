@@ -87,7 +87,11 @@ fn blocks(text: &str) -> Vec<Block> {
         while end < lines.len() && !lines[end].starts_with("```") {
             end += 1;
         }
-        assert!(end < lines.len(), "line {}: a fence that is never closed", i + 1);
+        assert!(
+            end < lines.len(),
+            "line {}: a fence that is never closed",
+            i + 1
+        );
         let mut body = lines[start..end].join("\n");
         body.push('\n');
         out.push(Block {
@@ -214,7 +218,7 @@ fn codes(attr: Option<&str>) -> BTreeSet<String> {
 }
 
 /// Checks one page; returns its failures and, when updating, its text with outputs rewritten.
-fn check_page(page: &Path) -> (Vec<String>, Option<String>) {
+fn check_page(page: &Path, update: bool) -> (Vec<String>, Option<String>) {
     let text = std::fs::read_to_string(page).expect("the page reads");
     let name = page
         .strip_prefix(ROOT)
@@ -237,13 +241,12 @@ fn check_page(page: &Path) -> (Vec<String>, Option<String>) {
             std::fs::write(&target, &b.body).expect("the example file");
         }
         match b.lang.as_str() {
-            "credo" if b.flag("partial") => {
-                // One file of a policy set in several files: the commands after it check the
-                // set, so it must be written somewhere.
-                if b.attr("file").is_none() {
-                    failures.push(format!("{at}: a `partial` block without `file=`"));
-                }
+            // One file of a policy set in several files: the commands after it check the set,
+            // so it must be written somewhere.
+            "credo" if b.flag("partial") && b.attr("file").is_none() => {
+                failures.push(format!("{at}: a `partial` block without `file=`"));
             }
+            "credo" if b.flag("partial") => {}
             "credo" => {
                 let source = if b.flag("fragment") {
                     match &prelude {
@@ -306,7 +309,7 @@ fn check_page(page: &Path) -> (Vec<String>, Option<String>) {
                 }
                 let expected: Vec<String> = body.iter().map(|l| l.to_string()).collect();
                 if shown != expected {
-                    if updating() {
+                    if update {
                         rewrites.push((b.body_lines, shown));
                     } else {
                         failures.push(format!(
@@ -336,7 +339,7 @@ fn examples_check_and_outputs_match() {
     let mut counted = 0;
     for page in pages() {
         counted += 1;
-        let (f, updated) = check_page(&page);
+        let (f, updated) = check_page(&page, updating());
         failures.extend(f);
         if let Some(text) = updated {
             std::fs::write(&page, text).expect("the page is rewritten");
@@ -430,7 +433,10 @@ fn doc_links(text: &str) -> Vec<(String, String)> {
         let link = &rest[..end];
         // `docs/language.md#…` in prose is a pattern, not a link.
         if let Some((page, anchor)) = link.split_once(".md#").filter(|(_, a)| !a.is_empty()) {
-            out.push((format!("{page}.md"), anchor.trim_end_matches('.').to_owned()));
+            out.push((
+                format!("{page}.md"),
+                anchor.trim_end_matches('.').to_owned(),
+            ));
         }
     }
     out
@@ -503,7 +509,11 @@ fn diagnostic_codes() -> BTreeSet<String> {
 #[test]
 fn every_diagnostic_code_links_to_its_section() {
     let codes = diagnostic_codes();
-    assert!(codes.len() > 50, "only {} codes found: {codes:?}", codes.len());
+    assert!(
+        codes.len() > 50,
+        "only {} codes found: {codes:?}",
+        codes.len()
+    );
     let mut failures = Vec::new();
     for code in &codes {
         let link = credo::diag::docs::for_code(code);
@@ -674,7 +684,10 @@ fn the_helpers_of_this_test_do_what_they_say() {
         words(r#"eval p.credo "a b.yaml" --as-of 2026-01-01"#),
         ["eval", "p.credo", "a b.yaml", "--as-of", "2026-01-01"]
     );
-    assert_eq!(slug(" `credential` declarations"), "credential-declarations");
+    assert_eq!(
+        slug(" `credential` declarations"),
+        "credential-declarations"
+    );
     assert_eq!(slug(" 4. Expressions & terms"), "4-expressions--terms");
     let a = anchors("# A\n## A\n```\n# not a heading\n```\n<a id=\"x-y\"></a>\n");
     assert_eq!(
@@ -690,4 +703,40 @@ fn the_helpers_of_this_test_do_what_they_say() {
     assert!(b[0].flag("fragment"));
     assert_eq!(codes(b[0].attr("error")).len(), 2);
     assert_eq!(b[0].body, "role r {}\n");
+}
+
+/// The checker catches what it is meant to: a policy that does not check, an expected code that
+/// does not come, a fragment without a prelude, and an output that is not what credo prints.
+#[test]
+fn a_broken_page_fails_the_check() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let page = dir.path().join("broken.md");
+    std::fs::write(
+        &page,
+        "```credo\nrole r { title \"R\" require sql }\n```\n\n\
+         ```credo fragment\nskill x \"X\"\n```\n\n\
+         ```credo prelude\npolicy \"P\" { version \"1\" effective 2026-01-01 owner \"o\" }\nskill sql \"SQL\"\n\
+         role r { title \"R\" require sql { accept experience >= 6mo } }\n```\n\n\
+         ```credo fragment error=credo::name::unknown-skill\nskill y \"Y\"\n```\n\n\
+         ```credo fragment\nrole q { title \"Q\" require sql { accept experience >= 6mo } }\n```\n\n\
+         ```console\n$ credo check example-2.credo\nexample-2.credo: not what it prints\n```\n",
+    )
+    .expect("a page");
+    let (failures, updated) = check_page(&page, false);
+    assert!(updated.is_none());
+    let lines: Vec<usize> = failures
+        .iter()
+        .map(|f| {
+            let at = f.split(": ").next().expect("a location");
+            at.rsplit(':')
+                .next()
+                .expect("a line")
+                .parse()
+                .expect("a number")
+        })
+        .collect();
+    // The first policy has no `policy` block and no skill `sql`; the first fragment comes before
+    // any prelude; the unknown-skill error never comes; the console output differs. The prelude
+    // and the last fragment are fine.
+    assert_eq!(lines, [1, 5, 15, 23], "{failures:#?}");
 }

@@ -66,7 +66,8 @@ pub fn run(a: Args) -> u8 {
         written.push(target);
     }
     // Paths are shown with control characters escaped, line by line.
-    let at = |name: &str| credo::visible::visible(&a.dir.join(name).display().to_string()).into_owned();
+    let at =
+        |name: &str| credo::visible::visible(&a.dir.join(name).display().to_string()).into_owned();
     let mut text = String::new();
     for (name, _) in FILES {
         text.push_str(&format!("created {}\n", at(name)));

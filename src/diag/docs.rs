@@ -34,7 +34,11 @@ pub fn for_code(code: &str) -> &'static str {
         ("syntax", "attribute-type") => "docs/language.md#attribute",
         (
             "syntax",
-            "date" | "duration-unit" | "string-escape" | "unterminated-string" | "character"
+            "date"
+            | "duration-unit"
+            | "string-escape"
+            | "unterminated-string"
+            | "character"
             | "list-item",
         ) => "docs/language.md#lexical-rules",
         ("syntax", "guardrail-argument") => "docs/language.md#guardrails-reference",
@@ -162,9 +166,7 @@ fn word_at(text: &str, i: usize) -> &str {
 /// holds the brace at `brace`.
 fn statement_start(text: &str, brace: usize) -> usize {
     let head = &text[..brace];
-    let from = head
-        .rfind(['\n', '{', '}'])
-        .map_or(0, |i| i + 1);
+    let from = head.rfind(['\n', '{', '}']).map_or(0, |i| i + 1);
     from + head[from..].len() - head[from..].trim_start().len()
 }
 
@@ -187,9 +189,15 @@ mod tests {
         assert_eq!(enclosing_form(""), None);
         assert_eq!(form("accept"), "docs/language.md#accept");
         assert_eq!(form("bogus"), "docs/language.md#declarations");
-        assert_eq!(for_code("credo::type::context"), "docs/language.md#names-by-context");
+        assert_eq!(
+            for_code("credo::type::context"),
+            "docs/language.md#names-by-context"
+        );
         assert_eq!(for_code("credo::syntax"), "docs/language.md#declarations");
-        assert_eq!(for_code("credo::lint::stacks-cycle"), "docs/language.md#credential");
+        assert_eq!(
+            for_code("credo::lint::stacks-cycle"),
+            "docs/language.md#credential"
+        );
         assert_eq!(for_code("not a code"), "docs/language.md#diagnostics");
     }
 }

@@ -232,7 +232,10 @@ fn docs_link(variant: &ErrorVariant<Rule>, before: &str) -> String {
             | Rule::primary | Rule::paren | Rule::comparison | Rule::operand | Rule::path
             | Rule::cmp | Rule::item_kind | Rule::where_clause | Rule::kw_least)));
     if expression {
-        return format!("the forms of expressions are shown in {}", docs::EXPRESSIONS);
+        return format!(
+            "the forms of expressions are shown in {}",
+            docs::EXPRESSIONS
+        );
     }
     match docs::enclosing_form(before) {
         Some(word) => format!("the form of `{word}` is shown in {}", docs::form(word)),
