@@ -108,6 +108,9 @@ pub fn text(r: &DiffReport) -> String {
         report_line!(s, "declarations:");
         for d in &r.declarations {
             let _ = write!(s, "  {} {} {}", d.kind, d.id, d.change);
+            if let Some(day) = d.retired {
+                let _ = write!(s, " on {day}");
+            }
             if !d.details.is_empty() {
                 let _ = write!(s, ": {}", d.details.join("; "));
             }
