@@ -83,6 +83,20 @@ pub struct DeclChange {
     pub details: Vec<String>,
 }
 
+/// `credential security_plus retired on 2025-01-01`, `role soc_analyst changed: …`.
+impl std::fmt::Display for DeclChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} {}", self.kind, self.id, self.change)?;
+        if let Some(day) = self.retired {
+            write!(f, " on {day}")?;
+        }
+        if !self.details.is_empty() {
+            write!(f, ": {}", self.details.join("; "))?;
+        }
+        Ok(())
+    }
+}
+
 /// Compares two policies over the same records text.
 pub fn diff(
     old: &Policy,
@@ -317,13 +331,7 @@ fn change(
             _ => false,
         };
         if relevant {
-            causes.push(format!(
-                "{} {} {}: {}",
-                d.kind,
-                d.id,
-                d.change,
-                d.details.join("; ")
-            ));
+            causes.push(d.to_string());
         }
     }
     Some(Change {
@@ -405,7 +413,12 @@ pub fn declarations(old: &Policy, new: &Policy) -> Vec<DeclChange> {
                 field(&mut d, "retired", a.retired, b.retired, opt);
                 field(&mut d, "name", &a.name, &b.name, |v| format!("{v:?}"));
                 if !d.is_empty() {
-                    out.push(retired_or_changed("provider", &id, (a.retired, b.retired), d));
+                    out.push(retired_or_changed(
+                        "provider",
+                        &id,
+                        (a.retired, b.retired),
+                        d,
+                    ));
                 }
             }
             (None, None) => {}
@@ -464,7 +477,12 @@ pub fn declarations(old: &Policy, new: &Policy) -> Vec<DeclChange> {
                     |v| format!("{v:?}"),
                 );
                 if !d.is_empty() {
-                    out.push(retired_or_changed("credential", &id, (a.retired, b.retired), d));
+                    out.push(retired_or_changed(
+                        "credential",
+                        &id,
+                        (a.retired, b.retired),
+                        d,
+                    ));
                 }
             }
             (None, None) => {}

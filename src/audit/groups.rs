@@ -284,3 +284,22 @@ pub(crate) fn sig_opt<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::
         None => s.serialize_none(),
     }
 }
+
+#[cfg(test)]
+mod insufficient_tests {
+    use super::insufficient;
+
+    #[test]
+    fn too_few_expected_selections_or_no_significance_is_insufficient() {
+        // 10 in the category, reference 5 of 10 selected: 5 expected, p small → an alarm.
+        assert!(!insufficient(10, 5, 10, Some(0.01)));
+        // 9 in the category: 4.5 expected selections.
+        assert!(insufficient(9, 5, 10, Some(0.01)));
+        // Enough data, but no significant difference.
+        assert!(insufficient(100, 50, 100, Some(0.05)));
+        assert!(!insufficient(100, 50, 100, Some(0.0499)));
+        // No test (the reference itself) and an empty reference.
+        assert!(insufficient(100, 50, 100, None));
+        assert!(insufficient(100, 0, 0, Some(0.0)));
+    }
+}

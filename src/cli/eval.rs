@@ -201,7 +201,14 @@ pub fn run(a: Args) -> u8 {
     // Closed early (`| head`), the batch stopped: the exit code still counts the record errors
     // written so far, but there is no summary of a batch that was not finished.
     if !written.closed {
-        let text = summary(t, &policy, a.format, a.warnings, a.inputs.role.as_deref(), as_of);
+        let text = summary(
+            t,
+            &policy,
+            a.format,
+            a.warnings,
+            a.inputs.role.as_deref(),
+            as_of,
+        );
         if let Err(code) = super::err(&text) {
             return code;
         }
@@ -224,9 +231,8 @@ fn summary(
     as_of: jiff::civil::Date,
 ) -> String {
     use std::fmt::Write;
-    let plural = |n: usize, one: &str, many: &str| {
-        format!("{n} {}", if n == 1 { one } else { many })
-    };
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut s = String::new();
     if format == OutFormat::Text {
         let _ = writeln!(

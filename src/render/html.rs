@@ -159,7 +159,11 @@ fn summary(s: &mut String, r: &Report) {
         t.decisions,
         if t.errors > 0 { " alert" } else { "" },
         t.errors,
-        if flags.iter().all(|f| f.insufficient_data) { "" } else { " alert" },
+        if flags.iter().all(|f| f.insufficient_data) {
+            ""
+        } else {
+            " alert"
+        },
         flags.len(),
         match flags.iter().filter(|f| f.insufficient_data).count() {
             0 => String::new(),

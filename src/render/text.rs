@@ -99,10 +99,11 @@ impl Titles<'_> {
         let Some(p) = self.0 else {
             return id.to_owned();
         };
-        (p.roles.get(p.role_index.get(role).copied().unwrap_or(usize::MAX)))
-            .and_then(|r| r.onboarding.iter().find(|m| m.id == id))
-            .and_then(|m| m.title.clone())
-            .unwrap_or_else(|| crate::posting::sentence_case(id))
+        (p.roles
+            .get(p.role_index.get(role).copied().unwrap_or(usize::MAX)))
+        .and_then(|r| r.onboarding.iter().find(|m| m.id == id))
+        .and_then(|m| m.title.clone())
+        .unwrap_or_else(|| crate::posting::sentence_case(id))
     }
 }
 

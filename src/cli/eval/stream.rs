@@ -179,9 +179,10 @@ impl Batch<'_> {
         tally.warnings += d.notes.len();
         if self.warnings {
             for n in &d.notes {
-                tally
-                    .listed
-                    .push(format!("warning: {} ({}:{}): {n}", d.candidate, e.file, e.line));
+                tally.listed.push(format!(
+                    "warning: {} ({}:{}): {n}",
+                    d.candidate, e.file, e.line
+                ));
             }
         }
     }
