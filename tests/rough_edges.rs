@@ -155,7 +155,7 @@ fn as_of_before_the_policy_takes_effect_is_a_warning() {
 
 #[test]
 fn every_problem_of_a_record_is_reported() {
-    let input = br#"{"id": "c-9", "credentials": [{"id": "ccna", "issued": "2025-02-30"}], "work_samples": [{"skill": "scripting", "score": 250}], "labs": [{"title": "x", "hours": -1}]}
+    let input = br#"{"id": "c-9", "nickname": "x", "credentials": [{"id": "ccna", "issued": "2025-02-30"}], "work_samples": [{"skill": "scripting", "score": 250}], "labs": [{"title": "x", "hours": -1}]}
 {"id": "c-10"}
 "#;
     let o = credo_with_input(
@@ -176,7 +176,10 @@ fn every_problem_of_a_record_is_reported() {
     let out = stdout(&o);
     let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
     let error = first["error"].as_str().unwrap();
-    assert!(error.starts_with("3 problems: "), "{error}");
+    assert!(
+        error.starts_with("4 problems: unknown field `nickname` in the record"),
+        "{error}"
+    );
     assert!(
         error.contains("credential 1: `issued` in the credential is not a real date"),
         "{error}"

@@ -159,21 +159,21 @@ fn strings(m: &Map<String, Value>, key: &str, what: &str) -> Res<Vec<String>> {
 
 fn build(v: &Value, policy: &Policy) -> Res<Candidate> {
     let m = object(v, "a record")?;
-    check_fields(m, RECORD_FIELDS, "the record")?;
-    let id = match m.get("id") {
-        None | Some(Value::Null) => return Err("the record has no `id`".into()),
-        Some(v) => id_string(v).ok_or_else(|| match v {
-            Value::String(_) => "`id` is empty".to_owned(),
-            other => format!("`id` must be a non-empty string, found {}", kind(other)),
-        })?,
-    };
-    let mut c = Candidate {
-        id,
-        ..Default::default()
-    };
     // Every problem of the record is reported, not only the first: each part (a list, each
     // item of one) is checked on its own and its problem kept.
     let mut problems = Problems::default();
+    problems.keep(check_fields(m, RECORD_FIELDS, "the record"));
+    let id = match m.get("id") {
+        None | Some(Value::Null) => Err("the record has no `id`".into()),
+        Some(v) => id_string(v).ok_or_else(|| match v {
+            Value::String(_) => "`id` is empty".to_owned(),
+            other => format!("`id` must be a non-empty string, found {}", kind(other)),
+        }),
+    };
+    let mut c = Candidate {
+        id: problems.keep(id).unwrap_or_default(),
+        ..Default::default()
+    };
     c.applied = problems
         .keep(strings(m, "applied", "the record"))
         .unwrap_or_default();
