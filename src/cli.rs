@@ -9,6 +9,7 @@ mod fmt;
 mod kit;
 mod log;
 mod measure;
+mod new;
 mod posting;
 mod review;
 mod source;
@@ -65,6 +66,8 @@ enum Command {
     Review(review::Args),
     /// Convert records: CSV folders and .xlsx workbooks to YAML or JSONL, and back to CSV.
     Convert(convert::Args),
+    /// Scaffold a pilot: one role, one provider, sample records and a test suite that pass.
+    New(new::Args),
 }
 
 /// Report formats.
@@ -102,6 +105,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Kit(a) => kit::run(a),
         Command::Review(a) => review::run(a),
         Command::Convert(a) => convert::run(a),
+        Command::New(a) => new::run(a),
     }
 }
 
@@ -279,7 +283,14 @@ pub fn as_of_and_policy(
         complain(format_args!("error: {e}"));
         EXIT_USAGE
     })?;
-    Ok((date, load_checked(policy, format, false)?))
+    let policy = load_checked(policy, format, false)?;
+    if let Some(effective) = policy.effective.filter(|&e| date < e) {
+        complain(format_args!(
+            "warning: evaluating as of {date}, before the policy takes effect ({effective}); \
+             decisions are made with it all the same"
+        ));
+    }
+    Ok((date, policy))
 }
 
 /// Loads and checks a policy for a command that needs a usable policy; prints diagnostics and
