@@ -7,6 +7,8 @@ mod eval;
 mod fmt;
 mod kit;
 mod log;
+#[cfg(feature = "lsp")]
+mod lsp;
 mod measure;
 mod posting;
 mod review;
@@ -62,6 +64,9 @@ enum Command {
     Kit(kit::Args),
     /// The quarterly governance review: funnel, flags, outcomes, proposed catalogue actions.
     Review(review::Args),
+    /// Run the language server on standard input and output, for editors (docs/editors.md).
+    #[cfg(feature = "lsp")]
+    Lsp(lsp::Args),
 }
 
 /// Report formats.
@@ -98,6 +103,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Posting(a) => posting::run(a),
         Command::Kit(a) => kit::run(a),
         Command::Review(a) => review::run(a),
+        #[cfg(feature = "lsp")]
+        Command::Lsp(a) => lsp::run(a),
     }
 }
 
