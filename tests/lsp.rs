@@ -59,7 +59,10 @@ fn start() -> Vec<Value> {
 
 /// `shutdown` and `exit`.
 fn stop(id: u64) -> Vec<Value> {
-    vec![request(id, "shutdown", Value::Null), notify("exit", Value::Null)]
+    vec![
+        request(id, "shutdown", Value::Null),
+        notify("exit", Value::Null),
+    ]
 }
 
 fn open(uri: &str, text: &str, version: i32) -> Value {
@@ -142,21 +145,61 @@ fn a_session_answers_hover_definition_completion_symbols_and_formatting() {
     script.push(open(URI, PILOT, 1));
     script.extend([
         // An accept line in plain words, with the catalogue credentials that satisfy it.
-        at(1, "textDocument/hover", URI, pos(PILOT, "any credential where tier", 0, 4)),
+        at(
+            1,
+            "textDocument/hover",
+            URI,
+            pos(PILOT, "any credential where tier", 0, 4),
+        ),
         // A provider's details, from a reference in the catalogue.
         at(2, "textDocument/hover", URI, pos(PILOT, "cisco", 1, 2)),
         // The `eligible when` line and a decide rule in words.
-        at(3, "textDocument/hover", URI, pos(PILOT, "eligible when", 0, 3)),
-        at(4, "textDocument/hover", URI, pos(PILOT, "advance when", 0, 0)),
+        at(
+            3,
+            "textDocument/hover",
+            URI,
+            pos(PILOT, "eligible when", 0, 3),
+        ),
+        at(
+            4,
+            "textDocument/hover",
+            URI,
+            pos(PILOT, "advance when", 0, 0),
+        ),
         // Go to definition: `networking` in `require` → its `skill` line; a tier is declared
         // nowhere (the defaults): no location.
-        at(5, "textDocument/definition", URI, pos(PILOT, "require networking", 0, 10)),
-        at(6, "textDocument/definition", URI, pos(PILOT, "recognized", 0, 0)),
+        at(
+            5,
+            "textDocument/definition",
+            URI,
+            pos(PILOT, "require networking", 0, 10),
+        ),
+        at(
+            6,
+            "textDocument/definition",
+            URI,
+            pos(PILOT, "recognized", 0, 0),
+        ),
         // Completion: providers after `provider` in a credential, attributes after
         // `candidate.`, skills in `skills [`.
-        at(7, "textDocument/completion", URI, pos(PILOT, "provider cisco skills", 0, 9)),
-        at(8, "textDocument/completion", URI, pos(PILOT, "candidate.enrolled", 0, 10)),
-        at(9, "textDocument/completion", URI, pos(PILOT, "[networking]", 0, 1)),
+        at(
+            7,
+            "textDocument/completion",
+            URI,
+            pos(PILOT, "provider cisco skills", 0, 9),
+        ),
+        at(
+            8,
+            "textDocument/completion",
+            URI,
+            pos(PILOT, "candidate.enrolled", 0, 10),
+        ),
+        at(
+            9,
+            "textDocument/completion",
+            URI,
+            pos(PILOT, "[networking]", 0, 1),
+        ),
         request(
             10,
             "textDocument/documentSymbol",
@@ -209,7 +252,12 @@ fn changes_out_of_order_are_applied_in_version_order_and_stale_ones_dropped() {
         change(4, None, emoji),
         // Typing that breaks the syntax: completion still knows the names declared before.
         change(5, Some([1, 30, 1, 33]), "d {accept"),
-        at(2, "textDocument/completion", URI, json!({"line": 1, "character": 31})),
+        at(
+            2,
+            "textDocument/completion",
+            URI,
+            json!({"line": 1, "character": 31}),
+        ),
     ]);
     script.extend(stop(3));
     let replies = session(&script);
@@ -221,13 +269,22 @@ fn changes_out_of_order_are_applied_in_version_order_and_stale_ones_dropped() {
     let versions: Vec<&Value> = published.iter().map(|p| &p["params"]["version"]).collect();
     assert_eq!(versions, [&json!(1), &json!(3), &json!(4), &json!(5)]);
     // `dat` is at UTF-16 column 30 (byte column 32: `😀` is 4 bytes and 2 units).
+    let unknown = (published[2]["params"]["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter())
+    .find(|d| d["code"] == "credo::name::unknown-skill")
+    .expect("`dat` is reported");
     assert_eq!(
-        published[2]["params"]["diagnostics"][0]["range"]["start"],
-        json!({"line": 1, "character": 30})
+        unknown["range"],
+        json!({"start": {"line": 1, "character": 30}, "end": {"line": 1, "character": 33}})
     );
-    let labels: Vec<&Value> = (reply(&replies, 2)["result"].as_array().expect("items").iter())
-        .map(|i| &i["label"])
-        .collect();
+    let labels: Vec<&Value> = (reply(&replies, 2)["result"]
+        .as_array()
+        .expect("items")
+        .iter())
+    .map(|i| &i["label"])
+    .collect();
     assert!(labels.contains(&&json!("data")), "{labels:?}");
 }
 
@@ -237,14 +294,28 @@ fn unknown_methods_bad_parameters_and_unopened_documents_get_errors() {
     script.extend([
         request(1, "textDocument/rename", json!({})),
         request(2, "credo/whatever", Value::Null),
-        at(3, "textDocument/hover", "file:///not/open.credo", json!({"line": 0, "character": 0})),
+        at(
+            3,
+            "textDocument/hover",
+            "file:///not/open.credo",
+            json!({"line": 0, "character": 0}),
+        ),
         request(4, "textDocument/hover", json!({"textDocument": 7})),
         notify("$/cancelRequest", json!({"id": 1})),
         notify("workspace/didChangeConfiguration", json!({"settings": {}})),
         notify("textDocument/didChange", json!({"garbage": true})),
         open(URI, "", 1),
-        at(5, "textDocument/hover", URI, json!({"line": 40, "character": 9000})),
-        request(6, "textDocument/documentSymbol", json!({"textDocument": {"uri": URI}})),
+        at(
+            5,
+            "textDocument/hover",
+            URI,
+            json!({"line": 40, "character": 9000}),
+        ),
+        request(
+            6,
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": URI}}),
+        ),
     ]);
     script.extend(stop(7));
     let replies = session(&script);
@@ -260,19 +331,58 @@ fn the_shipped_policies_read_in_plain_words_on_hover() {
     let mut script = start();
     script.extend([
         open(uri, &text, 1),
-        at(1, "textDocument/hover", uri, pos(&text, "accept any credential where tier >= recognized and hours", 0, 2)),
-        at(2, "textDocument/hover", uri, pos(&text, "accept (any credential where provider == aws)", 0, 2)),
-        at(3, "textDocument/hover", uri, pos(&text, "provider == aws", 0, 13)),
-        at(4, "textDocument/hover", uri, pos(&text, "candidate.credits", 0, 11)),
-        at(5, "textDocument/definition", uri, pos(&text, "waived_by threat_detection", 0, 12)),
-        at(6, "textDocument/definition", uri, pos(&text, "role soc_analyst because", 0, 7)),
+        at(
+            1,
+            "textDocument/hover",
+            uri,
+            pos(
+                &text,
+                "accept any credential where tier >= recognized and hours",
+                0,
+                2,
+            ),
+        ),
+        at(
+            2,
+            "textDocument/hover",
+            uri,
+            pos(&text, "accept (any credential where provider == aws)", 0, 2),
+        ),
+        at(
+            3,
+            "textDocument/hover",
+            uri,
+            pos(&text, "provider == aws", 0, 13),
+        ),
+        at(
+            4,
+            "textDocument/hover",
+            uri,
+            pos(&text, "candidate.credits", 0, 11),
+        ),
+        at(
+            5,
+            "textDocument/definition",
+            uri,
+            pos(&text, "waived_by threat_detection", 0, 12),
+        ),
+        at(
+            6,
+            "textDocument/definition",
+            uri,
+            pos(&text, "role soc_analyst because", 0, 7),
+        ),
     ]);
     script.extend(stop(7));
     let replies = session(&script);
     // The shipped policy checks: no error among its diagnostics.
     let diags = &replies[1]["params"]["diagnostics"];
     assert!(
-        diags.as_array().expect("a list").iter().all(|d| d["severity"] != json!(1)),
+        diags
+            .as_array()
+            .expect("a list")
+            .iter()
+            .all(|d| d["severity"] != json!(1)),
         "{diags:#}"
     );
     let responses: Vec<&Value> = replies.iter().filter(|r| r.get("id").is_some()).collect();
@@ -299,7 +409,11 @@ fn no_text_stops_the_server() {
         let lines = text.lines().count() as u32 + 2;
         for step in 0..12u32 {
             let position = json!({"line": step * lines / 11, "character": (step * 7) % 40});
-            for method in ["textDocument/hover", "textDocument/definition", "textDocument/completion"] {
+            for method in [
+                "textDocument/hover",
+                "textDocument/definition",
+                "textDocument/completion",
+            ] {
                 id += 1;
                 script.push(at(id, method, &uri, position.clone()));
             }

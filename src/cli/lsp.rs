@@ -75,7 +75,11 @@ fn serve(connection: &Connection) -> Result<(), String> {
         .and_then(|o| o.get("asOf"))
         .and_then(|d| d.as_str())
         .and_then(credo::parse::parse_date)
-        .unwrap_or_else(|| jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date());
+        .unwrap_or_else(|| {
+            jiff::Timestamp::now()
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .date()
+        });
     let result = InitializeResult {
         capabilities: ServerCapabilities {
             text_document_sync: Some(TextDocumentSyncCapability::Kind(
@@ -107,7 +111,10 @@ fn serve(connection: &Connection) -> Result<(), String> {
     for msg in &connection.receiver {
         match msg {
             Message::Request(req) => {
-                if connection.handle_shutdown(&req).map_err(|e| e.to_string())? {
+                if connection
+                    .handle_shutdown(&req)
+                    .map_err(|e| e.to_string())?
+                {
                     return Ok(());
                 }
                 let response = server.request(req);
@@ -134,32 +141,44 @@ impl Server {
     fn request(&mut self, req: Request) -> Response {
         let id = req.id.clone();
         let result = match req.method.as_str() {
-            HoverRequest::METHOD => self.at::<HoverRequest, _>(req, |p| &p.text_document_position_params, |s, open, off| {
-                features::hover(&open.analysis, off, s.as_of)
-            }),
-            GotoDefinition::METHOD => self.at::<GotoDefinition, _>(req, |p| &p.text_document_position_params, |_, open, off| {
-                let uri = open.uri.clone();
-                let found = features::definition(&open.analysis, &uri, off);
-                (!found.is_empty()).then_some(GotoDefinitionResponse::Array(found))
-            }),
-            Completion::METHOD => self.at::<Completion, _>(req, |p| &p.text_document_position, |_, open, off| {
-                Some(CompletionResponse::Array(features::completion(
-                    &open.analysis,
-                    off,
-                )))
-            }),
-            DocumentSymbolRequest::METHOD => {
-                self.doc::<DocumentSymbolRequest, _>(req, |p| &p.text_document.uri, |open| {
-                    Some(DocumentSymbolResponse::Nested(features::symbols(
-                        &open.analysis,
+            HoverRequest::METHOD => self.at::<HoverRequest, _>(
+                req,
+                |p| &p.text_document_position_params,
+                |s, open, off| features::hover(open.analysis, off, s.as_of),
+            ),
+            GotoDefinition::METHOD => self.at::<GotoDefinition, _>(
+                req,
+                |p| &p.text_document_position_params,
+                |_, open, off| {
+                    let uri = open.uri.clone();
+                    let found = features::definition(open.analysis, &uri, off);
+                    (!found.is_empty()).then_some(GotoDefinitionResponse::Array(found))
+                },
+            ),
+            Completion::METHOD => self.at::<Completion, _>(
+                req,
+                |p| &p.text_document_position,
+                |_, open, off| {
+                    Some(CompletionResponse::Array(features::completion(
+                        open.analysis,
+                        off,
                     )))
-                })
-            }
-            Formatting::METHOD => {
-                self.doc::<Formatting, _>(req, |p| &p.text_document.uri, |open| {
-                    features::formatting(&open.analysis, &open.name)
-                })
-            }
+                },
+            ),
+            DocumentSymbolRequest::METHOD => self.doc::<DocumentSymbolRequest, _>(
+                req,
+                |p| &p.text_document.uri,
+                |open| {
+                    Some(DocumentSymbolResponse::Nested(features::symbols(
+                        open.analysis,
+                    )))
+                },
+            ),
+            Formatting::METHOD => self.doc::<Formatting, _>(
+                req,
+                |p| &p.text_document.uri,
+                |open| features::formatting(open.analysis, &open.name),
+            ),
             _ => Err((
                 ErrorCode::MethodNotFound,
                 format!("credo lsp does not answer `{}`", req.method),
@@ -209,7 +228,10 @@ impl Server {
         let uri = pos.text_document.uri.clone();
         self.current(&uri)?;
         let open = &self.docs[uri.as_str()];
-        let offset = open.analysis.lines.offset(&open.analysis.text, pos.position);
+        let offset = open
+            .analysis
+            .lines
+            .offset(&open.analysis.text, pos.position);
         let named = Named {
             uri: &uri,
             name: name_of(&uri),
@@ -228,7 +250,8 @@ impl Server {
             )
         })?;
         if open.doc.flush() {
-            open.analysis = Analysis::new(&name_of(uri), &open.doc.text, Some(&open.analysis.names));
+            open.analysis =
+                Analysis::new(&name_of(uri), &open.doc.text, Some(&open.analysis.names));
         }
         Ok(open)
     }
@@ -237,30 +260,42 @@ impl Server {
     fn notification(&mut self, n: Notification) -> Vec<Notification> {
         let uri = match n.method.as_str() {
             DidOpenTextDocument::METHOD => {
-                let Ok(p) = n.extract::<lsp_types::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD) else {
+                let Ok(p) =
+                    n.extract::<lsp_types::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
+                else {
                     return Vec::new();
                 };
                 let doc = Document::new(p.text_document.text, p.text_document.version);
                 let analysis = Analysis::new(&name_of(&p.text_document.uri), &doc.text, None);
-                self.docs.insert(p.text_document.uri.as_str().to_owned(), Open { doc, analysis });
+                self.docs.insert(
+                    p.text_document.uri.as_str().to_owned(),
+                    Open { doc, analysis },
+                );
                 p.text_document.uri
             }
             DidChangeTextDocument::METHOD => {
-                let Ok(p) = n.extract::<lsp_types::DidChangeTextDocumentParams>(DidChangeTextDocument::METHOD) else {
+                let Ok(p) = n.extract::<lsp_types::DidChangeTextDocumentParams>(
+                    DidChangeTextDocument::METHOD,
+                ) else {
                     return Vec::new();
                 };
                 let uri = p.text_document.uri;
                 let Some(open) = self.docs.get_mut(uri.as_str()) else {
                     return Vec::new();
                 };
-                if open.doc.change(p.text_document.version, p.content_changes) != text::Changed::Applied {
+                if open.doc.change(p.text_document.version, p.content_changes)
+                    != text::Changed::Applied
+                {
                     return Vec::new();
                 }
-                open.analysis = Analysis::new(&name_of(&uri), &open.doc.text, Some(&open.analysis.names));
+                open.analysis =
+                    Analysis::new(&name_of(&uri), &open.doc.text, Some(&open.analysis.names));
                 uri
             }
             DidCloseTextDocument::METHOD => {
-                let Ok(p) = n.extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD) else {
+                let Ok(p) = n
+                    .extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
+                else {
                     return Vec::new();
                 };
                 self.docs.remove(p.text_document.uri.as_str());
@@ -286,7 +321,11 @@ struct Named<'a> {
     analysis: &'a Analysis,
 }
 
-fn publish(uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) -> Notification {
+fn publish(
+    uri: Uri,
+    diagnostics: Vec<lsp_types::Diagnostic>,
+    version: Option<i32>,
+) -> Notification {
     Notification::new(
         PublishDiagnostics::METHOD.to_owned(),
         PublishDiagnosticsParams {
@@ -312,3 +351,6 @@ fn name_of(uri: &Uri) -> String {
         last.to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests;

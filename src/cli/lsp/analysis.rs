@@ -6,9 +6,7 @@ use credo::ast::{Decl, Ident, PolicySet};
 use credo::diag::{Diag, Severity};
 use credo::policy::Policy;
 use credo::source::{FileId, SourceFile, SourceMap, Span};
-use lsp_types::{
-    DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
-};
+use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri};
 
 /// What a declared name names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -210,7 +208,8 @@ fn names(set: &PolicySet) -> Names {
                         own_tiers |= kind == Kind::Tier;
                         own_assessments |= kind == Kind::Assessment;
                         for (i, t) in list.node.iter().enumerate() {
-                            let detail = format!("{} {} of {}", kind.word(), i + 1, list.node.len());
+                            let detail =
+                                format!("{} {} of {}", kind.word(), i + 1, list.node.len());
                             add(kind, t, detail, t.span);
                         }
                     }
@@ -229,11 +228,17 @@ fn names(set: &PolicySet) -> Names {
                 add(Kind::Provider, &p.id, name, p.span);
             }
             Decl::Credential(c) => {
-                let title = c.title.as_ref().map_or_else(String::new, |n| n.node.clone());
+                let title = c
+                    .title
+                    .as_ref()
+                    .map_or_else(String::new, |n| n.node.clone());
                 add(Kind::Credential, &c.id, title, c.span);
             }
             Decl::Role(r) => {
-                let title = r.title.as_ref().map_or_else(String::new, |n| n.node.clone());
+                let title = r
+                    .title
+                    .as_ref()
+                    .map_or_else(String::new, |n| n.node.clone());
                 add(Kind::Role, &r.id, title, r.span);
             }
             Decl::Guardrails(_) | Decl::Exception(_) => {}

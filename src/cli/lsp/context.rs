@@ -119,14 +119,11 @@ pub fn expect_at(text: &str, offset: usize) -> Expect {
     if word(1) == "role" && word(2) == "for" {
         return Expect::Name(Kind::Role);
     }
-    if block == Block::Top && word(2) == "attribute" && matches!(toks.last(), Some(Tok::Word(_)))
-    {
+    if block == Block::Top && word(2) == "attribute" && matches!(toks.last(), Some(Tok::Word(_))) {
         return Expect::AttrType;
     }
     match (block, word(1)) {
-        (Block::Top, "skill" | "provider" | "credential" | "role" | "attribute") => {
-            Expect::NewName
-        }
+        (Block::Top, "skill" | "provider" | "credential" | "role" | "attribute") => Expect::NewName,
         (Block::Top, "exception") => Expect::Waivable,
         (Block::Role, "require" | "prefer") | (Block::Onboarding, "waived_by") => {
             Expect::Name(Kind::Skill)
@@ -148,9 +145,7 @@ fn scan(text: &str) -> (Vec<Tok>, Vec<Block>, Vec<String>) {
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         match c {
-            '#' => {
-                while chars.next_if(|&(_, c)| c != '\n' && c != '\r').is_some() {}
-            }
+            '#' => while chars.next_if(|&(_, c)| c != '\n' && c != '\r').is_some() {},
             '"' => {
                 while let Some((_, c)) = chars.next() {
                     match c {
@@ -174,7 +169,9 @@ fn scan(text: &str) -> (Vec<Tok>, Vec<Block>, Vec<String>) {
             }
             c if c.is_ascii_digit() => {
                 while chars
-                    .next_if(|&(_, c)| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '%')
+                    .next_if(|&(_, c)| {
+                        c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '%'
+                    })
                     .is_some()
                 {}
                 toks.push(Tok::Number);
@@ -255,14 +252,24 @@ mod tests {
     #[test]
     fn the_words_before_say_what_is_expected() {
         let role = "role r {\n  title \"R\"\n";
-        assert_eq!(at_end(&format!("{role}  require ")), Expect::Name(Kind::Skill));
-        assert_eq!(at_end(&format!("{role}  prefer net")), Expect::Name(Kind::Skill));
         assert_eq!(
-            at_end(&format!("{role}  require s {{\n accept any credential where id == ")),
+            at_end(&format!("{role}  require ")),
+            Expect::Name(Kind::Skill)
+        );
+        assert_eq!(
+            at_end(&format!("{role}  prefer net")),
+            Expect::Name(Kind::Skill)
+        );
+        assert_eq!(
+            at_end(&format!(
+                "{role}  require s {{\n accept any credential where id == "
+            )),
             Expect::Name(Kind::Credential)
         );
         assert_eq!(
-            at_end(&format!("{role}  require s {{ accept any credential where provider not in [a, ")),
+            at_end(&format!(
+                "{role}  require s {{ accept any credential where provider not in [a, "
+            )),
             Expect::Name(Kind::Provider)
         );
         assert_eq!(
@@ -270,16 +277,31 @@ mod tests {
             Expect::Name(Kind::Attribute)
         );
         assert_eq!(at_end(&format!("{role}  ")), Expect::Words(Block::Role));
-        assert_eq!(at_end("credential c {\n provider "), Expect::Name(Kind::Provider));
-        assert_eq!(at_end("credential c { skills [a, b"), Expect::Name(Kind::Skill));
+        assert_eq!(
+            at_end("credential c {\n provider "),
+            Expect::Name(Kind::Provider)
+        );
+        assert_eq!(
+            at_end("credential c { skills [a, b"),
+            Expect::Name(Kind::Skill)
+        );
         assert_eq!(at_end("provider p { tier "), Expect::Name(Kind::Tier));
         assert_eq!(at_end("guardrails {\n  blind_to ["), Expect::Protected);
         assert_eq!(at_end("exception "), Expect::Waivable);
-        assert_eq!(at_end("exception free_pathway for role "), Expect::Name(Kind::Role));
+        assert_eq!(
+            at_end("exception free_pathway for role "),
+            Expect::Name(Kind::Role)
+        );
         assert_eq!(at_end("attribute enrolled "), Expect::AttrType);
         assert_eq!(at_end("skill "), Expect::NewName);
-        assert_eq!(at_end("# a comment with { and [\n"), Expect::Words(Block::Top));
-        assert_eq!(at_end("policy \"x { [\" {\n  "), Expect::Words(Block::Policy));
+        assert_eq!(
+            at_end("# a comment with { and [\n"),
+            Expect::Words(Block::Top)
+        );
+        assert_eq!(
+            at_end("policy \"x { [\" {\n  "),
+            Expect::Words(Block::Policy)
+        );
         assert_eq!(at_end("role r { decide { "), Expect::Words(Block::Decide));
     }
 

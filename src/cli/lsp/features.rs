@@ -34,7 +34,11 @@ pub fn resolve(a: &Analysis, offset: usize) -> Vec<&Declared> {
     if let Some(d) = all.iter().find(|d| d.at.start as usize == start) {
         return vec![d];
     }
-    let of_kind: Vec<&Declared> = all.iter().copied().filter(|d| Some(d.kind) == kind).collect();
+    let of_kind: Vec<&Declared> = all
+        .iter()
+        .copied()
+        .filter(|d| Some(d.kind) == kind)
+        .collect();
     if of_kind.is_empty() {
         all
     } else {
@@ -86,7 +90,7 @@ fn line_in_words(a: &Analysis, offset: usize, as_of: Date) -> Option<(String, Sp
     };
     for role in &policy.roles {
         for req in &role.requirements {
-            for line in req.lines.iter().filter(|l| inside(l.src.span)) {
+            if let Some(line) = req.lines.iter().find(|l| inside(l.src.span)) {
                 let kind = match req.kind {
                     ReqKind::Required => "required",
                     ReqKind::Preferred => "preferred",
@@ -111,25 +115,29 @@ fn line_in_words(a: &Analysis, offset: usize, as_of: Date) -> Option<(String, Sp
                         (false, more) => format!("{} and {more} more", names.join(", ")),
                     };
                     let what = if terms.len() == 1 && term.words == said {
-                        "credentials that do".to_owned()
+                        "the catalogue credentials that meet it".to_owned()
                     } else {
                         escape(&term.words)
                     };
-                    md.push_str(&format!("\n\n{what} (on {as_of}): {listed}"));
+                    md.push_str(&format!("\n\n{what}, on {as_of}: {listed}"));
                 }
                 return Some((md, line_of(line.src.span)));
             }
         }
         if let Some((cond, src)) = role.eligible.as_ref().filter(|(_, s)| inside(s.span)) {
             let md = format!(
-                "**eligible when** `{}`\n\nrole `{}` considers only candidates with: **{}**",
+                "**eligible when** `{}`\n\nrole `{}` considers a candidate only when: **{}**",
                 code(&src.text),
                 role.id,
                 escape(&words.cond(cond, None))
             );
             return Some((md, line_of(src.span)));
         }
-        for rule in role.decide.iter().filter(|r| !r.default && inside(r.src.span)) {
+        if let Some(rule) = role
+            .decide
+            .iter()
+            .find(|r| !r.default && inside(r.src.span))
+        {
             let md = format!(
                 "`{}`\n\nrole `{}`: **{}**",
                 code(&rule.src.text),
@@ -156,9 +164,16 @@ fn details(a: &Analysis, d: &Declared) -> String {
     match decl {
         Some(Decl::Skill(s)) => {
             line("name", escape(&s.name.node));
-            line("code", s.code.as_ref().map_or(String::new(), |c| escape(&c.node)));
+            line(
+                "code",
+                s.code.as_ref().map_or(String::new(), |c| escape(&c.node)),
+            );
             let by: Vec<String> = credentials(a)
-                .filter(|c| c.skills.as_ref().is_some_and(|l| l.node.iter().any(|x| x.node == d.name)))
+                .filter(|c| {
+                    c.skills
+                        .as_ref()
+                        .is_some_and(|l| l.node.iter().any(|x| x.node == d.name))
+                })
                 .map(|c| format!("`{}`", c.id.node))
                 .collect();
             line("evidenced by", list(by));
@@ -169,31 +184,90 @@ fn details(a: &Analysis, d: &Declared) -> String {
             line("asked for by", list(roles));
         }
         Some(Decl::Credential(c)) => {
-            line("title", c.title.as_ref().map_or(String::new(), |t| escape(&t.node)));
+            line(
+                "title",
+                c.title.as_ref().map_or(String::new(), |t| escape(&t.node)),
+            );
             if let Some(p) = &c.provider {
-                let named = a.names.all.iter().find(|n| n.kind == Kind::Provider && n.name == p.node);
+                let named = a
+                    .names
+                    .all
+                    .iter()
+                    .find(|n| n.kind == Kind::Provider && n.name == p.node);
                 let name = named.map_or(String::new(), |n| format!(" ({})", escape(&n.detail)));
                 line("provider", format!("`{}`{name}", p.node));
             }
             if let Some(s) = &c.skills {
-                line("skills", list(s.node.iter().map(|x| format!("`{}`", x.node)).collect()));
+                line(
+                    "skills",
+                    list(s.node.iter().map(|x| format!("`{}`", x.node)).collect()),
+                );
             }
-            line("assessment", c.assessment.as_ref().map_or(String::new(), |x| format!("`{}`", x.node)));
-            line("hours", c.hours.as_ref().map_or(String::new(), |h| text(h.span)));
-            line("valid for", c.valid_for.as_ref().map_or(String::new(), |v| {
-                credo::render::words::duration(v.node)
-            }));
-            line("cost", c.cost.as_ref().map_or(String::new(), |v| text(v.span)));
-            line("aliases", list(c.aliases.iter().map(|x| escape(&x.node)).collect()));
-            line("achievements", list(c.achievements.iter().map(|x| escape(&x.node)).collect()));
-            line("stacks into", list(c.stacks_into.iter().map(|x| format!("`{}`", x.node)).collect()));
-            line("retired", c.retired.as_ref().map_or(String::new(), |r| r.node.to_string()));
+            line(
+                "assessment",
+                c.assessment
+                    .as_ref()
+                    .map_or(String::new(), |x| format!("`{}`", x.node)),
+            );
+            line(
+                "hours",
+                c.hours.as_ref().map_or(String::new(), |h| text(h.span)),
+            );
+            line(
+                "valid for",
+                c.valid_for
+                    .as_ref()
+                    .map_or(String::new(), |v| credo::render::words::duration(v.node)),
+            );
+            line(
+                "cost",
+                c.cost.as_ref().map_or(String::new(), |v| text(v.span)),
+            );
+            line(
+                "aliases",
+                list(c.aliases.iter().map(|x| escape(&x.node)).collect()),
+            );
+            line(
+                "achievements",
+                list(c.achievements.iter().map(|x| escape(&x.node)).collect()),
+            );
+            line(
+                "stacks into",
+                list(
+                    c.stacks_into
+                        .iter()
+                        .map(|x| format!("`{}`", x.node))
+                        .collect(),
+                ),
+            );
+            line(
+                "retired",
+                c.retired
+                    .as_ref()
+                    .map_or(String::new(), |r| r.node.to_string()),
+            );
         }
         Some(Decl::Provider(p)) => {
-            line("name", p.name.as_ref().map_or(String::new(), |n| escape(&n.node)));
-            line("tier", p.tier.as_ref().map_or(String::new(), |t| format!("`{}`", t.node)));
-            line("issuers", list(p.issuers.iter().map(|x| escape(&x.node)).collect()));
-            line("retired", p.retired.as_ref().map_or(String::new(), |r| r.node.to_string()));
+            line(
+                "name",
+                p.name.as_ref().map_or(String::new(), |n| escape(&n.node)),
+            );
+            line(
+                "tier",
+                p.tier
+                    .as_ref()
+                    .map_or(String::new(), |t| format!("`{}`", t.node)),
+            );
+            line(
+                "issuers",
+                list(p.issuers.iter().map(|x| escape(&x.node)).collect()),
+            );
+            line(
+                "retired",
+                p.retired
+                    .as_ref()
+                    .map_or(String::new(), |r| r.node.to_string()),
+            );
             let creds: Vec<String> = credentials(a)
                 .filter(|c| c.provider.as_ref().is_some_and(|x| x.node == d.name))
                 .map(|c| format!("`{}`", c.id.node))
@@ -201,17 +275,33 @@ fn details(a: &Analysis, d: &Declared) -> String {
             line("credentials", list(creds));
         }
         Some(Decl::Role(r)) => {
-            line("title", r.title.as_ref().map_or(String::new(), |t| escape(&t.node)));
-            line("family", r.family.as_ref().map_or(String::new(), |t| escape(&t.node)));
-            line("eligible when", r.eligible.as_ref().map_or(String::new(), |e| text(e.span)));
-            for (kind, label) in [(ReqKind::Required, "requires"), (ReqKind::Preferred, "prefers")] {
+            line(
+                "title",
+                r.title.as_ref().map_or(String::new(), |t| escape(&t.node)),
+            );
+            line(
+                "family",
+                r.family.as_ref().map_or(String::new(), |t| escape(&t.node)),
+            );
+            line(
+                "eligible when",
+                r.eligible.as_ref().map_or(String::new(), |e| text(e.span)),
+            );
+            for (kind, label) in [
+                (ReqKind::Required, "requires"),
+                (ReqKind::Preferred, "prefers"),
+            ] {
                 let skills: Vec<String> = (r.requirements.iter())
                     .filter(|q| q.kind == kind)
                     .map(|q| format!("`{}`", q.skill.node))
                     .collect();
                 line(label, list(skills));
             }
-            let modules: Vec<String> = r.onboarding.iter().map(|m| format!("`{}`", m.id.node)).collect();
+            let modules: Vec<String> = r
+                .onboarding
+                .iter()
+                .map(|m| format!("`{}`", m.id.node))
+                .collect();
             line("onboarding", list(modules));
         }
         Some(Decl::Attribute(at)) => {
@@ -220,13 +310,18 @@ fn details(a: &Analysis, d: &Declared) -> String {
                 || a.decls.iter().any(|x| match x {
                     Decl::Guardrails(g) => g.items.iter().any(|i| match &i.kind {
                         GuardrailKind::BlindTo(v) => v.iter().any(|n| n.node == d.name),
-                        GuardrailKind::AdverseImpact { over, .. } => over.iter().any(|n| n.node == d.name),
+                        GuardrailKind::AdverseImpact { over, .. } => {
+                            over.iter().any(|n| n.node == d.name)
+                        }
                         _ => false,
                     }),
                     _ => false,
                 });
             if protected {
-                line("protected", "decisions may not depend on it (SPEC §6)".to_owned());
+                line(
+                    "protected",
+                    "decisions may not depend on it (SPEC §6)".to_owned(),
+                );
             }
         }
         _ => line("", d.detail.clone()),
@@ -281,35 +376,108 @@ fn code(s: &str) -> String {
 fn keywords(block: Block) -> &'static [&'static str] {
     match block {
         Block::Top => &[
-            "policy", "attribute", "skill", "provider", "credential", "role", "guardrails",
+            "policy",
+            "attribute",
+            "skill",
+            "provider",
+            "credential",
+            "role",
+            "guardrails",
             "exception",
         ],
         Block::Policy => &["version", "effective", "owner", "tiers", "assessments"],
         Block::Provider => &["name", "tier", "issuers", "retired"],
         Block::Credential => &[
-            "title", "provider", "skills", "achievements", "aliases", "assessment", "hours",
-            "valid_for", "cost", "stacks_into", "retired",
+            "title",
+            "provider",
+            "skills",
+            "achievements",
+            "aliases",
+            "assessment",
+            "hours",
+            "valid_for",
+            "cost",
+            "stacks_into",
+            "retired",
         ],
         Block::Role => &[
-            "title", "family", "eligible", "when", "require", "prefer", "decide", "onboarding",
-            "candidate", "and", "or", "not", "in",
+            "title",
+            "family",
+            "eligible",
+            "when",
+            "require",
+            "prefer",
+            "decide",
+            "onboarding",
+            "candidate",
+            "and",
+            "or",
+            "not",
+            "in",
         ],
         // The fields of SPEC §4's contexts (src/check/exprs.rs) and the expression words.
         Block::Accept => &[
-            "accept", "any", "credential", "at", "least", "credentials", "artifacts", "labs",
-            "where", "and", "or", "not", "in", "degree", "met", "work_sample", "experience",
-            "candidate", "id", "provider", "tier", "assessment", "hours", "cost", "issued", "age",
-            "verified", "reviewed", "true", "false",
+            "accept",
+            "any",
+            "credential",
+            "at",
+            "least",
+            "credentials",
+            "artifacts",
+            "labs",
+            "where",
+            "and",
+            "or",
+            "not",
+            "in",
+            "degree",
+            "met",
+            "work_sample",
+            "experience",
+            "candidate",
+            "id",
+            "provider",
+            "tier",
+            "assessment",
+            "hours",
+            "cost",
+            "issued",
+            "age",
+            "verified",
+            "reviewed",
+            "true",
+            "false",
         ],
         Block::Decide => &[
-            "advance", "review", "decline", "when", "otherwise", "required_met",
-            "required_missing", "required_total", "preferred_met", "preferred_total", "coverage",
-            "candidate", "and", "or", "not", "in",
+            "advance",
+            "review",
+            "decline",
+            "when",
+            "otherwise",
+            "required_met",
+            "required_missing",
+            "required_total",
+            "preferred_met",
+            "preferred_total",
+            "coverage",
+            "candidate",
+            "and",
+            "or",
+            "not",
+            "in",
         ],
         Block::Onboarding => &["module", "hours", "waived_by"],
         Block::Guardrails => &[
-            "skills_per_role", "min_tier", "verified_only", "no_degree_gate", "free_pathway",
-            "no_auto_decline", "blind_to", "adverse_impact", "over", "selected",
+            "skills_per_role",
+            "min_tier",
+            "verified_only",
+            "no_degree_gate",
+            "free_pathway",
+            "no_auto_decline",
+            "blind_to",
+            "adverse_impact",
+            "over",
+            "selected",
         ],
         Block::Other => &[],
     }
@@ -388,7 +556,11 @@ pub fn symbols(a: &Analysis) -> Vec<DocumentSymbol> {
     let sym = |name: String, detail: Option<String>, kind, span: Span, at: Span, children| {
         #[allow(deprecated)]
         DocumentSymbol {
-            name: if name.is_empty() { "_".to_owned() } else { credo::visible::visible(&name).into_owned() },
+            name: if name.is_empty() {
+                "_".to_owned()
+            } else {
+                credo::visible::visible(&name).into_owned()
+            },
             detail: detail.map(|d| credo::visible::visible(&d).into_owned()),
             kind,
             tags: None,
@@ -402,11 +574,46 @@ pub fn symbols(a: &Analysis) -> Vec<DocumentSymbol> {
     let mut out = Vec::new();
     for d in &a.decls {
         out.push(match d {
-            Decl::Policy(p) => sym(p.name.node.clone(), None, SymbolKind::NAMESPACE, p.span, p.name.span, None),
-            Decl::Attribute(x) => sym(x.id.node.clone(), Some(slice(x.ty.span)), SymbolKind::FIELD, x.span, x.id.span, None),
-            Decl::Skill(x) => sym(x.id.node.clone(), Some(x.name.node.clone()), SymbolKind::CONSTANT, x.span, x.id.span, None),
-            Decl::Provider(x) => sym(x.id.node.clone(), x.name.as_ref().map(|n| n.node.clone()), SymbolKind::MODULE, x.span, x.id.span, None),
-            Decl::Credential(x) => sym(x.id.node.clone(), x.title.as_ref().map(|n| n.node.clone()), SymbolKind::STRUCT, x.span, x.id.span, None),
+            Decl::Policy(p) => sym(
+                p.name.node.clone(),
+                None,
+                SymbolKind::NAMESPACE,
+                p.span,
+                p.name.span,
+                None,
+            ),
+            Decl::Attribute(x) => sym(
+                x.id.node.clone(),
+                Some(slice(x.ty.span)),
+                SymbolKind::FIELD,
+                x.span,
+                x.id.span,
+                None,
+            ),
+            Decl::Skill(x) => sym(
+                x.id.node.clone(),
+                Some(x.name.node.clone()),
+                SymbolKind::CONSTANT,
+                x.span,
+                x.id.span,
+                None,
+            ),
+            Decl::Provider(x) => sym(
+                x.id.node.clone(),
+                x.name.as_ref().map(|n| n.node.clone()),
+                SymbolKind::MODULE,
+                x.span,
+                x.id.span,
+                None,
+            ),
+            Decl::Credential(x) => sym(
+                x.id.node.clone(),
+                x.title.as_ref().map(|n| n.node.clone()),
+                SymbolKind::STRUCT,
+                x.span,
+                x.id.span,
+                None,
+            ),
             Decl::Role(r) => {
                 let mut children = Vec::new();
                 for q in &r.requirements {
@@ -416,7 +623,16 @@ pub fn symbols(a: &Analysis) -> Vec<DocumentSymbol> {
                     };
                     let lines: Vec<DocumentSymbol> = (q.accepts.iter())
                         .filter(|_| !q.implicit)
-                        .map(|l| sym(slice(l.span), None, SymbolKind::BOOLEAN, l.span, l.span, None))
+                        .map(|l| {
+                            sym(
+                                slice(l.span),
+                                None,
+                                SymbolKind::BOOLEAN,
+                                l.span,
+                                l.span,
+                                None,
+                            )
+                        })
                         .collect();
                     children.push(sym(
                         format!("{word} {}", q.skill.node),
@@ -429,21 +645,67 @@ pub fn symbols(a: &Analysis) -> Vec<DocumentSymbol> {
                 }
                 if let Some(e) = &r.decide {
                     let rules: Vec<DocumentSymbol> = (e.rules.iter())
-                        .map(|x| sym(slice(x.span), None, SymbolKind::EVENT, x.span, x.outcome.span, None))
+                        .map(|x| {
+                            sym(
+                                slice(x.span),
+                                None,
+                                SymbolKind::EVENT,
+                                x.span,
+                                x.outcome.span,
+                                None,
+                            )
+                        })
                         .collect();
-                    children.push(sym("decide".into(), None, SymbolKind::OBJECT, e.span, e.span, Some(rules)));
+                    children.push(sym(
+                        "decide".into(),
+                        None,
+                        SymbolKind::OBJECT,
+                        e.span,
+                        e.span,
+                        Some(rules),
+                    ));
                 }
                 for m in &r.onboarding {
-                    children.push(sym(m.id.node.clone(), Some(slice(m.span)), SymbolKind::METHOD, m.span, m.id.span, None));
+                    children.push(sym(
+                        m.id.node.clone(),
+                        Some(slice(m.span)),
+                        SymbolKind::METHOD,
+                        m.span,
+                        m.id.span,
+                        None,
+                    ));
                 }
                 let title = r.title.as_ref().map(|n| n.node.clone());
-                sym(r.id.node.clone(), title, SymbolKind::CLASS, r.span, r.id.span, Some(children))
+                sym(
+                    r.id.node.clone(),
+                    title,
+                    SymbolKind::CLASS,
+                    r.span,
+                    r.id.span,
+                    Some(children),
+                )
             }
             Decl::Guardrails(g) => {
                 let items: Vec<DocumentSymbol> = (g.items.iter())
-                    .map(|i| sym(i.name.node.clone(), Some(slice(i.span)), SymbolKind::PROPERTY, i.span, i.name.span, None))
+                    .map(|i| {
+                        sym(
+                            i.name.node.clone(),
+                            Some(slice(i.span)),
+                            SymbolKind::PROPERTY,
+                            i.span,
+                            i.name.span,
+                            None,
+                        )
+                    })
                     .collect();
-                sym("guardrails".into(), None, SymbolKind::NAMESPACE, g.span, g.span, Some(items))
+                sym(
+                    "guardrails".into(),
+                    None,
+                    SymbolKind::NAMESPACE,
+                    g.span,
+                    g.span,
+                    Some(items),
+                )
             }
             Decl::Exception(e) => sym(
                 format!("exception {} for role {}", e.guardrail.node, e.role.node),

@@ -116,7 +116,11 @@ impl Document {
     /// dropped (applying it would undo newer edits), one that skips a version is held until
     /// the versions between arrive — or, replacing the whole text, applied at once — and when
     /// too many are held they are applied in order.
-    pub fn change(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>) -> Changed {
+    pub fn change(
+        &mut self,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) -> Changed {
         if version <= self.version || self.pending.contains_key(&version) {
             return Changed::Stale;
         }
@@ -210,7 +214,10 @@ mod tests {
         // Version 3 (which assumes version 2) arrives first: held.
         assert_eq!(doc.change(3, vec![edit(0, 7, 0, 7, "b")]), Changed::Held);
         assert_eq!(doc.text, "skill a \"A\"\n");
-        assert_eq!(doc.change(2, vec![edit(0, 9, 0, 10, "AB")]), Changed::Applied);
+        assert_eq!(
+            doc.change(2, vec![edit(0, 9, 0, 10, "AB")]),
+            Changed::Applied
+        );
         assert_eq!(doc.text, "skill ab \"AB\"\n");
         assert_eq!(doc.version, 3);
         assert_eq!(doc.change(2, vec![edit(0, 0, 0, 5, "x")]), Changed::Stale);
