@@ -32,8 +32,8 @@ fn every_request_everywhere_is_answered() {
         let a = Analysis::new(&name, &text, None);
         let _ = features::symbols(&a);
         let _ = features::formatting(&a, &name);
-        // About 400 places per file, every byte for small ones.
-        let stride = (text.len() / 400).max(1);
+        // About 250 places per file, every byte for small ones.
+        let stride = (text.len() / 250).max(1);
         for offset in (0..=text.len() + 1).step_by(stride) {
             let _ = features::hover(&a, offset, as_of);
             let _ = features::completion(&a, offset);
