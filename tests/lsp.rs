@@ -200,6 +200,9 @@ fn a_session_answers_hover_definition_completion_symbols_and_formatting() {
             URI,
             pos(PILOT, "[networking]", 0, 1),
         ),
+        // A credential's and a skill's details, on their declarations.
+        at(13, "textDocument/hover", URI, pos(PILOT, "ccna", 0, 1)),
+        at(14, "textDocument/hover", URI, pos(PILOT, "networking", 0, 0)),
         request(
             10,
             "textDocument/documentSymbol",
@@ -315,6 +318,13 @@ fn unknown_methods_bad_parameters_and_unopened_documents_get_errors() {
             6,
             "textDocument/documentSymbol",
             json!({"textDocument": {"uri": URI}}),
+        ),
+        // A diagnostic with a second place: related information.
+        open("file:///work/twice.credo", "skill a \"A\"\nskill a \"B\"\n", 1),
+        // Closing a document clears its diagnostics.
+        notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": "file:///work/twice.credo"}}),
         ),
     ]);
     script.extend(stop(7));
