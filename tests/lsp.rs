@@ -202,7 +202,12 @@ fn a_session_answers_hover_definition_completion_symbols_and_formatting() {
         ),
         // A credential's and a skill's details, on their declarations.
         at(13, "textDocument/hover", URI, pos(PILOT, "ccna", 0, 1)),
-        at(14, "textDocument/hover", URI, pos(PILOT, "networking", 0, 0)),
+        at(
+            14,
+            "textDocument/hover",
+            URI,
+            pos(PILOT, "networking", 0, 0),
+        ),
         request(
             10,
             "textDocument/documentSymbol",
@@ -320,7 +325,11 @@ fn unknown_methods_bad_parameters_and_unopened_documents_get_errors() {
             json!({"textDocument": {"uri": URI}}),
         ),
         // A diagnostic with a second place: related information.
-        open("file:///work/twice.credo", "skill a \"A\"\nskill a \"B\"\n", 1),
+        open(
+            "file:///work/twice.credo",
+            "skill a \"A\"\nskill a \"B\"\n",
+            1,
+        ),
         // Closing a document clears its diagnostics.
         notify(
             "textDocument/didClose",
@@ -452,4 +461,17 @@ fn no_text_stops_the_server() {
         let r = reply(&replies, i);
         assert!(r.get("error").is_none(), "request {i}: {r:#}");
     }
+}
+
+/// A message that is not JSON-RPC ends the session with exit code 2 and the reason; an input
+/// that ends before `initialize` says so.
+#[test]
+fn unreadable_messages_end_the_server_with_a_reason() {
+    let out = common::credo_with_input(&["lsp"], b"Content-Length: 5\r\n\r\n{bad}");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot read the client's messages"), "{err}");
+    let out = common::credo_with_input(&["lsp"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: credo lsp: "));
 }

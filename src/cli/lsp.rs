@@ -44,13 +44,20 @@ pub fn run(_: Args) -> u8 {
     let (connection, threads) = Connection::stdio();
     let served = serve(&connection);
     drop(connection);
-    let joined = threads.join();
-    match served.and(joined.map_err(|e| e.to_string())) {
-        Ok(()) => super::EXIT_OK,
-        Err(e) => {
+    // A message that cannot be read stops the reader: its error says why the session ended
+    // (the loop only saw the channel close).
+    match (threads.join(), served) {
+        (Err(e), _) => {
+            super::complain(format_args!(
+                "error: credo lsp: cannot read the client's messages: {e}"
+            ));
+            super::EXIT_IO
+        }
+        (Ok(()), Err(e)) => {
             super::complain(format_args!("error: credo lsp: {e}"));
             super::EXIT_IO
         }
+        (Ok(()), Ok(())) => super::EXIT_OK,
     }
 }
 
