@@ -272,11 +272,13 @@ pub struct DecideBlock {
     pub span: Span,
 }
 
-/// `module ID hours N waived_by SKILL`
+/// `module ID ["Title"] hours N waived_by SKILL`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Module {
     /// The module.
     pub id: Ident,
+    /// Its title, as postings and explanations show it (else the id, humanized).
+    pub title: Option<Spanned<String>>,
     /// Its length.
     pub hours: Spanned<f64>,
     /// The skill that waives it.

@@ -753,6 +753,7 @@ fn compile_role(scope: &Scope<'_>, role: &RoleDecl, diags: &mut Vec<Diag>) -> po
             }
             onboarding.push(policy::Module {
                 id: m.id.node.clone(),
+                title: m.title.as_ref().map(|t| t.node.clone()),
                 hours: m.hours.node,
                 waived_by: skill,
             });

@@ -102,7 +102,7 @@ pub fn kit(p: &Posting<'_>) -> String {
                 s,
                 "- {} met: waive {} ({} hours)",
                 escape(words.skill(m.waived_by)),
-                escape(&sentence_case(&m.id)),
+                escape(&m.title.clone().unwrap_or_else(|| sentence_case(&m.id))),
                 fmt_num(m.hours)
             );
         }
