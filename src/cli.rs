@@ -10,6 +10,7 @@ mod log;
 #[cfg(feature = "lsp")]
 mod lsp;
 mod measure;
+mod new;
 mod posting;
 mod review;
 mod source;
@@ -67,6 +68,8 @@ enum Command {
     /// Run the language server on standard input and output, for editors (docs/editors.md).
     #[cfg(feature = "lsp")]
     Lsp(lsp::Args),
+    /// Scaffold a pilot: one role, one provider, sample records and a test suite that pass.
+    New(new::Args),
 }
 
 /// Report formats.
@@ -105,6 +108,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Review(a) => review::run(a),
         #[cfg(feature = "lsp")]
         Command::Lsp(a) => lsp::run(a),
+        Command::New(a) => new::run(a),
     }
 }
 

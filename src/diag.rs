@@ -3,6 +3,8 @@
 //! A diagnostic is data (code, severity, message, labelled spans, help); the stages build them
 //! with [`Diag::error`] / [`Diag::warning`] and never format for a terminal themselves.
 
+pub mod docs;
+
 use crate::source::SourceFile;
 use crate::source::{Location, SourceMap, Span};
 use crate::visible::{is_hostile, push_visible, visible};
@@ -311,6 +313,9 @@ pub struct JsonDiag {
     pub label: Option<String>,
     /// What to write instead.
     pub help: Option<String>,
+    /// The section of the docs that explains it (`docs/language.md#…`, relative to the
+    /// project's root).
+    pub docs: &'static str,
 }
 
 impl JsonDiag {
@@ -330,6 +335,7 @@ impl JsonDiag {
                 .map(|l| l.text.clone())
                 .filter(|t| !t.is_empty()),
             help: d.help.clone(),
+            docs: docs::for_code(d.code),
         }
     }
 }

@@ -121,7 +121,8 @@ fn json_diagnostics_carry_location_and_help() {
         "line": 30,
         "column": 11,
         "label": "no skill has this name",
-        "help": "did you mean `network_security`?"
+        "help": "did you mean `network_security`?",
+        "docs": "docs/language.md#skill"
       }
     ]
     "#);
