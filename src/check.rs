@@ -338,7 +338,11 @@ pub fn check(set: &PolicySet, sources: SourceMap, hash: String) -> (Option<Polic
                         format!("the policy has no `{field}`"),
                     )
                     .label(why)
-                    .help(format!("add `{example}` inside the `policy` block")),
+                    .help_fix(
+                        format!("add `{example}` inside the `policy` block"),
+                        before_close(p.span),
+                        format!("  {example}\n"),
+                    ),
                 );
             }
         }
@@ -465,6 +469,13 @@ fn compile_providers(scope: &Scope<'_>, diags: &mut Vec<Diag>) -> Vec<policy::Pr
         let tier = match &p.tier {
             Some(t) => scope.tiers.resolve(t, "tier", diags).unwrap_or(0),
             None => {
+                let tier = scope
+                    .tiers
+                    .names
+                    .get(1)
+                    .or(scope.tiers.names.first())
+                    .map(String::as_str)
+                    .unwrap_or("recognized");
                 diags.push(
                     Diag::error(
                         "credo::provider::missing-field",
@@ -472,15 +483,9 @@ fn compile_providers(scope: &Scope<'_>, diags: &mut Vec<Diag>) -> Vec<policy::Pr
                         format!("provider `{}` has no `tier`", p.id.node),
                     )
                     .label("every provider needs a trust tier")
+                    .fix(before_close(p.span), format!("  tier {tier}\n"))
                     .help(format!(
-                        "add `tier {}` (one of {})",
-                        scope
-                            .tiers
-                            .names
-                            .get(1)
-                            .or(scope.tiers.names.first())
-                            .map(String::as_str)
-                            .unwrap_or("recognized"),
+                        "add `tier {tier}` (one of {})",
                         crate::diag_list(
                             &scope
                                 .tiers
@@ -596,6 +601,12 @@ fn compile_credentials(scope: &Scope<'_>, diags: &mut Vec<Diag>) -> Vec<policy::
         });
     }
     out
+}
+
+/// An empty span just before the closing `}` of a block (where a missing field is added).
+pub(crate) fn before_close(block: Span) -> Span {
+    let at = (block.end as usize).saturating_sub(1);
+    Span::new(block.file, at, at)
 }
 
 /// The source text of a span on one line: whitespace collapsed and comments dropped.
@@ -736,8 +747,13 @@ fn compile_role(scope: &Scope<'_>, role: &RoleDecl, diags: &mut Vec<Diag>) -> po
             );
             continue;
         }
+        // A requirement whose skill is unknown (already an error) may be the one meant.
+        let unresolved = role
+            .requirements
+            .iter()
+            .any(|r| scope.skills.get(&r.skill.node).is_none());
         if let Some(skill) = resolve(&scope.skills, &m.waived_by, "skill", diags) {
-            if !requirements.iter().any(|r| r.skill == skill) {
+            if !unresolved && !requirements.iter().any(|r| r.skill == skill) {
                 diags.push(
                     Diag::warning(
                         "credo::lint::module-never-waived",

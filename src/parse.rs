@@ -628,9 +628,13 @@ impl Lower {
                 format!("unknown duration unit `{unit}` in `{text}`"),
             )
             .label("not a duration")
-            .help(format!(
-                "durations are a whole number and one of `d`, `w`, `mo`, `y`: write `{suggestion}`"
-            )),
+            .help_fix(
+                format!(
+                    "durations are a whole number and one of `d`, `w`, `mo`, `y`: write `{suggestion}`"
+                ),
+                span,
+                suggestion.clone(),
+            ),
         );
     }
 

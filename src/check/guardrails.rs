@@ -43,7 +43,11 @@ pub(crate) fn compile(
                             format!("`skills_per_role {a}..{b}` is an empty range"),
                         )
                         .label("the low end is above the high end")
-                        .help(format!("write `skills_per_role {b}..{a}`")),
+                        .help_fix(
+                            format!("write `skills_per_role {b}..{a}`"),
+                            item.span,
+                            format!("skills_per_role {b}..{a}"),
+                        ),
                     );
                 }
             }
@@ -220,7 +224,8 @@ pub(crate) fn exceptions(
                 .label("not declared")
                 .help(format!(
                     "remove the exception, or add `{g}` to the `guardrails` block"
-                )),
+                ))
+                .fix(e.span, ""),
             );
         }
         if let Some(r) = role {
