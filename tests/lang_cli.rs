@@ -16,14 +16,14 @@ fn check_json_carries_the_proposed_fix() {
     let d: serde_json::Value = serde_json::from_str(first).unwrap();
     insta::assert_json_snapshot!(d["fix"], @r#"
     {
-      "column": 13,
-      "end": 413,
-      "end_column": 22,
-      "end_line": 22,
       "file": "tests/fixtures/malformed/policies/67-valid-for-with-space.credo",
       "line": 22,
-      "replacement": "12mo",
-      "start": 404
+      "column": 13,
+      "end_line": 22,
+      "end_column": 22,
+      "start": 404,
+      "end": 413,
+      "replacement": "12mo"
     }
     "#);
     let text = std::fs::read_to_string(path).unwrap();
