@@ -27,41 +27,7 @@ pub const DEFAULT_ASSESSMENTS: &[&str] = &[
     "proctored_exam",
 ];
 
-/// Attributes that are always protected (SPEC §6).
-pub const PROTECTED: &[&str] = &[
-    "age",
-    "date_of_birth",
-    "sex",
-    "gender",
-    "gender_identity",
-    "sexual_orientation",
-    "race",
-    "ethnicity",
-    "race_ethnicity",
-    "color",
-    "national_origin",
-    "citizenship",
-    "religion",
-    "disability",
-    "pregnancy",
-    "marital_status",
-    "veteran_status",
-    "genetic_information",
-];
-
-/// Known proxies for protected attributes, with what each may stand in for.
-pub const PROXIES: &[(&str, &str)] = &[
-    ("graduation_year", "age"),
-    ("birth_year", "age"),
-    ("zip_code", "race, ethnicity or national origin"),
-    ("postal_code", "race, ethnicity or national origin"),
-    ("name", "sex, race, ethnicity or national origin"),
-    ("first_name", "sex, race, ethnicity or national origin"),
-    ("last_name", "race, ethnicity or national origin"),
-    ("photo", "sex, race, age or disability"),
-    ("address", "race, ethnicity or national origin"),
-    ("nationality", "national origin"),
-];
+pub use crate::policy::protected::{PROTECTED, PROXIES};
 
 /// Guardrails that `check` enforces and an `exception` may waive.
 pub const STATIC_GUARDRAILS: &[&str] = &[

@@ -49,7 +49,7 @@ pub struct Diag {
     pub help: Option<String>,
     /// The edit that the help proposes, when it proposes text: applying it to the source makes
     /// this diagnostic go away (SPEC §17; `tests/help_fixes.rs` checks it over the corpora).
-    pub fix: Option<Fix>,
+    pub fix: Option<Box<Fix>>,
 }
 
 /// A proposed edit: replace the text at `span` (empty for an insertion) with `replacement`.
@@ -121,10 +121,10 @@ impl Diag {
     pub fn help(mut self, help: impl Into<String>) -> Self {
         let help = help.into();
         if let Some(name) = suggested_name(&help) {
-            self.fix = Some(Fix {
+            self.fix = Some(Box::new(Fix {
                 span: self.span(),
                 replacement: name.to_owned(),
-            });
+            }));
         }
         self.help = Some(help);
         self
@@ -140,10 +140,10 @@ impl Diag {
 
     /// Sets the edit the help proposes: `replacement` in place of `span`.
     pub fn fix(mut self, span: Span, replacement: impl Into<String>) -> Self {
-        self.fix = Some(Fix {
+        self.fix = Some(Box::new(Fix {
             span,
             replacement: replacement.into(),
-        });
+        }));
         self
     }
 
@@ -455,12 +455,21 @@ pub fn did_you_mean<'a>(
     closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
-/// The candidate closest to `name`, if one is close enough to be a likely slip.
+/// The candidate closest to `name`, if one is close enough to be a likely slip. Case is
+/// ignored (a record's `SQL` finds `sql`), and a match differing only in case comes first.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
-        let score = strsim::jaro_winkler(name, c);
-        let dist = strsim::levenshtein(name, c);
+        if c == name {
+            continue;
+        }
+        let c_lower = c.to_lowercase();
+        if c_lower == lower {
+            return Some(c);
+        }
+        let score = strsim::jaro_winkler(&lower, &c_lower);
+        let dist = strsim::levenshtein(&lower, &c_lower);
         let close = score >= 0.85 || dist <= 2.max(name.len() / 4);
         if close && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, c));

@@ -546,7 +546,7 @@ fn notes(prep: &Prepared<'_>) -> Vec<String> {
         });
     }
     for a in &prep.cand.undeclared {
-        if crate::check::PROTECTED.contains(&a.as_str()) {
+        if crate::policy::protected::protected_as(a).is_some() {
             notes.push(format!(
                 "attribute `{a}` is protected: it belongs under `protected:` (read only by audits) and was not read"
             ));

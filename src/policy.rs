@@ -1,6 +1,8 @@
 //! The compiled policy: names resolved to indexes, expressions typed, catalogue indexed for
 //! matching. This is what the evaluator runs; it is built by [`crate::check`].
 
+pub mod protected;
+
 use crate::ast::{AttrType, CmpOp, Duration, ItemKind, ReqKind};
 use crate::source::{Location, SourceMap, Span};
 use jiff::civil::Date;

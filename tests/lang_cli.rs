@@ -48,3 +48,59 @@ fn check_json_carries_the_proposed_fix() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// A misspelt key in a test suite is named with the key it was probably meant to be.
+#[test]
+fn an_unknown_suite_key_gets_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let suite = dir.path().join("suite.yaml");
+    for (text, says) in [
+        (
+            "cases:\n  - name: x\n    role: soc_analyst\n    record: { id: a }\n    outcom: advance\n",
+            "unknown field `outcom` in a case (did you mean `outcome`?)",
+        ),
+        (
+            "cases:\n  - name: x\n    role: soc_analyst\n    record: { id: a }\n    expect: { outcom: advance }\n",
+            "unknown expectation `outcom` (did you mean `outcome`?)",
+        ),
+        (
+            "as_off: 2026-11-25\ncases: []\n",
+            "unknown field `as_off` in the suite (did you mean `as_of`?)",
+        ),
+    ] {
+        std::fs::write(&suite, text).unwrap();
+        let o = credo(&["test", "policies/acme-cyber.credo", suite.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stderr.contains(says), "{stderr}");
+    }
+}
+
+/// A record's skill written in another case (`SCRIPTING` for `scripting`) is not counted, and
+/// the note names the policy's skill.
+#[test]
+fn a_record_skill_in_another_case_gets_a_did_you_mean() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = dir.path().join("r.jsonl");
+    std::fs::write(
+        &records,
+        r#"{"id":"a","work_samples":[{"skill":"SCRIPTING","score":80}]}"#,
+    )
+    .unwrap();
+    let o = credo(&[
+        "eval",
+        "policies/acme-cyber.credo",
+        records.to_str().unwrap(),
+        "--as-of",
+        "2026-11-25",
+        "--role",
+        "soc_analyst",
+        "--format",
+        "json",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("skill `SCRIPTING` in the record is not a skill of this policy and was not counted (did you mean `scripting`?)"),
+        "{out}"
+    );
+}

@@ -1,9 +1,10 @@
 //! Guardrails (SPEC §6): the settings that act at evaluation, the static ones checked here,
 //! protected attributes, and exceptions.
 
-use super::{resolve, Scope, PROTECTED, PROXIES, STATIC_GUARDRAILS};
+use super::{resolve, Scope, PROTECTED, STATIC_GUARDRAILS};
 use crate::ast::*;
 use crate::diag::{did_you_mean, Diag};
+use crate::policy::protected::{protected_as, proxy_for};
 use crate::policy::{self, Cond, Field, Outcome, Value};
 
 /// Compiles the `guardrails` block and checks attribute declarations against the protected list.
@@ -115,13 +116,20 @@ pub(crate) fn compile(
     for a in &scope.attrs.items {
         let lower = a.id.node.to_ascii_lowercase();
         let name = lower.as_str();
-        if PROTECTED.contains(&name) {
-            diags.push(
-                Diag::error(
-                    "credo::guardrails::protected-attribute",
-                    a.id.span,
-                    format!("`{}` is a protected attribute and cannot be read by rules", a.id.node),
+        if let Some(protected) = protected_as(name) {
+            let what = if protected == name {
+                format!(
+                    "`{}` is a protected attribute and cannot be read by rules",
+                    a.id.node
                 )
+            } else {
+                format!(
+                    "`{}` names the protected attribute `{protected}` and cannot be read by rules",
+                    a.id.node
+                )
+            };
+            diags.push(
+                Diag::error("credo::guardrails::protected-attribute", a.id.span, what)
                 .label("protected")
                 .help("remove this attribute; records keep protected data under `protected:`, which rules never read"),
             );
@@ -137,7 +145,7 @@ pub(crate) fn compile(
                 .label("blinded by the guardrails")
                 .help("remove this attribute, or remove it from `blind_to` if rules truly need it"),
             );
-        } else if let Some((_, stands_for)) = PROXIES.iter().find(|(p, _)| *p == name) {
+        } else if let Some(stands_for) = proxy_for(name) {
             diags.push(
                 Diag::warning(
                     "credo::guardrails::proxy-attribute",
