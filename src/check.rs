@@ -564,6 +564,10 @@ fn compile_credentials(scope: &Scope<'_>, diags: &mut Vec<Diag>) -> Vec<policy::
             }),
             stacks_into,
             retired: c.retired.as_ref().map(|d| d.node),
+            open_to: c.open_to.as_ref().map(|(line, e)| policy::OpenTo {
+                cond: exprs::check_expr(scope, e, Ctx::Eligible, None, diags),
+                src: source_ref(scope.sources, *line, e.span),
+            }),
         });
     }
     out
@@ -718,25 +722,40 @@ fn compile_role(scope: &Scope<'_>, role: &RoleDecl, diags: &mut Vec<Diag>) -> po
             .requirements
             .iter()
             .any(|r| scope.skills.get(&r.skill.node).is_none());
-        if let Some(skill) = resolve(&scope.skills, &m.waived_by, "skill", diags) {
-            if !unresolved && !requirements.iter().any(|r| r.skill == skill) {
-                diags.push(
-                    Diag::warning(
-                        "credo::lint::module-never-waived",
-                        m.waived_by.span,
-                        format!(
-                            "module `{}` is waived by `{}`, which role `{}` does not evaluate",
-                            m.id.node, m.waived_by.node, role.id.node
+        let waiver = match (
+            scope.skills.get(&m.waived_by.node),
+            scope.credentials.get(&m.waived_by.node),
+        ) {
+            (Some(skill), _) => {
+                if !unresolved && !requirements.iter().any(|r| r.skill == skill) {
+                    diags.push(
+                        Diag::warning(
+                            "credo::lint::module-never-waived",
+                            m.waived_by.span,
+                            format!(
+                                "module `{}` is waived by `{}`, which role `{}` does not evaluate",
+                                m.id.node, m.waived_by.node, role.id.node
+                            ),
+                        )
+                        .label("never met in this role")
+                        .help(
+                            "name a skill the role requires or prefers, or a catalogue credential",
                         ),
-                    )
-                    .label("never met in this role")
-                    .help("name a skill the role requires or prefers"),
-                );
+                    );
+                }
+                Some(policy::Waiver::Skill(skill))
             }
+            (None, Some(cred)) => Some(policy::Waiver::Credential(cred)),
+            (None, None) => {
+                unknown_waiver(scope, &m.waived_by, diags);
+                None
+            }
+        };
+        if let Some(waived_by) = waiver {
             onboarding.push(policy::Module {
                 id: m.id.node.clone(),
                 hours: m.hours.node,
-                waived_by: skill,
+                waived_by,
             });
         }
     }
@@ -755,6 +774,28 @@ fn compile_role(scope: &Scope<'_>, role: &RoleDecl, diags: &mut Vec<Diag>) -> po
         exceptions: Vec::new(),
         at: scope.sources.location(role.id.span),
     }
+}
+
+/// `waived_by` names neither a skill nor a catalogue credential.
+fn unknown_waiver(scope: &Scope<'_>, name: &Ident, diags: &mut Vec<Diag>) {
+    let mut names: Vec<&str> = scope
+        .skills
+        .names()
+        .chain(scope.credentials.names())
+        .collect();
+    names.sort_unstable();
+    let help = did_you_mean(&name.node, names.iter().copied()).unwrap_or_else(|| {
+        "`waived_by` names a skill the role evaluates or a catalogue credential".to_owned()
+    });
+    diags.push(
+        Diag::error(
+            "credo::name::unknown-skill",
+            name.span,
+            format!("unknown skill or credential `{}`", name.node),
+        )
+        .label("no skill or credential has this name")
+        .help(help),
+    );
 }
 
 fn compile_decide(

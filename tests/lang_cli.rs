@@ -104,3 +104,144 @@ fn a_record_skill_in_another_case_gets_a_did_you_mean() {
         "{out}"
     );
 }
+
+const OPEN_TO: &str = "tests/fixtures/lang/open-to.credo";
+const OPEN_TO_RECORDS: &str = "tests/fixtures/lang/open-to.records.yaml";
+
+fn eval_open_to(format: &[&str]) -> String {
+    let mut args = vec!["eval", OPEN_TO, OPEN_TO_RECORDS, "--as-of", "2026-11-25"];
+    args.extend_from_slice(format);
+    let o = credo(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// `waived_by pl300` waives the module for a candidate whose pl300 is accepted (held, valid,
+/// verified as `verified_only` asks) and not for one whose pl300 is unverified; `open_to` keeps
+/// `everup_data` out of the next steps of a candidate outside it and says whom it is open to.
+#[test]
+fn credential_waivers_and_open_to_in_decisions() {
+    let json = eval_open_to(&["--format", "json"]);
+    let decisions: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    let parts: Vec<serde_json::Value> = decisions
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "candidate": d["candidate"],
+                "onboarding": d["onboarding"],
+                "next_steps": d["next_steps"],
+            })
+        })
+        .collect();
+    insta::assert_json_snapshot!(parts, @r#"
+    [
+      {
+        "candidate": "s-enrolled",
+        "onboarding": {
+          "waived": [
+            "powerbi_basics"
+          ],
+          "hours_saved": 12
+        },
+        "next_steps": [
+          {
+            "skill": "sql",
+            "credentials": [
+              "everup_data",
+              "sql_basics"
+            ],
+            "open_to": [
+              {
+                "credential": "everup_data",
+                "who": "candidate.enrolled and candidate.credits >= 30"
+              }
+            ]
+          }
+        ]
+      },
+      {
+        "candidate": "s-outside",
+        "onboarding": {
+          "waived": [],
+          "hours_saved": 0
+        },
+        "next_steps": [
+          {
+            "skill": "sql",
+            "credentials": [
+              "sql_basics"
+            ]
+          },
+          {
+            "skill": "viz",
+            "credentials": [
+              "pl300"
+            ]
+          }
+        ]
+      }
+    ]
+    "#);
+    let text = eval_open_to(&["--explain"]);
+    assert!(
+        text.contains("    everup_data is open to: candidate.enrolled and candidate.credits >= 30"),
+        "{text}"
+    );
+    // Nor is it offered as an example in what would change.
+    let outside = text.split("s-outside").nth(1).unwrap();
+    assert!(!outside.contains("everup_data"), "{outside}");
+}
+
+/// Postings say "free for …" for a free credential open only to some, and do not count it as a
+/// free way for everyone.
+#[test]
+fn postings_say_free_for_whom() {
+    let o = credo(&["posting", OPEN_TO, "analyst", "--as-of", "2026-11-25"]);
+    let md = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let lines: Vec<&str> = md
+        .lines()
+        .filter(|l| l.contains("EverUp") || l.contains("waived when"))
+        .collect();
+    insta::assert_snapshot!(lines.join("\n"), @r#"
+      - credentials that count for “any credential we list for this skill”: EverUp Data Analytics from CUNY EverUp (free for candidates meeting “enrolled and at least 30 credits”); SQL Basics from Microsoft
+      - credentials that count for “any credential we list for this skill”: EverUp Data Analytics from CUNY EverUp (free for candidates meeting “enrolled and at least 30 credits”); Microsoft Power BI Data Analyst from Microsoft
+    - EverUp Data Analytics from CUNY EverUp is free for candidates meeting “enrolled and at least 30 credits”, and counts toward SQL and Data visualisation.
+    - Powerbi basics (12 hours), waived when you show Microsoft Power BI Data Analyst from Microsoft
+    - Sql bootcamp (20 hours), waived when you show SQL
+    "#);
+    assert!(!md.contains("EverUp Data Analytics from CUNY EverUp (no cost)"));
+}
+
+/// `fmt` prints `open_to` and a credential `waived_by`, and its output checks and formats to
+/// itself.
+#[test]
+fn fmt_prints_open_to_and_credential_waivers() {
+    let o = credo(&["fmt", "--stdout", OPEN_TO]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("  open_to  candidate.enrolled and candidate.credits >= 30\n"),
+        "{out}"
+    );
+    assert!(out.contains("waived_by pl300\n"), "{out}");
+    let again = credo::fmt::format_text("open-to.credo", &out).unwrap();
+    assert_eq!(again, out);
+    let loaded = credo::compile_str("open-to.credo", &out);
+    assert!(loaded.diags.is_empty(), "{:?}", loaded.diags);
+}

@@ -376,19 +376,27 @@ fn free_pathway(
         if req.kind != ReqKind::Required {
             continue;
         }
-        let free: Vec<FreeCred<'_>> = credentials
+        let free_for = |everyone: bool| -> Vec<FreeCred<'_>> {
+            credentials
+                .iter()
+                .enumerate()
+                .filter_map(|(index, cred)| {
+                    let tier = providers.get(cred.provider).map(|p| p.tier).unwrap_or(0);
+                    let ok = cred.cost == Some(0.0)
+                        && cred.skills.contains(&req.skill)
+                        && min_tier.is_none_or(|m| tier >= m)
+                        && (!everyone || cred.open_to.is_none());
+                    ok.then_some(FreeCred { index, cred, tier })
+                })
+                .collect()
+        };
+        // A credential open only to some (`open_to`) is no free pathway for everyone.
+        let free = free_for(true);
+        if req
+            .lines
             .iter()
-            .enumerate()
-            .filter_map(|(index, cred)| {
-                let tier = providers.get(cred.provider).map(|p| p.tier).unwrap_or(0);
-                let ok = cred.cost == Some(0.0)
-                    && cred.skills.contains(&req.skill)
-                    && min_tier.is_none_or(|m| tier >= m);
-                ok.then_some(FreeCred { index, cred, tier })
-            })
-            .collect();
-        let mode = Mode::FreeOnly(&free);
-        if req.lines.iter().any(|l| possible(&l.cond, &mode).0) {
+            .any(|l| possible(&l.cond, &Mode::FreeOnly(&free)).0)
+        {
             continue;
         }
         let span = decl
@@ -398,6 +406,35 @@ fn free_pathway(
             .map(|r| r.skill.span)
             .unwrap_or(decl.id.span);
         let skill = &_scope.skills.items[req.skill].id.node;
+        let for_some = free_for(false);
+        if req
+            .lines
+            .iter()
+            .any(|l| possible(&l.cond, &Mode::FreeOnly(&for_some)).0)
+        {
+            // Free for some candidates only: a warning that names each `open_to` line.
+            let mut d = Diag::warning(
+                "credo::guardrails::free-pathway-restricted",
+                span,
+                format!("required skill `{skill}` has a free pathway only for some candidates"),
+            )
+            .label("free only through credentials with `open_to`")
+            .with_label(item.span, "`free_pathway` is declared here");
+            for f in for_some.iter().filter(|f| f.cred.open_to.is_some()) {
+                if let Some(o) = &f.cred.open_to {
+                    d = d.with_label(
+                        o.src.span,
+                        format!("`{}` is free only for these candidates", f.cred.id),
+                    );
+                }
+            }
+            diags.push(d.help(format!(
+                "`free_pathway` counts a credential only when it is open to everyone: accept non-credential evidence for `{skill}`, \
+                 add a `cost free` credential without `open_to`, or write `exception free_pathway for role {} because \"…\"`",
+                decl.id.node
+            )));
+            continue;
+        }
         diags.push(
             Diag::error(
                 "credo::guardrails::free-pathway",

@@ -60,6 +60,7 @@ fn name(rule: Rule) -> &'static str {
         Rule::kw_module | Rule::module => "`module`",
         Rule::kw_hours => "`hours`",
         Rule::kw_waived_by => "`waived_by`",
+        Rule::kw_open_to | Rule::open_to => "`open_to`",
         Rule::kw_over => "`over`",
         Rule::kw_selected => "`selected`",
         Rule::kw_and => "`and`",

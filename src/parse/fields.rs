@@ -26,6 +26,7 @@ pub(crate) const CREDENTIAL_FIELDS: &[&str] = &[
     "cost",
     "stacks_into",
     "retired",
+    "open_to",
 ];
 
 /// A field's value before its block decides what it means.

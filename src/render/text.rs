@@ -243,6 +243,9 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
             n.skill,
             n.credentials.join(", ")
         );
+        for o in &n.open_to {
+            report_line!(s, "    {} is open to: {}", o.credential, o.who);
+        }
     }
     for n in &d.notes {
         report_line!(s, "  note: {n}");
