@@ -245,3 +245,59 @@ fn fmt_prints_open_to_and_credential_waivers() {
     let loaded = credo::compile_str("open-to.credo", &out);
     assert!(loaded.diags.is_empty(), "{:?}", loaded.diags);
 }
+
+/// `credo diff` names a change of who a credential is open to.
+#[test]
+fn diff_names_a_change_of_open_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.credo");
+    let text = std::fs::read_to_string(OPEN_TO).unwrap();
+    std::fs::write(
+        &old,
+        text.replace(
+            "  open_to  candidate.enrolled and candidate.credits >= 30\n",
+            "",
+        ),
+    )
+    .unwrap();
+    let o = credo(&[
+        "diff",
+        old.to_str().unwrap(),
+        OPEN_TO,
+        OPEN_TO_RECORDS,
+        "--as-of",
+        "2026-11-25",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("open_to everyone → candidate.enrolled and candidate.credits >= 30"),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// `open_to` given twice is an error at the second, pointing at the first; its condition is
+/// checked in the eligibility context (an unknown attribute is an error with its span).
+#[test]
+fn open_to_is_checked_like_an_eligibility_rule() {
+    let text = std::fs::read_to_string(OPEN_TO).unwrap();
+    let twice = text.replace(
+        "  open_to  candidate.enrolled and candidate.credits >= 30\n",
+        "  open_to  candidate.enrolled\n  open_to  candidate.credits >= 30\n",
+    );
+    let diags = credo::compile_str("twice.credo", &twice).diags;
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(
+        diags[0].message,
+        "`open_to` is given twice in this credential"
+    );
+    assert_eq!(diags[0].labels.len(), 2);
+    let unknown = text.replace("candidate.credits >= 30", "candidate.credit >= 30");
+    let diags = credo::compile_str("unknown.credo", &unknown).diags;
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].message, "unknown attribute `credit`");
+    assert_eq!(
+        diags[0].fix.as_ref().map(|f| f.replacement.as_str()),
+        Some("credits")
+    );
+}
