@@ -274,11 +274,13 @@ pub struct DecideBlock {
     pub span: Span,
 }
 
-/// `module ID hours N waived_by SKILL|CREDENTIAL`
+/// `module ID ["Title"] hours N waived_by SKILL|CREDENTIAL`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Module {
     /// The module.
     pub id: Ident,
+    /// Its title, as postings and explanations show it (else the id, humanized).
+    pub title: Option<Spanned<String>>,
     /// Its length.
     pub hours: Spanned<f64>,
     /// The skill (or catalogue credential) that waives it.

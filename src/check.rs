@@ -754,6 +754,7 @@ fn compile_role(scope: &Scope<'_>, role: &RoleDecl, diags: &mut Vec<Diag>) -> po
         if let Some(waived_by) = waiver {
             onboarding.push(policy::Module {
                 id: m.id.node.clone(),
+                title: m.title.as_ref().map(|t| t.node.clone()),
                 hours: m.hours.node,
                 waived_by,
             });

@@ -275,7 +275,14 @@ pub fn as_of_and_policy(
         complain(format_args!("error: {e}"));
         EXIT_USAGE
     })?;
-    Ok((date, load_checked(policy, format, false)?))
+    let policy = load_checked(policy, format, false)?;
+    if let Some(effective) = policy.effective.filter(|&e| date < e) {
+        complain(format_args!(
+            "warning: evaluating as of {date}, before the policy takes effect ({effective}); \
+             decisions are made with it all the same"
+        ));
+    }
+    Ok((date, policy))
 }
 
 /// Loads and checks a policy for a command that needs a usable policy; prints diagnostics and

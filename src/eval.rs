@@ -189,7 +189,7 @@ pub fn evaluate<'a>(
                 kind: req.kind,
                 outcome_if_met: o,
                 proposed_if_met,
-                changes: o != outcome || proposed_if_met != proposed,
+                changes: o != outcome,
             });
         }
     }

@@ -480,10 +480,14 @@ impl Out<'_> {
                 .unwrap_or(r.span.start);
             let line = self.line_of(first).saturating_sub(1).max(1);
             self.emit(1, "onboarding {".into(), line, line);
+            let named = |m: &crate::ast::Module| match &m.title {
+                Some(t) => format!("{} {}", m.id.node, expr::string(&t.node)),
+                None => m.id.node.clone(),
+            };
             let width = r
                 .onboarding
                 .iter()
-                .map(|m| m.id.node.len())
+                .map(|m| named(m).chars().count())
                 .max()
                 .unwrap_or(0);
             let hw = r
@@ -497,7 +501,7 @@ impl Out<'_> {
                     2,
                     format!(
                         "module {} hours {} waived_by {}",
-                        pad(&m.id.node, width),
+                        pad(&named(m), width),
                         pad(&expr::number(m.hours.node), hw),
                         m.waived_by.node
                     ),

@@ -433,11 +433,19 @@ impl Lower {
         let span = self.span(&pair);
         let mut inner = Self::meaningful(pair);
         let id = self.ident(inner.next()?);
-        let hours_pair = inner.next()?;
-        let hours = self.number(hours_pair);
+        let mut next = inner.next()?;
+        let title = if next.as_rule() == Rule::string {
+            let title = self.string(next);
+            next = inner.next()?;
+            Some(title)
+        } else {
+            None
+        };
+        let hours = self.number(next);
         let waived_by = self.ident(inner.next()?);
         Some(Module {
             id,
+            title,
             hours,
             waived_by,
             span,

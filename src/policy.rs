@@ -242,6 +242,8 @@ pub struct DecideRule {
 pub struct Module {
     /// Id.
     pub id: String,
+    /// Title, when the policy gives one.
+    pub title: Option<String>,
     /// Hours.
     pub hours: f64,
     /// What waives it.

@@ -9,7 +9,6 @@ use credo::record::Duplicates;
 use credo::report_line;
 use credo::visible::Lines;
 use rayon::prelude::*;
-use std::fmt::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
@@ -107,11 +106,7 @@ pub fn text(r: &DiffReport) -> String {
     } else {
         report_line!(s, "declarations:");
         for d in &r.declarations {
-            let _ = write!(s, "  {} {} {}", d.kind, d.id, d.change);
-            if !d.details.is_empty() {
-                let _ = write!(s, ": {}", d.details.join("; "));
-            }
-            s.end();
+            report_line!(s, "  {d}");
         }
     }
     report_line!(

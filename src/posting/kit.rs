@@ -106,7 +106,7 @@ pub fn kit(p: &Posting<'_>) -> String {
                     crate::policy::Waiver::Skill(_) => "met",
                     crate::policy::Waiver::Credential(_) => "accepted",
                 },
-                escape(&sentence_case(&m.id)),
+                escape(&m.title.clone().unwrap_or_else(|| sentence_case(&m.id))),
                 fmt_num(m.hours)
             );
         }

@@ -98,7 +98,7 @@ pub(crate) fn blocks(p: &Posting<'_>) -> Vec<Block> {
                 .map(|m| Item {
                     text: format!(
                         "{} ({} hour{}), waived when you show {}",
-                        sentence_case(&m.id),
+                        m.title.clone().unwrap_or_else(|| sentence_case(&m.id)),
                         fmt_num(m.hours),
                         if m.hours == 1.0 { "" } else { "s" },
                         words.waiver(m.waived_by)
