@@ -8,6 +8,7 @@ mod fmt;
 mod kit;
 mod log;
 mod measure;
+mod new;
 mod posting;
 mod review;
 mod source;
@@ -62,6 +63,8 @@ enum Command {
     Kit(kit::Args),
     /// The quarterly governance review: funnel, flags, outcomes, proposed catalogue actions.
     Review(review::Args),
+    /// Scaffold a pilot: one role, one provider, sample records and a test suite that pass.
+    New(new::Args),
 }
 
 /// Report formats.
@@ -98,6 +101,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Posting(a) => posting::run(a),
         Command::Kit(a) => kit::run(a),
         Command::Review(a) => review::run(a),
+        Command::New(a) => new::run(a),
     }
 }
 

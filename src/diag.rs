@@ -3,6 +3,8 @@
 //! A diagnostic is data (code, severity, message, labelled spans, help); the stages build them
 //! with [`Diag::error`] / [`Diag::warning`] and never format for a terminal themselves.
 
+pub mod docs;
+
 use crate::source::SourceFile;
 use crate::source::{Location, SourceMap, Span};
 use crate::visible::{is_hostile, push_visible, visible};
@@ -355,6 +357,9 @@ pub struct JsonDiag {
     /// The edit the help proposes, if it proposes text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<JsonFix>,
+    /// The section of the docs that explains it (`docs/language.md#…`, relative to the
+    /// project's root).
+    pub docs: &'static str,
 }
 
 /// The machine-readable form of a [`Fix`]: replace the text from (`line`, `column`) up to
@@ -419,6 +424,7 @@ impl JsonDiag {
                 .filter(|t| !t.is_empty()),
             help: d.help.clone(),
             fix: d.fix.as_ref().map(|f| JsonFix::new(f, sources)),
+            docs: docs::for_code(d.code),
         }
     }
 }

@@ -131,7 +131,8 @@ fn json_diagnostics_carry_location_and_help() {
           "start": 593,
           "end": 608,
           "replacement": "network_security"
-        }
+        },
+        "docs": "docs/language.md#skill"
       }
     ]
     "#);

@@ -254,7 +254,7 @@ fn summary(
     if t.warned_records > 0 {
         let _ = writeln!(
             s,
-            "warning: {} {} data-quality warnings ({} in all: credentials not in the catalogue, attributes or skills the policy does not have){}",
+            "warning: {} {} data-quality warnings ({} in all){}",
             plural(t.warned_records, "record", "records"),
             if t.warned_records == 1 { "has" } else { "have" },
             t.warnings,

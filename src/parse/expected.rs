@@ -176,6 +176,7 @@ pub(crate) fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>
         format!("`{}`", &rest[..token_len])
     };
     let mut fix: Option<(Span, String)> = None;
+    let docs = docs_link(&e.variant, &text[..pos.min(text.len())]);
     let (message, help) = match e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let mut names: Vec<&str> = Vec::new();
@@ -237,12 +238,34 @@ pub(crate) fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>
     };
     let d = Diag::error("credo::syntax", span, message)
         .label("here")
-        .maybe_help(help.or(Some(
-            "see the language tour in README.md for the form of each declaration".into(),
-        )));
+        .maybe_help(help.or(Some(docs)));
     match fix {
         Some((at, replacement)) => d.fix(at, replacement),
         None => Diag { fix: None, ..d },
+    }
+}
+
+/// Where the language reference shows the form that failed: the expressions when an expression
+/// was expected, else the declaration or role part the error is in.
+fn docs_link(variant: &ErrorVariant<Rule>, before: &str) -> String {
+    use crate::diag::docs;
+    let expression = matches!(variant, ErrorVariant::ParsingError { positives, .. }
+        if positives.iter().any(|r| matches!(r,
+            Rule::expr | Rule::or_expr | Rule::and_expr | Rule::unary | Rule::not_expr
+            | Rule::primary | Rule::paren | Rule::comparison | Rule::operand | Rule::path
+            | Rule::cmp | Rule::item_kind | Rule::where_clause | Rule::kw_least)));
+    if expression {
+        return format!(
+            "the forms of expressions are shown in {}",
+            docs::EXPRESSIONS
+        );
+    }
+    match docs::enclosing_form(before) {
+        Some(word) => format!("the form of `{word}` is shown in {}", docs::form(word)),
+        None => format!(
+            "the form of each declaration is shown in {}",
+            docs::form("")
+        ),
     }
 }
 
