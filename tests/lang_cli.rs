@@ -218,7 +218,7 @@ fn postings_say_free_for_whom() {
       - credentials that count for “any credential we list for this skill”: EverUp Data Analytics from CUNY EverUp (free for candidates meeting “enrolled and at least 30 credits”); Microsoft Power BI Data Analyst from Microsoft
     - EverUp Data Analytics from CUNY EverUp is free for candidates meeting “enrolled and at least 30 credits”, and counts toward SQL and Data visualisation.
     - Powerbi basics (12 hours), waived when you show Microsoft Power BI Data Analyst from Microsoft
-    - Sql bootcamp (20 hours), waived when you show SQL
+    - SQL bootcamp (20 hours), waived when you show SQL
     "#);
     assert!(!md.contains("EverUp Data Analytics from CUNY EverUp (no cost)"));
 }
