@@ -324,9 +324,10 @@ fn expected_keywords<'a>(expected: &[&'a str]) -> Vec<&'a str> {
 /// The word that ends just before `end` in `text` (skipping spaces), with its start.
 fn word_before(text: &str, end: usize) -> Option<(usize, &str)> {
     let head = text.get(..end)?.trim_end_matches([' ', '\t']);
-    let start = head
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
+    // After the last character that is not part of a word (which may be wider than a byte).
+    let start = (head.char_indices().rev())
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let w = &head[start..];
     (!w.is_empty()).then_some((start, w))
 }
@@ -442,4 +443,17 @@ fn hint(expected: &[&str], text: &str, pos: usize) -> Option<Hint> {
         return Hint::say("names start with a letter or `_`");
     }
     None
+}
+
+#[cfg(test)]
+mod word_before_tests {
+    use super::word_before;
+
+    #[test]
+    fn a_word_after_a_wide_character_starts_on_a_character_boundary() {
+        assert_eq!(word_before("\u{feff}", 3), None);
+        assert_eq!(word_before("é6", 3), Some((2, "6")));
+        assert_eq!(word_before("ab → 12 ", 10), Some((7, "12")));
+        assert_eq!(word_before("x", 5), None);
+    }
 }
