@@ -8,6 +8,8 @@ mod eval;
 mod fmt;
 mod kit;
 mod log;
+#[cfg(feature = "lsp")]
+mod lsp;
 mod measure;
 mod new;
 mod posting;
@@ -66,6 +68,9 @@ enum Command {
     Review(review::Args),
     /// Convert records: CSV folders and .xlsx workbooks to YAML or JSONL, and back to CSV.
     Convert(convert::Args),
+    /// Run the language server on standard input and output, for editors (docs/editors.md).
+    #[cfg(feature = "lsp")]
+    Lsp(lsp::Args),
     /// Scaffold a pilot: one role, one provider, sample records and a test suite that pass.
     New(new::Args),
 }
@@ -105,6 +110,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Kit(a) => kit::run(a),
         Command::Review(a) => review::run(a),
         Command::Convert(a) => convert::run(a),
+        #[cfg(feature = "lsp")]
+        Command::Lsp(a) => lsp::run(a),
         Command::New(a) => new::run(a),
     }
 }

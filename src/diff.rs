@@ -466,6 +466,13 @@ pub fn declarations(old: &Policy, new: &Policy) -> Vec<DeclChange> {
                 field(&mut d, "valid_for", a.valid_for, b.valid_for, opt);
                 field(&mut d, "cost", a.cost, b.cost, opt);
                 field(&mut d, "retired", a.retired, b.retired, opt);
+                field(
+                    &mut d,
+                    "open_to",
+                    a.open_to.as_ref().map(|o| o.src.text.clone()),
+                    b.open_to.as_ref().map(|o| o.src.text.clone()),
+                    |v| v.clone().unwrap_or_else(|| "everyone".into()),
+                );
                 field(&mut d, "aliases", &a.aliases, &b.aliases, |v| {
                     format!("{v:?}")
                 });

@@ -15,7 +15,7 @@ mod index;
 
 use crate::ast::ReqKind;
 use crate::decision::*;
-use crate::policy::{Outcome, Policy, Role};
+use crate::policy::{Outcome, Policy, Role, Waiver};
 use crate::record::Candidate;
 use evidence::{Prepared, Scope};
 pub use facts::Facts;
@@ -154,7 +154,13 @@ pub fn evaluate<'a>(
     let mut waived: Vec<Text<'a>> = Vec::new();
     let mut hours_saved = 0.0;
     for m in &r.onboarding {
-        if (r.requirements.iter().zip(&met)).any(|(q, ok)| q.skill == m.waived_by && *ok) {
+        let is_waived = match m.waived_by {
+            Waiver::Skill(s) => {
+                (r.requirements.iter().zip(&met)).any(|(q, ok)| q.skill == s && *ok)
+            }
+            Waiver::Credential(c) => prep.accepts_any_held(c),
+        };
+        if is_waived {
             waived.push(m.id.as_str().into());
             hours_saved += m.hours;
         }
@@ -369,15 +375,27 @@ fn next_steps<'a>(
                         .collect()
                 }
             };
+            // Never a credential this candidate may not take (`open_to`).
+            found.retain(|&c| prep.open_to(c));
             rank_credentials(prep, &mut found);
             found.truncate(3);
             if !found.is_empty() {
+                let open_to = (found.iter())
+                    .filter_map(|&c| {
+                        let o = policy.credentials[c].open_to.as_ref()?;
+                        Some(OpenToStep {
+                            credential: policy.credentials[c].id.as_str().into(),
+                            who: o.src.text.as_str().into(),
+                        })
+                    })
+                    .collect();
                 out.push(NextStep {
                     skill: s.skill.clone(),
                     credentials: found
                         .into_iter()
                         .map(|c| Text::from(policy.credentials[c].id.as_str()))
                         .collect(),
+                    open_to,
                 });
             }
         }
@@ -546,7 +564,7 @@ fn notes(prep: &Prepared<'_>) -> Vec<String> {
         });
     }
     for a in &prep.cand.undeclared {
-        if crate::check::PROTECTED.contains(&a.as_str()) {
+        if crate::policy::protected::protected_as(a).is_some() {
             notes.push(format!(
                 "attribute `{a}` is protected: it belongs under `protected:` (read only by audits) and was not read"
             ));

@@ -417,6 +417,9 @@ impl Out<'_> {
         if let Some(v) = &c.retired {
             f.push(("retired", v.node.to_string(), v.span));
         }
+        if let Some((_, e)) = &c.open_to {
+            f.push(("open_to", expr::expr(e), e.span));
+        }
         self.fields(1, f);
         self.close(0, c.span.end);
     }

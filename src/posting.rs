@@ -150,7 +150,9 @@ fn way<'p>(
         let (n, filter) = credential_term(leaf)?;
         let free = crate::eval::catalogue_accepting(policy, Some(skill), filter, as_of)
             .into_iter()
+            // A credential open only to some is no free way for everyone (SPEC §17).
             .filter(|c| policy.credentials[*c].cost == Some(0.0))
+            .filter(|c| policy.credentials[*c].open_to.is_none())
             .count();
         Some((free >= n as usize, true))
     };

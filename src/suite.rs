@@ -140,11 +140,13 @@ pub fn read_suite(path: &Path, policy: &Policy) -> Result<Suite, String> {
         other => other.as_object(),
     }
     .ok_or_else(|| format!("`{}`: a suite is a mapping with `cases`", path.display()))?;
+    const SUITE_FIELDS: &[&str] = &["description", "name", "policy", "as_of", "cases", "tests"];
     for k in m.keys() {
-        if !["description", "name", "policy", "as_of", "cases", "tests"].contains(&k.as_str()) {
+        if !SUITE_FIELDS.contains(&k.as_str()) {
             return Err(format!(
-                "`{}`: unknown field `{k}` in the suite",
-                path.display()
+                "`{}`: unknown field `{k}` in the suite{}",
+                path.display(),
+                suggest(k, SUITE_FIELDS.iter().copied())
             ));
         }
     }
@@ -202,23 +204,24 @@ fn outcome(v: &Value, what: &str) -> Result<Outcome, String> {
 
 fn case(c: &Value, dir: &Path, policy: &Policy) -> Result<Case, String> {
     let m = c.as_object().ok_or("a case is a mapping")?;
+    const CASE_FIELDS: &[&str] = &[
+        "name",
+        "role",
+        "as_of",
+        "record",
+        "records",
+        "record_file",
+        "record_id",
+        "expect",
+        "expected",
+        "description",
+    ];
     for k in m.keys() {
-        if ![
-            "name",
-            "role",
-            "as_of",
-            "record",
-            "records",
-            "record_file",
-            "record_id",
-            "expect",
-            "expected",
-            "description",
-        ]
-        .contains(&k.as_str())
-            && !EXPECTATIONS.contains(&k.as_str())
-        {
-            return Err(format!("unknown field `{k}` in a case"));
+        if !CASE_FIELDS.contains(&k.as_str()) && !EXPECTATIONS.contains(&k.as_str()) {
+            return Err(format!(
+                "unknown field `{k}` in a case{}",
+                suggest(k, CASE_FIELDS.iter().chain(EXPECTATIONS).copied())
+            ));
         }
     }
     let name = m
@@ -345,10 +348,22 @@ fn expectation(v: &Value) -> Result<Expect, String> {
                 }
                 e.next_steps = Some(steps);
             }
-            other => return Err(format!("unknown expectation `{other}`")),
+            other => {
+                return Err(format!(
+                    "unknown expectation `{other}`{}",
+                    suggest(other, EXPECTATIONS.iter().copied())
+                ))
+            }
         }
     }
     Ok(e)
+}
+
+/// " (did you mean `x`?)" when a known key is close to `key`, else nothing.
+fn suggest<'a>(key: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    crate::diag::did_you_mean(key, known)
+        .map(|h| format!(" ({h})"))
+        .unwrap_or_default()
 }
 
 /// Runs every case of a suite.

@@ -266,7 +266,11 @@ fn summary(
             plural(t.warned_records, "record", "records"),
             if t.warned_records == 1 { "has" } else { "have" },
             t.warnings,
-            if listed { "; listed above" } else { "; --warnings lists them" }
+            if listed {
+                "; listed above"
+            } else {
+                "; --warnings lists them"
+            }
         );
     }
     if let (Some(role), true) = (role, t.role_ignored > 0) {

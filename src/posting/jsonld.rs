@@ -144,7 +144,11 @@ fn education(words: &Words<'_>, p: &Posting<'_>) -> Vec<Value> {
             m.insert("validFor".into(), json!(iso_duration(v)));
         }
         if let Some(cost) = cred.cost {
-            m.insert("isAccessibleForFree".into(), json!(cost == 0.0));
+            // Free only for some (`open_to`) is not free for everyone.
+            m.insert(
+                "isAccessibleForFree".into(),
+                json!(cost == 0.0 && cred.open_to.is_none()),
+            );
         }
         m.insert("competencyRequired".into(), json!(names(&skills)));
         m.insert("description".into(), json!(evidence(&skills)));

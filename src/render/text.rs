@@ -294,6 +294,9 @@ fn explain_with(d: &Decision, policy: Option<&Policy>, words: bool) -> String {
             n.skill,
             titles.credentials(&n.credentials)
         );
+        for o in &n.open_to {
+            report_line!(s, "    {} is open to: {}", o.credential, o.who);
+        }
     }
     for n in &d.notes {
         report_line!(s, "  note: {n}");
