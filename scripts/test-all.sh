@@ -9,3 +9,10 @@ section() { printf '\n==== %s ====\n' "$1"; }
 
 section "Rust: cargo test"
 cargo test
+
+section "VS Code extension: TextMate grammar on the shipped policies (editors/vscode)"
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  (cd editors/vscode && npm ci --no-audit --no-fund && npm test)
+else
+  echo "SKIPPED: node/npm not found; the grammar test in editors/vscode/test did not run"
+fi

@@ -214,6 +214,8 @@ pub struct CredentialDecl {
     pub stacks_into: Vec<Ident>,
     /// `retired DATE`
     pub retired: Option<Spanned<Date>>,
+    /// `open_to EXPR`: who may take it (the span of the whole line, and the condition).
+    pub open_to: Option<(Span, Expr)>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -272,14 +274,16 @@ pub struct DecideBlock {
     pub span: Span,
 }
 
-/// `module ID hours N waived_by SKILL`
+/// `module ID ["Title"] hours N waived_by SKILL|CREDENTIAL`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Module {
     /// The module.
     pub id: Ident,
+    /// Its title, as postings and explanations show it (else the id, humanized).
+    pub title: Option<Spanned<String>>,
     /// Its length.
     pub hours: Spanned<f64>,
-    /// The skill that waives it.
+    /// The skill (or catalogue credential) that waives it.
     pub waived_by: Ident,
     /// The whole line.
     pub span: Span,

@@ -19,7 +19,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use groups::{Category, Grouping, Scoring, Status};
+pub use groups::{Category, Grouping, Scoring, Status, MAX_FISHER_P, MIN_EXPECTED_SELECTIONS};
 pub use usage::{CredentialUse, LineUse, Unrecognised, Usage};
 
 /// The threshold when the policy has no `adverse_impact` guardrail (the four-fifths rule).
@@ -110,6 +110,8 @@ pub struct Flag {
     /// Selections short of the role's overall rate.
     #[serde(serialize_with = "groups::sig_opt")]
     pub shortfall: Option<f64>,
+    /// Too little data for the flag to mean anything (see `groups::insufficient`).
+    pub insufficient_data: bool,
 }
 
 /// The audit of a batch of records against a policy.
@@ -328,6 +330,7 @@ fn flags(roles: &[RoleAudit]) -> Vec<Flag> {
                     impact_ratio: c.impact_ratio,
                     fisher_p: c.fisher_p,
                     shortfall: c.shortfall,
+                    insufficient_data: c.insufficient_data,
                 });
             }
         }

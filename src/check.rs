@@ -27,41 +27,7 @@ pub const DEFAULT_ASSESSMENTS: &[&str] = &[
     "proctored_exam",
 ];
 
-/// Attributes that are always protected (SPEC §6).
-pub const PROTECTED: &[&str] = &[
-    "age",
-    "date_of_birth",
-    "sex",
-    "gender",
-    "gender_identity",
-    "sexual_orientation",
-    "race",
-    "ethnicity",
-    "race_ethnicity",
-    "color",
-    "national_origin",
-    "citizenship",
-    "religion",
-    "disability",
-    "pregnancy",
-    "marital_status",
-    "veteran_status",
-    "genetic_information",
-];
-
-/// Known proxies for protected attributes, with what each may stand in for.
-pub const PROXIES: &[(&str, &str)] = &[
-    ("graduation_year", "age"),
-    ("birth_year", "age"),
-    ("zip_code", "race, ethnicity or national origin"),
-    ("postal_code", "race, ethnicity or national origin"),
-    ("name", "sex, race, ethnicity or national origin"),
-    ("first_name", "sex, race, ethnicity or national origin"),
-    ("last_name", "race, ethnicity or national origin"),
-    ("photo", "sex, race, age or disability"),
-    ("address", "race, ethnicity or national origin"),
-    ("nationality", "national origin"),
-];
+pub use crate::policy::protected::{PROTECTED, PROXIES};
 
 /// Guardrails that `check` enforces and an `exception` may waive.
 pub const STATIC_GUARDRAILS: &[&str] = &[
@@ -338,7 +304,11 @@ pub fn check(set: &PolicySet, sources: SourceMap, hash: String) -> (Option<Polic
                         format!("the policy has no `{field}`"),
                     )
                     .label(why)
-                    .help(format!("add `{example}` inside the `policy` block")),
+                    .help_fix(
+                        format!("add `{example}` inside the `policy` block"),
+                        before_close(p.span),
+                        format!("  {example}\n"),
+                    ),
                 );
             }
         }
@@ -465,6 +435,13 @@ fn compile_providers(scope: &Scope<'_>, diags: &mut Vec<Diag>) -> Vec<policy::Pr
         let tier = match &p.tier {
             Some(t) => scope.tiers.resolve(t, "tier", diags).unwrap_or(0),
             None => {
+                let tier = scope
+                    .tiers
+                    .names
+                    .get(1)
+                    .or(scope.tiers.names.first())
+                    .map(String::as_str)
+                    .unwrap_or("recognized");
                 diags.push(
                     Diag::error(
                         "credo::provider::missing-field",
@@ -472,15 +449,9 @@ fn compile_providers(scope: &Scope<'_>, diags: &mut Vec<Diag>) -> Vec<policy::Pr
                         format!("provider `{}` has no `tier`", p.id.node),
                     )
                     .label("every provider needs a trust tier")
+                    .fix(before_close(p.span), format!("  tier {tier}\n"))
                     .help(format!(
-                        "add `tier {}` (one of {})",
-                        scope
-                            .tiers
-                            .names
-                            .get(1)
-                            .or(scope.tiers.names.first())
-                            .map(String::as_str)
-                            .unwrap_or("recognized"),
+                        "add `tier {tier}` (one of {})",
                         crate::diag_list(
                             &scope
                                 .tiers
@@ -593,9 +564,19 @@ fn compile_credentials(scope: &Scope<'_>, diags: &mut Vec<Diag>) -> Vec<policy::
             }),
             stacks_into,
             retired: c.retired.as_ref().map(|d| d.node),
+            open_to: c.open_to.as_ref().map(|(line, e)| policy::OpenTo {
+                cond: exprs::check_expr(scope, e, Ctx::Eligible, None, diags),
+                src: source_ref(scope.sources, *line, e.span),
+            }),
         });
     }
     out
+}
+
+/// An empty span just before the closing `}` of a block (where a missing field is added).
+pub(crate) fn before_close(block: Span) -> Span {
+    let at = (block.end as usize).saturating_sub(1);
+    Span::new(block.file, at, at)
 }
 
 /// The source text of a span on one line: whitespace collapsed and comments dropped.
@@ -736,25 +717,46 @@ fn compile_role(scope: &Scope<'_>, role: &RoleDecl, diags: &mut Vec<Diag>) -> po
             );
             continue;
         }
-        if let Some(skill) = resolve(&scope.skills, &m.waived_by, "skill", diags) {
-            if !requirements.iter().any(|r| r.skill == skill) {
-                diags.push(
-                    Diag::warning(
-                        "credo::lint::module-never-waived",
-                        m.waived_by.span,
-                        format!(
-                            "module `{}` is waived by `{}`, which role `{}` does not evaluate",
-                            m.id.node, m.waived_by.node, role.id.node
+        // A requirement whose skill is unknown (already an error) may be the one meant.
+        let unresolved = role
+            .requirements
+            .iter()
+            .any(|r| scope.skills.get(&r.skill.node).is_none());
+        let waiver = match (
+            scope.skills.get(&m.waived_by.node),
+            scope.credentials.get(&m.waived_by.node),
+        ) {
+            (Some(skill), _) => {
+                if !unresolved && !requirements.iter().any(|r| r.skill == skill) {
+                    diags.push(
+                        Diag::warning(
+                            "credo::lint::module-never-waived",
+                            m.waived_by.span,
+                            format!(
+                                "module `{}` is waived by `{}`, which role `{}` does not evaluate",
+                                m.id.node, m.waived_by.node, role.id.node
+                            ),
+                        )
+                        .label("never met in this role")
+                        .help(
+                            "name a skill the role requires or prefers, or a catalogue credential",
                         ),
-                    )
-                    .label("never met in this role")
-                    .help("name a skill the role requires or prefers"),
-                );
+                    );
+                }
+                Some(policy::Waiver::Skill(skill))
             }
+            (None, Some(cred)) => Some(policy::Waiver::Credential(cred)),
+            (None, None) => {
+                unknown_waiver(scope, &m.waived_by, diags);
+                None
+            }
+        };
+        if let Some(waived_by) = waiver {
             onboarding.push(policy::Module {
                 id: m.id.node.clone(),
+                title: m.title.as_ref().map(|t| t.node.clone()),
                 hours: m.hours.node,
-                waived_by: skill,
+                waived_by,
             });
         }
     }
@@ -773,6 +775,28 @@ fn compile_role(scope: &Scope<'_>, role: &RoleDecl, diags: &mut Vec<Diag>) -> po
         exceptions: Vec::new(),
         at: scope.sources.location(role.id.span),
     }
+}
+
+/// `waived_by` names neither a skill nor a catalogue credential.
+fn unknown_waiver(scope: &Scope<'_>, name: &Ident, diags: &mut Vec<Diag>) {
+    let mut names: Vec<&str> = scope
+        .skills
+        .names()
+        .chain(scope.credentials.names())
+        .collect();
+    names.sort_unstable();
+    let help = did_you_mean(&name.node, names.iter().copied()).unwrap_or_else(|| {
+        "`waived_by` names a skill the role evaluates or a catalogue credential".to_owned()
+    });
+    diags.push(
+        Diag::error(
+            "credo::name::unknown-skill",
+            name.span,
+            format!("unknown skill or credential `{}`", name.node),
+        )
+        .label("no skill or credential has this name")
+        .help(help),
+    );
 }
 
 fn compile_decide(

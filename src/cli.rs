@@ -3,12 +3,16 @@
 pub(crate) mod alloc;
 mod audit;
 mod check;
+mod convert;
 mod diff;
 mod eval;
 mod fmt;
 mod kit;
 mod log;
+#[cfg(feature = "lsp")]
+mod lsp;
 mod measure;
+mod new;
 mod posting;
 mod review;
 mod source;
@@ -63,6 +67,13 @@ enum Command {
     Kit(kit::Args),
     /// The quarterly governance review: funnel, flags, outcomes, proposed catalogue actions.
     Review(review::Args),
+    /// Convert records: CSV folders and .xlsx workbooks to YAML or JSONL, and back to CSV.
+    Convert(convert::Args),
+    /// Run the language server on standard input and output, for editors (docs/editors.md).
+    #[cfg(feature = "lsp")]
+    Lsp(lsp::Args),
+    /// Scaffold a pilot: one role, one provider, sample records and a test suite that pass.
+    New(new::Args),
 }
 
 /// Report formats.
@@ -99,6 +110,10 @@ pub fn run(cli: Cli) -> u8 {
         Command::Posting(a) => posting::run(a),
         Command::Kit(a) => kit::run(a),
         Command::Review(a) => review::run(a),
+        Command::Convert(a) => convert::run(a),
+        #[cfg(feature = "lsp")]
+        Command::Lsp(a) => lsp::run(a),
+        Command::New(a) => new::run(a),
     }
 }
 
@@ -276,7 +291,14 @@ pub fn as_of_and_policy(
         complain(format_args!("error: {e}"));
         EXIT_USAGE
     })?;
-    Ok((date, load_checked(policy, format, false)?))
+    let policy = load_checked(policy, format, false)?;
+    if let Some(effective) = policy.effective.filter(|&e| date < e) {
+        complain(format_args!(
+            "warning: evaluating as of {date}, before the policy takes effect ({effective}); \
+             decisions are made with it all the same"
+        ));
+    }
+    Ok((date, policy))
 }
 
 /// Loads and checks a policy for a command that needs a usable policy; prints diagnostics and

@@ -328,6 +328,18 @@ pub struct NextStep<'a> {
     pub skill: Text<'a>,
     /// Up to 3 catalogue ids, best first.
     pub credentials: Vec<Text<'a>>,
+    /// Who those of them with an `open_to` are open to (the candidate is among them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub open_to: Vec<OpenToStep<'a>>,
+}
+
+/// A suggested credential that is open only to some candidates, and to whom.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OpenToStep<'a> {
+    /// Catalogue id.
+    pub credential: Text<'a>,
+    /// The `open_to` condition as written.
+    pub who: Text<'a>,
 }
 
 /// A guardrail that acted, or an exception that applies.
@@ -418,6 +430,12 @@ impl Decision<'_> {
                 .map(|n| NextStep {
                     skill: own(n.skill),
                     credentials: own_all(n.credentials),
+                    open_to: (n.open_to.into_iter())
+                        .map(|o| OpenToStep {
+                            credential: own(o.credential),
+                            who: own(o.who),
+                        })
+                        .collect(),
                 })
                 .collect(),
             guardrails: (self.guardrails.into_iter())

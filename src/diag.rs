@@ -3,6 +3,8 @@
 //! A diagnostic is data (code, severity, message, labelled spans, help); the stages build them
 //! with [`Diag::error`] / [`Diag::warning`] and never format for a terminal themselves.
 
+pub mod docs;
+
 use crate::source::SourceFile;
 use crate::source::{Location, SourceMap, Span};
 use crate::visible::{is_hostile, push_visible, visible};
@@ -47,6 +49,18 @@ pub struct Diag {
     pub labels: Vec<Label>,
     /// What to write instead.
     pub help: Option<String>,
+    /// The edit that the help proposes, when it proposes text: applying it to the source makes
+    /// this diagnostic go away (SPEC §17; `tests/help_fixes.rs` checks it over the corpora).
+    pub fix: Option<Box<Fix>>,
+}
+
+/// A proposed edit: replace the text at `span` (empty for an insertion) with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What to replace.
+    pub span: Span,
+    /// The text to put there.
+    pub replacement: String,
 }
 
 impl Diag {
@@ -61,6 +75,7 @@ impl Diag {
                 text: String::new(),
             }],
             help: None,
+            fix: None,
         }
     }
 
@@ -102,18 +117,46 @@ impl Diag {
         self
     }
 
-    /// Sets the help line.
+    /// Sets the help line. A help of the form "did you mean `X`?" proposes `X` in place of the
+    /// primary span, so it also becomes the diagnostic's [`Fix`] (call [`Diag::fix`] after it
+    /// where the name to replace is not the primary span).
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        let help = help.into();
+        if let Some(name) = suggested_name(&help) {
+            self.fix = Some(Box::new(Fix {
+                span: self.span(),
+                replacement: name.to_owned(),
+            }));
+        }
+        self.help = Some(help);
         self
     }
 
     /// Sets the help line if there is one.
-    pub fn maybe_help(mut self, help: Option<String>) -> Self {
-        if help.is_some() {
-            self.help = help;
+    pub fn maybe_help(self, help: Option<String>) -> Self {
+        match help {
+            Some(h) => self.help(h),
+            None => self,
         }
+    }
+
+    /// Sets the edit the help proposes: `replacement` in place of `span`.
+    pub fn fix(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.fix = Some(Box::new(Fix {
+            span,
+            replacement: replacement.into(),
+        }));
         self
+    }
+
+    /// Sets the help line and the edit it proposes together.
+    pub fn help_fix(
+        self,
+        help: impl Into<String>,
+        span: Span,
+        replacement: impl Into<String>,
+    ) -> Self {
+        self.help(help).fix(span, replacement)
     }
 
     /// The primary span.
@@ -311,6 +354,56 @@ pub struct JsonDiag {
     pub label: Option<String>,
     /// What to write instead.
     pub help: Option<String>,
+    /// The edit the help proposes, if it proposes text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<JsonFix>,
+    /// The section of the docs that explains it (`docs/language.md#…`, relative to the
+    /// project's root).
+    pub docs: &'static str,
+}
+
+/// The machine-readable form of a [`Fix`]: replace the text from (`line`, `column`) up to
+/// (`end_line`, `end_column`) — byte offsets `start`..`end` of `file` — with `replacement`.
+/// Lines and columns are 1-based and the end is exclusive; an insertion has start == end.
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonFix {
+    /// File name.
+    pub file: String,
+    /// 1-based line of the first replaced character.
+    pub line: usize,
+    /// 1-based column of the first replaced character.
+    pub column: usize,
+    /// 1-based line just after the replaced text.
+    pub end_line: usize,
+    /// 1-based column just after the replaced text.
+    pub end_column: usize,
+    /// Byte offset of the replaced text in the file.
+    pub start: u32,
+    /// Byte offset just after it.
+    pub end: u32,
+    /// The text to put there.
+    pub replacement: String,
+}
+
+impl JsonFix {
+    fn new(f: &Fix, sources: &SourceMap) -> Self {
+        let Location { file, line, column } = sources.location(f.span);
+        let end = sources.location(Span::new(
+            f.span.file,
+            f.span.end as usize,
+            f.span.end as usize,
+        ));
+        JsonFix {
+            file,
+            line,
+            column,
+            end_line: end.line,
+            end_column: end.column,
+            start: f.span.start,
+            end: f.span.end,
+            replacement: f.replacement.clone(),
+        }
+    }
 }
 
 impl JsonDiag {
@@ -330,8 +423,34 @@ impl JsonDiag {
                 .map(|l| l.text.clone())
                 .filter(|t| !t.is_empty()),
             help: d.help.clone(),
+            fix: d.fix.as_ref().map(|f| JsonFix::new(f, sources)),
+            docs: docs::for_code(d.code),
         }
     }
+}
+
+/// `X` of a help that reads exactly "did you mean `X`?".
+fn suggested_name(help: &str) -> Option<&str> {
+    let name = help.strip_prefix("did you mean `")?.strip_suffix("`?")?;
+    (!name.is_empty() && !name.contains('`')).then_some(name)
+}
+
+/// `text` with a fix applied (for tools and tests that check what a help proposes).
+pub fn apply_fix(text: &str, fix: &Fix) -> Option<String> {
+    let (start, end) = (fix.span.start as usize, fix.span.end as usize);
+    if start > end
+        || end > text.len()
+        || !text.is_char_boundary(start)
+        || !text.is_char_boundary(end)
+    {
+        return None;
+    }
+    Some(format!(
+        "{}{}{}",
+        &text[..start],
+        fix.replacement,
+        &text[end..]
+    ))
 }
 
 /// "did you mean `x`?" when a candidate is close to `name`.
@@ -339,14 +458,28 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
+    closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The candidate closest to `name`, if one is close enough to be a likely slip. Case is
+/// ignored (a record's `SQL` finds `sql`), and a match differing only in case comes first.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
-        let score = strsim::jaro_winkler(name, c);
-        let dist = strsim::levenshtein(name, c);
+        if c == name {
+            continue;
+        }
+        let c_lower = c.to_lowercase();
+        if c_lower == lower {
+            return Some(c);
+        }
+        let score = strsim::jaro_winkler(&lower, &c_lower);
+        let dist = strsim::levenshtein(&lower, &c_lower);
         let close = score >= 0.85 || dist <= 2.max(name.len() / 4);
         if close && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, c));
         }
     }
-    best.map(|(_, c)| format!("did you mean `{c}`?"))
+    best.map(|(_, c)| c)
 }

@@ -75,8 +75,26 @@ pub struct DeclChange {
     pub id: String,
     /// `added`, `removed`, `retired` or `changed`.
     pub change: &'static str,
+    /// For `retired`: the day it was retired (the change is that date, not a field listed in
+    /// `details`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retired: Option<Date>,
     /// What changed, one item per field.
     pub details: Vec<String>,
+}
+
+/// `credential security_plus retired on 2025-01-01`, `role soc_analyst changed: …`.
+impl std::fmt::Display for DeclChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} {}", self.kind, self.id, self.change)?;
+        if let Some(day) = self.retired {
+            write!(f, " on {day}")?;
+        }
+        if !self.details.is_empty() {
+            write!(f, ": {}", self.details.join("; "))?;
+        }
+        Ok(())
+    }
 }
 
 /// Compares two policies over the same records text.
@@ -313,13 +331,7 @@ fn change(
             _ => false,
         };
         if relevant {
-            causes.push(format!(
-                "{} {} {}: {}",
-                d.kind,
-                d.id,
-                d.change,
-                d.details.join("; ")
-            ));
+            causes.push(d.to_string());
         }
     }
     Some(Change {
@@ -401,12 +413,12 @@ pub fn declarations(old: &Policy, new: &Policy) -> Vec<DeclChange> {
                 field(&mut d, "retired", a.retired, b.retired, opt);
                 field(&mut d, "name", &a.name, &b.name, |v| format!("{v:?}"));
                 if !d.is_empty() {
-                    let kind = if a.retired.is_none() && b.retired.is_some() {
-                        "retired"
-                    } else {
-                        "changed"
-                    };
-                    out.push(decl("provider", &id, kind, d));
+                    out.push(retired_or_changed(
+                        "provider",
+                        &id,
+                        (a.retired, b.retired),
+                        d,
+                    ));
                 }
             }
             (None, None) => {}
@@ -454,6 +466,13 @@ pub fn declarations(old: &Policy, new: &Policy) -> Vec<DeclChange> {
                 field(&mut d, "valid_for", a.valid_for, b.valid_for, opt);
                 field(&mut d, "cost", a.cost, b.cost, opt);
                 field(&mut d, "retired", a.retired, b.retired, opt);
+                field(
+                    &mut d,
+                    "open_to",
+                    a.open_to.as_ref().map(|o| o.src.text.clone()),
+                    b.open_to.as_ref().map(|o| o.src.text.clone()),
+                    |v| v.clone().unwrap_or_else(|| "everyone".into()),
+                );
                 field(&mut d, "aliases", &a.aliases, &b.aliases, |v| {
                     format!("{v:?}")
                 });
@@ -465,12 +484,12 @@ pub fn declarations(old: &Policy, new: &Policy) -> Vec<DeclChange> {
                     |v| format!("{v:?}"),
                 );
                 if !d.is_empty() {
-                    let kind = if a.retired.is_none() && b.retired.is_some() {
-                        "retired"
-                    } else {
-                        "changed"
-                    };
-                    out.push(decl("credential", &id, kind, d));
+                    out.push(retired_or_changed(
+                        "credential",
+                        &id,
+                        (a.retired, b.retired),
+                        d,
+                    ));
                 }
             }
             (None, None) => {}
@@ -528,7 +547,28 @@ fn decl(kind: &'static str, id: &str, change: &'static str, details: Vec<String>
         kind,
         id: id.to_owned(),
         change,
+        retired: None,
         details,
+    }
+}
+
+/// A provider's or credential's changes: `retired` (on its new retirement day, with the other
+/// fields that changed) when it gained a retirement day, else `changed`.
+fn retired_or_changed(
+    kind: &'static str,
+    id: &str,
+    retired: (Option<Date>, Option<Date>),
+    mut details: Vec<String>,
+) -> DeclChange {
+    match retired {
+        (None, Some(day)) => {
+            details.retain(|d| !d.starts_with("retired "));
+            DeclChange {
+                retired: Some(day),
+                ..decl(kind, id, "retired", details)
+            }
+        }
+        _ => decl(kind, id, "changed", details),
     }
 }
 

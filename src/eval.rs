@@ -15,7 +15,7 @@ mod index;
 
 use crate::ast::ReqKind;
 use crate::decision::*;
-use crate::policy::{Outcome, Policy, Role};
+use crate::policy::{Outcome, Policy, Role, Waiver};
 use crate::record::Candidate;
 use evidence::{Prepared, Scope};
 pub use facts::Facts;
@@ -155,7 +155,13 @@ pub fn evaluate<'p>(
     let mut waived: Vec<Text<'p>> = Vec::new();
     let mut hours_saved = 0.0;
     for m in &r.onboarding {
-        if (r.requirements.iter().zip(&met)).any(|(q, ok)| q.skill == m.waived_by && *ok) {
+        let is_waived = match m.waived_by {
+            Waiver::Skill(s) => {
+                (r.requirements.iter().zip(&met)).any(|(q, ok)| q.skill == s && *ok)
+            }
+            Waiver::Credential(c) => prep.accepts_any_held(c),
+        };
+        if is_waived {
             waived.push(m.id.as_str().into());
             hours_saved += m.hours;
         }
@@ -184,7 +190,7 @@ pub fn evaluate<'p>(
                 kind: req.kind,
                 outcome_if_met: o,
                 proposed_if_met,
-                changes: o != outcome || proposed_if_met != proposed,
+                changes: o != outcome,
             });
         }
     }
@@ -410,15 +416,27 @@ fn next_steps<'p>(
                         .collect()
                 }
             };
+            // Never a credential this candidate may not take (`open_to`).
+            found.retain(|&c| prep.open_to(c));
             rank_credentials(prep, &mut found);
             found.truncate(3);
             if !found.is_empty() {
+                let open_to = (found.iter())
+                    .filter_map(|&c| {
+                        let o = policy.credentials[c].open_to.as_ref()?;
+                        Some(OpenToStep {
+                            credential: policy.credentials[c].id.as_str().into(),
+                            who: o.src.text.as_str().into(),
+                        })
+                    })
+                    .collect();
                 out.push(NextStep {
                     skill: s.skill.clone(),
                     credentials: found
                         .into_iter()
                         .map(|c| Text::from(policy.credentials[c].id.as_str()))
                         .collect(),
+                    open_to,
                 });
             }
         }
@@ -587,7 +605,7 @@ fn notes(prep: &Prepared<'_, '_>) -> Vec<String> {
         });
     }
     for a in &prep.cand.undeclared {
-        if crate::check::PROTECTED.contains(&a.as_str()) {
+        if crate::policy::protected::protected_as(a).is_some() {
             notes.push(format!(
                 "attribute `{a}` is protected: it belongs under `protected:` (read only by audits) and was not read"
             ));

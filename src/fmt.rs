@@ -417,6 +417,9 @@ impl Out<'_> {
         if let Some(v) = &c.retired {
             f.push(("retired", v.node.to_string(), v.span));
         }
+        if let Some((_, e)) = &c.open_to {
+            f.push(("open_to", expr::expr(e), e.span));
+        }
         self.fields(1, f);
         self.close(0, c.span.end);
     }
@@ -477,10 +480,14 @@ impl Out<'_> {
                 .unwrap_or(r.span.start);
             let line = self.line_of(first).saturating_sub(1).max(1);
             self.emit(1, "onboarding {".into(), line, line);
+            let named = |m: &crate::ast::Module| match &m.title {
+                Some(t) => format!("{} {}", m.id.node, expr::string(&t.node)),
+                None => m.id.node.clone(),
+            };
             let width = r
                 .onboarding
                 .iter()
-                .map(|m| m.id.node.len())
+                .map(|m| named(m).chars().count())
                 .max()
                 .unwrap_or(0);
             let hw = r
@@ -494,7 +501,7 @@ impl Out<'_> {
                     2,
                     format!(
                         "module {} hours {} waived_by {}",
-                        pad(&m.id.node, width),
+                        pad(&named(m), width),
                         pad(&expr::number(m.hours.node), hw),
                         m.waived_by.node
                     ),

@@ -244,9 +244,30 @@ impl Lower {
             cost: None,
             stacks_into: Vec::new(),
             retired: None,
+            open_to: None,
             span,
         };
-        for (key, value) in self.fields(inner, "credential") {
+        let (open_to, fields): (Vec<_>, Vec<_>) = inner.partition(|p| p.as_rule() == Rule::open_to);
+        for o in open_to {
+            let span = self.span(&o);
+            if let Some(e) = Self::meaningful(o).next() {
+                if let Some((first, _)) = &d.open_to {
+                    self.diags.push(
+                        Diag::error(
+                            "credo::syntax::duplicate-field",
+                            span,
+                            "`open_to` is given twice in this credential",
+                        )
+                        .label("second time")
+                        .with_label(*first, "first time")
+                        .help("join the two conditions with `and` in one `open_to`"),
+                    );
+                    continue;
+                }
+                d.open_to = Some((span, self.expr(e)));
+            }
+        }
+        for (key, value) in self.fields(fields.into_iter(), "credential") {
             match key.node.as_str() {
                 "title" => d.title = self.want_string(&key, value),
                 "provider" => d.provider = self.want_ident(&key, value),
@@ -412,11 +433,19 @@ impl Lower {
         let span = self.span(&pair);
         let mut inner = Self::meaningful(pair);
         let id = self.ident(inner.next()?);
-        let hours_pair = inner.next()?;
-        let hours = self.number(hours_pair);
+        let mut next = inner.next()?;
+        let title = if next.as_rule() == Rule::string {
+            let title = self.string(next);
+            next = inner.next()?;
+            Some(title)
+        } else {
+            None
+        };
+        let hours = self.number(next);
         let waived_by = self.ident(inner.next()?);
         Some(Module {
             id,
+            title,
             hours,
             waived_by,
             span,
@@ -628,9 +657,13 @@ impl Lower {
                 format!("unknown duration unit `{unit}` in `{text}`"),
             )
             .label("not a duration")
-            .help(format!(
-                "durations are a whole number and one of `d`, `w`, `mo`, `y`: write `{suggestion}`"
-            )),
+            .help_fix(
+                format!(
+                    "durations are a whole number and one of `d`, `w`, `mo`, `y`: write `{suggestion}`"
+                ),
+                span,
+                suggestion.clone(),
+            ),
         );
     }
 
@@ -759,6 +792,7 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_module
             | Rule::kw_hours
             | Rule::kw_waived_by
+            | Rule::kw_open_to
             | Rule::kw_over
             | Rule::kw_selected
             | Rule::kw_and

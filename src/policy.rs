@@ -1,6 +1,8 @@
 //! The compiled policy: names resolved to indexes, expressions typed, catalogue indexed for
 //! matching. This is what the evaluator runs; it is built by [`crate::check`].
 
+pub mod protected;
+
 use crate::ast::{AttrType, CmpOp, Duration, ItemKind, ReqKind};
 use crate::source::{Location, SourceMap, Span};
 use jiff::civil::Date;
@@ -116,6 +118,17 @@ pub struct Credential {
     pub stacks_into: Vec<usize>,
     /// Credentials issued on or after this day are refused.
     pub retired: Option<Date>,
+    /// `open_to EXPR`: who may take it; `None` = everyone (SPEC §17).
+    pub open_to: Option<OpenTo>,
+}
+
+/// `open_to EXPR` of a credential: next steps suggest it only to candidates for whom it holds.
+#[derive(Clone, Debug)]
+pub struct OpenTo {
+    /// The condition, compiled in the eligibility context.
+    pub cond: Cond,
+    /// Where it is written, with its source text.
+    pub src: SourceRef,
 }
 
 /// Decision outcomes.
@@ -229,10 +242,22 @@ pub struct DecideRule {
 pub struct Module {
     /// Id.
     pub id: String,
+    /// Title, when the policy gives one.
+    pub title: Option<String>,
     /// Hours.
     pub hours: f64,
-    /// Skill index that waives it.
-    pub waived_by: usize,
+    /// What waives it.
+    pub waived_by: Waiver,
+}
+
+/// What waives an onboarding module (SPEC §5 step 5, §17).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Waiver {
+    /// A skill (index) the role evaluates: waived when it is met.
+    Skill(usize),
+    /// A catalogue credential (index): waived when the candidate holds it and it is accepted
+    /// (held, valid, passing `min_tier` and `verified_only`), whatever the skill.
+    Credential(usize),
 }
 
 /// Evaluation-time guardrails and the audit settings.

@@ -150,7 +150,9 @@ fn way<'p>(
         let (n, filter) = credential_term(leaf)?;
         let free = crate::eval::catalogue_accepting(policy, Some(skill), filter, as_of)
             .into_iter()
+            // A credential open only to some is no free way for everyone (SPEC §17).
             .filter(|c| policy.credentials[*c].cost == Some(0.0))
+            .filter(|c| policy.credentials[*c].open_to.is_none())
             .count();
         Some((free >= n as usize, true))
     };
@@ -215,10 +217,47 @@ fn experience_months(c: &Cond) -> Option<u32> {
 
 /// `security_fundamentals` → "Security fundamentals".
 pub(crate) fn sentence_case(id: &str) -> String {
-    let words = crate::render::words::humanize(id);
+    let words: Vec<String> = (id.split('_'))
+        .map(|w| match ACRONYMS.binary_search(&w) {
+            Ok(_) => w.to_uppercase(),
+            Err(_) => w.to_owned(),
+        })
+        .collect();
+    let words = words.join(" ");
     let mut chars = words.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+/// Words of an id that stay in capitals when a module without a title is named from its id
+/// (`sql_bootcamp` → "SQL bootcamp"); sorted. A module's `"Title"` says it exactly.
+const ACRONYMS: &[&str] = &[
+    "ai", "api", "aws", "bi", "ccna", "ci", "cis", "css", "dns", "etl", "gcp", "hr", "html", "iam",
+    "it", "json", "ml", "os", "pki", "qa", "siem", "soc", "sql", "ssl", "tls", "ui", "ux", "vpn",
+];
+
+#[cfg(test)]
+mod sentence_case_tests {
+    use super::*;
+
+    #[test]
+    fn acronyms_stay_capitals() {
+        assert!(
+            ACRONYMS.windows(2).all(|w| w[0] < w[1]),
+            "ACRONYMS is sorted"
+        );
+        assert_eq!(sentence_case("sql_bootcamp"), "SQL bootcamp");
+        assert_eq!(sentence_case("siem_basics"), "SIEM basics");
+        assert_eq!(
+            sentence_case("power_bi_house_style"),
+            "Power BI house style"
+        );
+        assert_eq!(
+            sentence_case("security_fundamentals"),
+            "Security fundamentals"
+        );
+        assert_eq!(sentence_case(""), "");
     }
 }

@@ -7,6 +7,8 @@ mod document;
 mod dupes;
 mod lex;
 mod raw;
+#[cfg(feature = "tables")]
+pub mod table;
 mod typed;
 
 use crate::ast::AttrType;
@@ -324,9 +326,9 @@ fn read_json_value(
     }
 }
 
-/// Reads one record given as a JSON value (the library API's `Candidate::from_json`), checked
-/// as a record of a file is.
-pub(crate) fn from_value(
+/// Reads one record given as a JSON value (the library API's `Candidate::from_json`, and
+/// `credo convert --policy`), checked as a record of a file is.
+pub fn from_value(
     value: &serde_json::Value,
     file: &str,
     line: usize,

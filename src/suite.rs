@@ -100,6 +100,25 @@ fn read_text(path: &Path) -> Result<String, String> {
         .map_err(|_| format!("cannot read `{}`: it is not UTF-8 text", path.display()))
 }
 
+/// The records of a case's `record_file`: a YAML, JSON or JSONL file, or (feature `tables`) a
+/// record set of CSV tables or an `.xlsx` workbook (SPEC §16).
+fn read_record_file(path: &Path, f: &str, policy: &Policy) -> Result<Vec<Entry>, String> {
+    #[cfg(feature = "tables")]
+    {
+        let name = path.display().to_string();
+        if crate::record::table::is_record_set(&name) {
+            return crate::record::table::read_entries(&name, None, policy);
+        }
+    }
+    let text = read_text(path)?;
+    Ok(read_records(
+        &text,
+        &path.display().to_string(),
+        Format::from_path(f),
+        policy,
+    ))
+}
+
 /// Reads a suite file (YAML), resolving `record_file` paths relative to it.
 pub fn read_suite(path: &Path, policy: &Policy) -> Result<Suite, String> {
     let text = read_text(path)?;
@@ -121,11 +140,13 @@ pub fn read_suite(path: &Path, policy: &Policy) -> Result<Suite, String> {
         other => other.as_object(),
     }
     .ok_or_else(|| format!("`{}`: a suite is a mapping with `cases`", path.display()))?;
+    const SUITE_FIELDS: &[&str] = &["description", "name", "policy", "as_of", "cases", "tests"];
     for k in m.keys() {
-        if !["description", "name", "policy", "as_of", "cases", "tests"].contains(&k.as_str()) {
+        if !SUITE_FIELDS.contains(&k.as_str()) {
             return Err(format!(
-                "`{}`: unknown field `{k}` in the suite",
-                path.display()
+                "`{}`: unknown field `{k}` in the suite{}",
+                path.display(),
+                suggest(k, SUITE_FIELDS.iter().copied())
             ));
         }
     }
@@ -183,23 +204,24 @@ fn outcome(v: &Value, what: &str) -> Result<Outcome, String> {
 
 fn case(c: &Value, dir: &Path, policy: &Policy) -> Result<Case, String> {
     let m = c.as_object().ok_or("a case is a mapping")?;
+    const CASE_FIELDS: &[&str] = &[
+        "name",
+        "role",
+        "as_of",
+        "record",
+        "records",
+        "record_file",
+        "record_id",
+        "expect",
+        "expected",
+        "description",
+    ];
     for k in m.keys() {
-        if ![
-            "name",
-            "role",
-            "as_of",
-            "record",
-            "records",
-            "record_file",
-            "record_id",
-            "expect",
-            "expected",
-            "description",
-        ]
-        .contains(&k.as_str())
-            && !EXPECTATIONS.contains(&k.as_str())
-        {
-            return Err(format!("unknown field `{k}` in a case"));
+        if !CASE_FIELDS.contains(&k.as_str()) && !EXPECTATIONS.contains(&k.as_str()) {
+            return Err(format!(
+                "unknown field `{k}` in a case{}",
+                suggest(k, CASE_FIELDS.iter().chain(EXPECTATIONS).copied())
+            ));
         }
     }
     let name = m
@@ -217,13 +239,7 @@ fn case(c: &Value, dir: &Path, policy: &Policy) -> Result<Case, String> {
         (None, Some(Value::Array(rs)), None) => inline(rs, policy),
         (None, None, Some(Value::String(f))) => {
             let path = dir.join(f);
-            let text = read_text(&path)?;
-            let entries = read_records(
-                &text,
-                &path.display().to_string(),
-                Format::from_path(f),
-                policy,
-            );
+            let entries = read_record_file(&path, f, policy)?;
             match m.get("record_id").and_then(Value::as_str) {
                 Some(id) => {
                     let found: Vec<Entry> = entries
@@ -332,10 +348,22 @@ fn expectation(v: &Value) -> Result<Expect, String> {
                 }
                 e.next_steps = Some(steps);
             }
-            other => return Err(format!("unknown expectation `{other}`")),
+            other => {
+                return Err(format!(
+                    "unknown expectation `{other}`{}",
+                    suggest(other, EXPECTATIONS.iter().copied())
+                ))
+            }
         }
     }
     Ok(e)
+}
+
+/// " (did you mean `x`?)" when a known key is close to `key`, else nothing.
+fn suggest<'a>(key: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    crate::diag::did_you_mean(key, known)
+        .map(|h| format!(" ({h})"))
+        .unwrap_or_default()
 }
 
 /// Runs every case of a suite.

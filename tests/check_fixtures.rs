@@ -121,7 +121,18 @@ fn json_diagnostics_carry_location_and_help() {
         "line": 30,
         "column": 11,
         "label": "no skill has this name",
-        "help": "did you mean `network_security`?"
+        "help": "did you mean `network_security`?",
+        "fix": {
+          "file": "tests/fixtures/check/25-unknown-skill-in-require.credo",
+          "line": 30,
+          "column": 11,
+          "end_line": 30,
+          "end_column": 26,
+          "start": 593,
+          "end": 608,
+          "replacement": "network_security"
+        },
+        "docs": "docs/language.md#skill"
       }
     ]
     "#);

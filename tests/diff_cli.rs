@@ -81,6 +81,9 @@ fn retiring_security_plus_flips_exactly_the_decisions_that_relied_on_a_later_iss
     assert_eq!(decls[0]["kind"], "credential");
     assert_eq!(decls[0]["id"], "security_plus");
     assert_eq!(decls[0]["change"], "retired");
+    // The retirement is the change itself, not a field listed as `retired none → …`.
+    assert_eq!(decls[0]["retired"], "2025-01-01");
+    assert_eq!(decls[0]["details"], serde_json::json!([]));
     let first = &v["changes"][0];
     for field in ["candidate", "role", "old", "new"] {
         assert!(first.get(field).is_some(), "changes[0].{field}");
@@ -100,7 +103,13 @@ fn text_report() {
         "--as-of",
         "2026-11-25",
     ]);
-    insta::assert_snapshot!(String::from_utf8_lossy(&o.stdout));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("credential security_plus retired on 2025-01-01\n"),
+        "{text}"
+    );
+    assert!(!text.contains("retired none"), "{text}");
+    insta::assert_snapshot!(text);
 }
 
 #[test]

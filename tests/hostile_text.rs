@@ -72,7 +72,10 @@ fn decisions_and_record_errors_as_text() {
         out.contains(r"unknown field `nick\u{1b}[31mname\u{202e}`"),
         "{out}"
     );
-    assert!(err.ends_with("3 decisions, 2 record errors (as of 2026-11-25)\n"));
+    assert!(
+        err.contains("3 decisions, 2 record errors (as of 2026-11-25)\n  soc_analyst: "),
+        "{err}"
+    );
     insta::assert_snapshot!(out);
 }
 

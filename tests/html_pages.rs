@@ -6,6 +6,8 @@
 //! installs it) or at the path in `CREDO_CHROMIUM`; without it each test says on stderr that it
 //! skipped.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -31,9 +33,9 @@ fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
 /// the browser's console and the screenshot.
 fn renders_in_chromium(name: &str, args: &[&str]) {
     let Some(browser) = chromium() else {
-        eprintln!(
-            "skipped {name}: no Chromium at /usr/bin/chromium (set CREDO_CHROMIUM to its path)"
-        );
+        common::skipped(format_args!(
+            "{name}: no Chromium at /usr/bin/chromium (set CREDO_CHROMIUM to its path)"
+        ));
         return;
     };
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));

@@ -424,12 +424,12 @@ fn bad_outcome_rows_are_reported_and_exit_3() {
 }
 
 #[test]
-fn the_readme_shows_the_samples_review_as_it_is() {
+fn the_docs_show_the_samples_review_as_it_is() {
     let o = sample_q3(&[]);
     let text = stdout(&o);
     // The excerpt: from the proposals to the first lines of the outcome figures.
     let excerpt: Vec<&str> = text.lines().skip(7).take(34).collect();
-    let readme = std::fs::read_to_string("README.md").unwrap();
+    let readme = std::fs::read_to_string("docs/outcomes.md").unwrap();
     assert!(
         excerpt[0].starts_with("applicant records"),
         "{}",
@@ -437,7 +437,7 @@ fn the_readme_shows_the_samples_review_as_it_is() {
     );
     assert!(
         readme.contains(&excerpt.join("\n")),
-        "README's review excerpt differs from the output; paste it again:\n{}",
+        "docs/outcomes.md's review excerpt differs from the output; paste it again:\n{}",
         excerpt.join("\n")
     );
 }

@@ -57,6 +57,10 @@ pub struct Category {
     pub impact_ratio: Option<f64>,
     /// `IR_g` is below the threshold.
     pub flagged: bool,
+    /// A flag on too little data to mean anything (see [`insufficient`]): still flagged, but
+    /// shown as "insufficient data" rather than as an alarm.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub insufficient_data: bool,
     /// Two-proportion Z of this category against the reference (compared categories).
     #[serde(serialize_with = "sig_opt")]
     pub z: Option<f64>,
@@ -81,6 +85,24 @@ pub struct Grouping {
     pub categories: Vec<Category>,
     /// Flagged categories, by name.
     pub flagged: Vec<String>,
+}
+
+/// Below this many expected selections a flag is "insufficient data".
+pub const MIN_EXPECTED_SELECTIONS: f64 = 5.0;
+/// At or above this two-sided Fisher p a flag is "insufficient data".
+pub const MAX_FISHER_P: f64 = 0.05;
+
+/// Whether a flagged category's ratio rests on too little data to mean anything: the
+/// selections it would have at the reference rate (`n_g · s_ref / n_ref`) are fewer than
+/// [`MIN_EXPECTED_SELECTIONS`], or the difference from the reference is not significant
+/// (two-sided Fisher p ≥ [`MAX_FISHER_P`]). The four-fifths flag is kept either way.
+pub fn insufficient(n: u64, s_ref: u64, n_ref: u64, fisher_p: Option<f64>) -> bool {
+    let expected = if n_ref == 0 {
+        0.0
+    } else {
+        n as f64 * s_ref as f64 / n_ref as f64
+    };
+    expected < MIN_EXPECTED_SELECTIONS || fisher_p.is_none_or(|p| p >= MAX_FISHER_P)
 }
 
 /// What every table of a role shares.
@@ -169,6 +191,7 @@ impl Context<'_> {
                             [s_ref, n_ref - s_ref],
                         ]));
                     }
+                    c.insufficient_data = c.flagged && insufficient(t.n, s_ref, n_ref, c.fisher_p);
                 }
                 if let Some((a_best, n_best)) = best_scoring {
                     c.scoring.ratio = stats::impact_ratio(t.above, t.n, a_best, n_best);
@@ -204,6 +227,7 @@ impl Context<'_> {
             rate: stats::rate(t.selected, t.n),
             impact_ratio: None,
             flagged: false,
+            insufficient_data: false,
             z: None,
             fisher_p: None,
             shortfall: Some(t.n as f64 * self.rate_all - t.selected as f64),
@@ -258,5 +282,24 @@ pub(crate) fn sig_opt<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::
     match v {
         Some(x) => s.serialize_f64(round_sig(*x)),
         None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod insufficient_tests {
+    use super::insufficient;
+
+    #[test]
+    fn too_few_expected_selections_or_no_significance_is_insufficient() {
+        // 10 in the category, reference 5 of 10 selected: 5 expected, p small → an alarm.
+        assert!(!insufficient(10, 5, 10, Some(0.01)));
+        // 9 in the category: 4.5 expected selections.
+        assert!(insufficient(9, 5, 10, Some(0.01)));
+        // Enough data, but no significant difference.
+        assert!(insufficient(100, 50, 100, Some(0.05)));
+        assert!(!insufficient(100, 50, 100, Some(0.0499)));
+        // No test (the reference itself) and an empty reference.
+        assert!(insufficient(100, 50, 100, None));
+        assert!(insufficient(100, 0, 0, Some(0.0)));
     }
 }

@@ -385,6 +385,28 @@ impl Checker<'_, '_> {
                     );
                     return None;
                 }
+                if self.scope.attrs.get(&attr.node).is_none() {
+                    if let Some(protected) = crate::policy::protected::protected_as(&attr.node) {
+                        let what = if protected == attr.node.to_ascii_lowercase() {
+                            String::new()
+                        } else {
+                            format!(" (it names `{protected}`)")
+                        };
+                        self.diags.push(
+                            Diag::error(
+                                "credo::guardrails::protected-attribute",
+                                operand.span,
+                                format!(
+                                    "`candidate.{}` is a protected attribute{what} and cannot be read by rules",
+                                    attr.node
+                                ),
+                            )
+                            .label("protected")
+                            .help("decide on skills evidence instead; records keep protected data under `protected:`, which only audits read"),
+                        );
+                        return None;
+                    }
+                }
                 let i = resolve(&self.scope.attrs, attr, "attribute", self.diags)?;
                 let ty = match self.scope.attrs.items[i].ty.node {
                     AttrType::Bool => Ty::Bool,

@@ -1,9 +1,10 @@
 //! Guardrails (SPEC §6): the settings that act at evaluation, the static ones checked here,
 //! protected attributes, and exceptions.
 
-use super::{resolve, Scope, PROTECTED, PROXIES, STATIC_GUARDRAILS};
+use super::{resolve, Scope, PROTECTED, STATIC_GUARDRAILS};
 use crate::ast::*;
 use crate::diag::{did_you_mean, Diag};
+use crate::policy::protected::{protected_as, proxy_for};
 use crate::policy::{self, Cond, Field, Outcome, Value};
 
 /// Compiles the `guardrails` block and checks attribute declarations against the protected list.
@@ -43,7 +44,11 @@ pub(crate) fn compile(
                             format!("`skills_per_role {a}..{b}` is an empty range"),
                         )
                         .label("the low end is above the high end")
-                        .help(format!("write `skills_per_role {b}..{a}`")),
+                        .help_fix(
+                            format!("write `skills_per_role {b}..{a}`"),
+                            item.span,
+                            format!("skills_per_role {b}..{a}"),
+                        ),
                     );
                 }
             }
@@ -111,13 +116,20 @@ pub(crate) fn compile(
     for a in &scope.attrs.items {
         let lower = a.id.node.to_ascii_lowercase();
         let name = lower.as_str();
-        if PROTECTED.contains(&name) {
-            diags.push(
-                Diag::error(
-                    "credo::guardrails::protected-attribute",
-                    a.id.span,
-                    format!("`{}` is a protected attribute and cannot be read by rules", a.id.node),
+        if let Some(protected) = protected_as(name) {
+            let what = if protected == name {
+                format!(
+                    "`{}` is a protected attribute and cannot be read by rules",
+                    a.id.node
                 )
+            } else {
+                format!(
+                    "`{}` names the protected attribute `{protected}` and cannot be read by rules",
+                    a.id.node
+                )
+            };
+            diags.push(
+                Diag::error("credo::guardrails::protected-attribute", a.id.span, what)
                 .label("protected")
                 .help("remove this attribute; records keep protected data under `protected:`, which rules never read"),
             );
@@ -133,7 +145,7 @@ pub(crate) fn compile(
                 .label("blinded by the guardrails")
                 .help("remove this attribute, or remove it from `blind_to` if rules truly need it"),
             );
-        } else if let Some((_, stands_for)) = PROXIES.iter().find(|(p, _)| *p == name) {
+        } else if let Some(stands_for) = proxy_for(name) {
             diags.push(
                 Diag::warning(
                     "credo::guardrails::proxy-attribute",
@@ -220,7 +232,8 @@ pub(crate) fn exceptions(
                 .label("not declared")
                 .help(format!(
                     "remove the exception, or add `{g}` to the `guardrails` block"
-                )),
+                ))
+                .fix(e.span, ""),
             );
         }
         if let Some(r) = role {
@@ -363,19 +376,27 @@ fn free_pathway(
         if req.kind != ReqKind::Required {
             continue;
         }
-        let free: Vec<FreeCred<'_>> = credentials
+        let free_for = |everyone: bool| -> Vec<FreeCred<'_>> {
+            credentials
+                .iter()
+                .enumerate()
+                .filter_map(|(index, cred)| {
+                    let tier = providers.get(cred.provider).map(|p| p.tier).unwrap_or(0);
+                    let ok = cred.cost == Some(0.0)
+                        && cred.skills.contains(&req.skill)
+                        && min_tier.is_none_or(|m| tier >= m)
+                        && (!everyone || cred.open_to.is_none());
+                    ok.then_some(FreeCred { index, cred, tier })
+                })
+                .collect()
+        };
+        // A credential open only to some (`open_to`) is no free pathway for everyone.
+        let free = free_for(true);
+        if req
+            .lines
             .iter()
-            .enumerate()
-            .filter_map(|(index, cred)| {
-                let tier = providers.get(cred.provider).map(|p| p.tier).unwrap_or(0);
-                let ok = cred.cost == Some(0.0)
-                    && cred.skills.contains(&req.skill)
-                    && min_tier.is_none_or(|m| tier >= m);
-                ok.then_some(FreeCred { index, cred, tier })
-            })
-            .collect();
-        let mode = Mode::FreeOnly(&free);
-        if req.lines.iter().any(|l| possible(&l.cond, &mode).0) {
+            .any(|l| possible(&l.cond, &Mode::FreeOnly(&free)).0)
+        {
             continue;
         }
         let span = decl
@@ -385,6 +406,35 @@ fn free_pathway(
             .map(|r| r.skill.span)
             .unwrap_or(decl.id.span);
         let skill = &_scope.skills.items[req.skill].id.node;
+        let for_some = free_for(false);
+        if req
+            .lines
+            .iter()
+            .any(|l| possible(&l.cond, &Mode::FreeOnly(&for_some)).0)
+        {
+            // Free for some candidates only: a warning that names each `open_to` line.
+            let mut d = Diag::warning(
+                "credo::guardrails::free-pathway-restricted",
+                span,
+                format!("required skill `{skill}` has a free pathway only for some candidates"),
+            )
+            .label("free only through credentials with `open_to`")
+            .with_label(item.span, "`free_pathway` is declared here");
+            for f in for_some.iter().filter(|f| f.cred.open_to.is_some()) {
+                if let Some(o) = &f.cred.open_to {
+                    d = d.with_label(
+                        o.src.span,
+                        format!("`{}` is free only for these candidates", f.cred.id),
+                    );
+                }
+            }
+            diags.push(d.help(format!(
+                "`free_pathway` counts a credential only when it is open to everyone: accept non-credential evidence for `{skill}`, \
+                 add a `cost free` credential without `open_to`, or write `exception free_pathway for role {} because \"…\"`",
+                decl.id.node
+            )));
+            continue;
+        }
         diags.push(
             Diag::error(
                 "credo::guardrails::free-pathway",

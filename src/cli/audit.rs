@@ -28,8 +28,12 @@ pub fn run(a: Args) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let map = match source::column_map(a.inputs.columns.as_deref()) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
     let progress = source::progress_bar(&a.inputs.records);
-    let reader = Reader::new(&pool, &progress, a.inputs.input_format);
+    let reader = Reader::new(&pool, &progress, a.inputs.input_format).with_columns(map);
     let new = || Auditor::new(&policy, as_of, a.inputs.role.as_deref());
     let mut auditing = Folding::new(&new, &policy, &pool);
     let read = reader.read(&a.inputs.records, &mut auditing);

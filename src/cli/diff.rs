@@ -9,7 +9,6 @@ use credo::record::Duplicates;
 use credo::report_line;
 use credo::visible::Lines;
 use rayon::prelude::*;
-use std::fmt::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
@@ -35,6 +34,10 @@ pub struct Args {
     /// Format of records on standard input.
     #[arg(long, value_enum)]
     input_format: Option<InputFormat>,
+    /// Rename or ignore the columns of a record set of tables (a folder of CSV files or an
+    /// `.xlsx` workbook): a YAML map `{ TABLE: { "Export header": column, "Other": ~ } }`.
+    #[arg(long, value_name = "MAP.yaml")]
+    columns: Option<PathBuf>,
     /// How to print policy diagnostics.
     #[arg(long, value_enum, default_value_t)]
     error_format: ErrorFormat,
@@ -57,8 +60,12 @@ pub fn run(a: Args) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let map = match source::column_map(a.columns.as_deref()) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
     let progress = source::progress_bar(&a.records);
-    let reader = Reader::new(&pool, &progress, a.input_format);
+    let reader = Reader::new(&pool, &progress, a.input_format).with_columns(map);
     let mut diffing = Diffing {
         differ: Differ::new(&old, &new, a.role.as_deref(), as_of),
         old: &old,
@@ -107,11 +114,7 @@ pub fn text(r: &DiffReport) -> String {
     } else {
         report_line!(s, "declarations:");
         for d in &r.declarations {
-            let _ = write!(s, "  {} {} {}", d.kind, d.id, d.change);
-            if !d.details.is_empty() {
-                let _ = write!(s, ": {}", d.details.join("; "));
-            }
-            s.end();
+            report_line!(s, "  {d}");
         }
     }
     report_line!(

@@ -39,6 +39,10 @@ pub struct Inputs {
     /// Format of records on standard input.
     #[arg(long, value_enum)]
     pub input_format: Option<InputFormat>,
+    /// Rename or ignore the columns of a record set of tables (a folder of CSV files or an
+    /// `.xlsx` workbook): a YAML map `{ TABLE: { "Export header": column, "Other": ~ } }`.
+    #[arg(long, value_name = "MAP.yaml")]
+    pub columns: Option<PathBuf>,
     /// How to print policy diagnostics.
     #[arg(long, value_enum, default_value_t)]
     pub error_format: ErrorFormat,
@@ -69,9 +73,14 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: OutFormat,
-    /// Explain every decision (text: a tree per decision).
+    /// Explain every decision (text: a tree per decision, after a short legend of its marks).
     #[arg(long)]
     explain: bool,
+    /// List each record's data-quality warnings on standard error (a credential not in the
+    /// catalogue, an attribute the policy does not declare, a skill it does not have); without
+    /// it they are counted in one line.
+    #[arg(long)]
+    warnings: bool,
     /// Append every decision (and every record error) to this tamper-evident log (hash-chained
     /// JSON lines), in input order. The log is locked while it is written, and a decision is
     /// printed only after its log line is in the file.
@@ -119,6 +128,10 @@ pub fn run(a: Args) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let map = match source::column_map(a.inputs.columns.as_deref()) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
     let spares = stream::Spares::default();
     let batch = Batch {
         policy: &policy,
@@ -126,9 +139,15 @@ pub fn run(a: Args) -> u8 {
         as_of,
         format: a.format,
         explain: a.explain,
+        warnings: a.warnings,
         log: log.is_some(),
         spares: &spares,
     };
+    if a.format == OutFormat::Text && a.explain {
+        if let Err(code) = super::out(credo::render::text::LEGEND) {
+            return code;
+        }
+    }
     let progress = source::progress_bar(&a.inputs.records);
     let (tx, rx) = sync_channel::<Rendered>(2);
     let (written, failure) = std::thread::scope(|s| {
@@ -152,7 +171,7 @@ pub fn run(a: Args) -> u8 {
             }
             written
         });
-        let reader = Reader::new(&pool, &progress, a.inputs.input_format);
+        let reader = Reader::new(&pool, &progress, a.inputs.input_format).with_columns(map);
         let mut deciding = Deciding {
             batch: &batch,
             pool: &pool,
@@ -183,25 +202,97 @@ pub fn run(a: Args) -> u8 {
         complain(format_args!("error: cannot read `{path}`: {e}"));
         return EXIT_USAGE;
     }
-    let (decisions, errors) = (written.decisions, written.errors);
+    if let Some(code) = written.err_failed {
+        return code;
+    }
+    let t = &written.tally;
     // Closed early (`| head`), the batch stopped: the exit code still counts the record errors
     // written so far, but there is no summary of a batch that was not finished.
-    if a.format == OutFormat::Text && !written.closed {
-        let summary = format!(
-            "{decisions} decision{}, {errors} record error{} (as of {as_of})\n",
-            if decisions == 1 { "" } else { "s" },
-            if errors == 1 { "" } else { "s" }
+    if !written.closed {
+        let text = summary(
+            t,
+            &policy,
+            a.format,
+            a.warnings,
+            a.inputs.role.as_deref(),
+            as_of,
         );
-        if let Err(code) = super::err(&summary) {
+        if let Err(code) = super::err(&text) {
             return code;
         }
     }
-    if errors > 0 {
+    if t.errors > 0 {
         EXIT_RECORDS
     } else {
         EXIT_OK
     }
 }
+
+/// What standard error says after a batch: for text, the counts (by role and outcome); for any
+/// format, the data-quality warnings and a `--role` that records overrode.
+fn summary(
+    t: &stream::Tally,
+    policy: &credo::policy::Policy,
+    format: OutFormat,
+    listed: bool,
+    role: Option<&str>,
+    as_of: jiff::civil::Date,
+) -> String {
+    use std::fmt::Write;
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut s = String::new();
+    if format == OutFormat::Text {
+        let _ = writeln!(
+            s,
+            "{}, {} (as of {as_of})",
+            plural(t.decisions, "decision", "decisions"),
+            plural(t.errors, "record error", "record errors")
+        );
+        for (r, counts) in t.by_role.iter().enumerate() {
+            let shown: Vec<String> = (counts.iter().enumerate().rev())
+                .filter(|(_, n)| **n > 0)
+                .map(|(o, n)| format!("{n} {}", OUTCOMES[o].as_str()))
+                .collect();
+            if let (false, Some(role)) = (shown.is_empty(), policy.roles.get(r)) {
+                let _ = writeln!(s, "  {}: {}", role.id, shown.join(", "));
+            }
+        }
+    }
+    if t.warned_records > 0 {
+        let _ = writeln!(
+            s,
+            "warning: {} {} data-quality warnings ({} in all){}",
+            plural(t.warned_records, "record", "records"),
+            if t.warned_records == 1 { "has" } else { "have" },
+            t.warnings,
+            if listed {
+                "; listed above"
+            } else {
+                "; --warnings lists them"
+            }
+        );
+    }
+    if let (Some(role), true) = (role, t.role_ignored > 0) {
+        let _ = writeln!(
+            s,
+            "note: --role `{role}` was not used for {} that name their roles in `applied`",
+            plural(t.role_ignored, "record", "records")
+        );
+    }
+    // Each line escaped on its own (ids and roles come from the inputs); line breaks stay.
+    s.lines()
+        .map(|line| credo::visible::visible(line).into_owned() + "\n")
+        .collect()
+}
+
+/// Outcomes in the order of `Outcome as usize`.
+const OUTCOMES: [credo::policy::Outcome; 4] = [
+    credo::policy::Outcome::Ineligible,
+    credo::policy::Outcome::Decline,
+    credo::policy::Outcome::Review,
+    credo::policy::Outcome::Advance,
+];
 
 /// The decisions of one entry, or its error.
 pub fn items<'a>(

@@ -48,8 +48,12 @@ pub fn run(a: Args) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let map = match source::column_map(a.inputs.columns.as_deref()) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
     let progress = source::progress_bar(&a.inputs.records);
-    let reader = Reader::new(&pool, &progress, a.inputs.input_format);
+    let reader = Reader::new(&pool, &progress, a.inputs.input_format).with_columns(map);
     let role = a.inputs.role.as_deref();
     let new = || Measurer::new(&policy, &outcomes, as_of, role);
     let mut measuring = Folding::new(&new, &policy, &pool);

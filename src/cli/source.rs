@@ -16,6 +16,7 @@
 
 use super::eval::{input_format, InputFormat};
 use credo::policy::Policy;
+use credo::record::table::{self, ColumnMap, TableRecord};
 use credo::record::{
     blank_line, fingerprint, line_id_bytes, read_document, read_json_line, Duplicates, Entry,
     Format, RawRecord, RecordError, Screen, MAX_LINE,
@@ -64,6 +65,8 @@ pub enum Chunk<'b> {
     Lines { block: &'b Block, lines: &'b [Line] },
     /// Records of a YAML or JSON document.
     Records(&'b [RawRecord]),
+    /// Candidates of a record set of tables (SPEC §16), and rows whose candidate is unknown.
+    Tables(&'b [TableRecord]),
 }
 
 impl Chunk<'_> {
@@ -77,6 +80,7 @@ impl Chunk<'_> {
             Chunk::Records(records) => (records.par_iter())
                 .map(|r| r.entry(file, policy))
                 .collect(),
+            Chunk::Tables(records) => (records.par_iter()).map(|r| r.entry(policy)).collect(),
         }
     }
 }
@@ -90,6 +94,8 @@ pub struct Reader<'a> {
     pub input_format: Option<InputFormat>,
     /// YAML and JSON files larger than this are screened for repeated ids first.
     pub screen_documents_over: u64,
+    /// `--columns MAP.yaml`, for record sets of tables.
+    pub columns: Option<ColumnMap>,
 }
 
 impl<'a> Reader<'a> {
@@ -104,7 +110,14 @@ impl<'a> Reader<'a> {
             progress,
             input_format,
             screen_documents_over: SCREEN_DOCUMENTS_OVER,
+            columns: None,
         }
+    }
+
+    /// The reader with `--columns MAP.yaml` (see [`column_map`]).
+    pub fn with_columns(mut self, map: Option<ColumnMap>) -> Self {
+        self.columns = map;
+        self
     }
 
     /// Reads every input in turn into `sink`; `Err((path, why))` when an input cannot be read.
@@ -115,9 +128,16 @@ impl<'a> Reader<'a> {
         let dupes = self.screen(paths)?;
         sink.start(dupes);
         for path in paths {
-            let done = match input_format(self.input_format, path) {
-                Format::Jsonl => self.jsonl(path, sink),
-                Format::Yaml | Format::Json => self.document(path, sink),
+            if let Some(why) = table::unreadable_format(path) {
+                return Err((path.clone(), why));
+            }
+            let done = if table::is_record_set(path) {
+                self.tables(path, sink)
+            } else {
+                match input_format(self.input_format, path) {
+                    Format::Jsonl => self.jsonl(path, sink),
+                    Format::Yaml | Format::Json => self.document(path, sink),
+                }
             };
             match done {
                 Ok(ControlFlow::Continue(())) => {}
@@ -137,10 +157,13 @@ impl<'a> Reader<'a> {
         let mut documents = 0u64;
         for path in paths {
             let regular = path != "-" && std::fs::metadata(path).is_ok_and(|m| m.is_file());
-            if !regular {
+            if !regular && !table::is_record_set(path) {
                 return Ok(Duplicates::default());
             }
-            if input_format(self.input_format, path) != Format::Jsonl {
+            if table::is_record_set(path) {
+                // A set of tables is screened by its `candidates` ids, like JSONL.
+                documents = documents.max(u64::MAX / 2);
+            } else if input_format(self.input_format, path) != Format::Jsonl {
                 documents += std::fs::metadata(path).map_or(0, |m| m.len());
             }
         }
@@ -150,6 +173,11 @@ impl<'a> Reader<'a> {
         self.progress.set_message("checking record ids");
         let mut ids = Screen::default();
         for path in paths {
+            if table::is_record_set(path) {
+                self.screen_tables(path, &mut ids)
+                    .map_err(|e| (path.clone(), e))?;
+                continue;
+            }
             let input: Box<dyn Read + Send> = match std::fs::File::open(path) {
                 Ok(f) => Box::new(f),
                 Err(e) => return Err((path.clone(), e.to_string())),
@@ -164,6 +192,57 @@ impl<'a> Reader<'a> {
         super::alloc::release_free_memory();
         self.progress.set_message("");
         Ok(ids.finish())
+    }
+
+    /// A record set of tables: candidates in chunks, joined on a reader thread.
+    fn tables(&self, path: &str, sink: &mut dyn Sink) -> Result<ControlFlow<()>, String> {
+        let src = table::open(path, self.columns.as_ref())?;
+        sink.input(path);
+        let (tx, rx) = sync_channel::<Vec<TableRecord>>(2);
+        std::thread::scope(|s| {
+            let reader = s.spawn(move || {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                let read = table::read_set(src.as_ref(), |r| {
+                    chunk.push(r);
+                    if chunk.len() == CHUNK {
+                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                        if tx.send(full).is_err() {
+                            return ControlFlow::Break(());
+                        }
+                    }
+                    ControlFlow::Continue(())
+                });
+                if !chunk.is_empty() {
+                    let _ = tx.send(chunk);
+                }
+                read
+            });
+            let mut flow = ControlFlow::Continue(());
+            for chunk in rx.iter() {
+                flow = sink.chunk(&Chunk::Tables(&chunk));
+                if flow.is_break() {
+                    break;
+                }
+            }
+            // Dropping the receiver stops the reader at its next chunk.
+            drop(rx);
+            let read = (reader.join()).unwrap_or_else(|_| Err("the reader stopped".into()));
+            read.map(|()| flow)
+        })
+    }
+
+    /// Reads the `candidates` ids of a record set for the repeated-id screen.
+    fn screen_tables(&self, path: &str, ids: &mut Screen) -> Result<(), String> {
+        let src = table::open(path, self.columns.as_ref())?;
+        let Some(key) = src.head(table::Table::Candidates).map(|h| h.key) else {
+            return Ok(());
+        };
+        for row in src.rows(table::Table::Candidates)? {
+            if let Some(id) = row?.cells.get(key).and_then(table::Cell::key) {
+                ids.add(&id);
+            }
+        }
+        Ok(())
     }
 
     /// One JSONL input: a regular file is screened for repeated ids first.
@@ -241,6 +320,24 @@ impl<'a> Reader<'a> {
             reader.join().map_err(|_| "the reader stopped".to_owned())?;
             Ok(flow)
         })
+    }
+}
+
+/// Reads `--columns MAP.yaml` for the record sets of tables; the error is printed and the exit
+/// code returned.
+pub fn column_map(path: Option<&std::path::Path>) -> Result<Option<ColumnMap>, u8> {
+    let Some(path) = path else { return Ok(None) };
+    let read = std::fs::read_to_string(path).map_err(|e| e.to_string());
+    match read.and_then(|text| ColumnMap::from_yaml(&text)) {
+        Ok(m) => Ok(Some(m)),
+        Err(e) => {
+            super::complain(format_args!(
+                "error: --columns {}: {}",
+                path.display(),
+                credo::visible::visible(&e)
+            ));
+            Err(super::EXIT_USAGE)
+        }
     }
 }
 

@@ -81,7 +81,7 @@ pub fn run(a: Args) -> u8 {
             for (path, rs) in &results {
                 report_line!(s, "suite {}", path.display());
                 for r in rs {
-                    report(&mut s, r);
+                    report(&mut s, r, &policy);
                 }
             }
             if let Some(c) = &cov {
@@ -101,7 +101,7 @@ pub fn run(a: Args) -> u8 {
     }
 }
 
-fn report(s: &mut Lines, r: &CaseResult) {
+fn report(s: &mut Lines, r: &CaseResult, policy: &credo::policy::Policy) {
     let record = if r.record > 1 {
         format!(" [record {}]", r.record)
     } else {
@@ -122,7 +122,7 @@ fn report(s: &mut Lines, r: &CaseResult) {
         );
     }
     if let Some(d) = &r.decision {
-        for line in credo::render::text::explain(d).lines() {
+        for line in credo::render::text::explain_titled(d, policy).lines() {
             report_line!(s, "      │ {line}");
         }
     }

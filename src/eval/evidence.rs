@@ -60,6 +60,24 @@ impl<'p: 'c, 'c> Prepared<'p, 'c> {
         self.accept(&held, &h, cat, skill, filter).is_ok()
     }
 
+    /// Whether the candidate holds catalogue credential `cat` and it is accepted, whatever the
+    /// skill (steps 1 and 3–6: matched, dated, not expired, not retired, `min_tier`,
+    /// `verified_only`): what a credential waiver of an onboarding module asks.
+    pub(crate) fn accepts_any_held(&self, cat: usize) -> bool {
+        self.held().any(|(held, settled)| {
+            settled.catalogue() == Some(cat) && self.accept(held, settled, cat, None, None).is_ok()
+        })
+    }
+
+    /// Whether catalogue credential `cat` is open to this candidate (its `open_to` holds, or
+    /// it has none): next steps suggest nothing a candidate cannot take.
+    pub(crate) fn open_to(&self, cat: usize) -> bool {
+        match &self.policy.credentials[cat].open_to {
+            None => true,
+            Some(o) => self.eval(&o.cond, &Scope::Evidence(None), None),
+        }
+    }
+
     /// Steps 2–7 of acceptance for a matched credential (`h`: its settled facts; when
     /// `h.base`, steps 3–6 are known to hold).
     fn accept(
@@ -235,8 +253,11 @@ impl<'p: 'c, 'c> Prepared<'p, 'c> {
     /// ranked, at most 3.
     fn suggest(&self, skill: Option<usize>, filter: Option<&Cond>, have: &[usize]) -> Vec<usize> {
         let f = &self.facts;
-        let fits =
-            |&c: &u32| !have.contains(&(c as usize)) && f.accepts(&f.fresh(c), skill, filter);
+        let fits = |&c: &u32| {
+            !have.contains(&(c as usize))
+                && f.accepts(&f.fresh(c), skill, filter)
+                && self.open_to(c as usize)
+        };
         let mut out: Vec<usize> = match skill {
             Some(s) => (self.policy.index.skill_creds[s].iter().copied())
                 .filter(fits)

@@ -20,7 +20,9 @@ fn name(rule: Rule) -> &'static str {
         Rule::reserved => "a name",
         Rule::ident => "a name",
         Rule::date => "a date such as `2026-01-01`",
-        Rule::duration | Rule::bad_duration => "a duration such as `3y`",
+        Rule::duration | Rule::bad_duration | Rule::spaced_duration | Rule::unit_word => {
+            "a duration such as `3y`"
+        }
         Rule::percent => "a percentage such as `75%`",
         Rule::number => "a number",
         Rule::int => "a whole number",
@@ -58,6 +60,7 @@ fn name(rule: Rule) -> &'static str {
         Rule::kw_module | Rule::module => "`module`",
         Rule::kw_hours => "`hours`",
         Rule::kw_waived_by => "`waived_by`",
+        Rule::kw_open_to | Rule::open_to => "`open_to`",
         Rule::kw_over => "`over`",
         Rule::kw_selected => "`selected`",
         Rule::kw_and => "`and`",
@@ -124,15 +127,19 @@ pub(crate) fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>
     let span = Span::new(file, pos, pos + token_len);
     let line_rest = rest.lines().next().unwrap_or("");
     if rest.starts_with('"') && !line_rest[1..].contains('"') {
+        // Close it at the end of its line; a trailing lone `\` would escape the quote.
+        let content = line_rest.trim_end_matches('\r');
+        let backslashes = content.len() - content.trim_end_matches('\\').len();
+        let close = if backslashes % 2 == 1 { "\\\"" } else { "\"" };
+        let eol = pos + content.len();
         return Diag::error(
             "credo::syntax::unterminated-string",
             span,
             "this string is never closed",
         )
         .label("opened here")
-        .help(
-            "add the closing `\"` on the same line; a string cannot run past the end of its line",
-        );
+        .help("add the closing `\"` on the same line; a string cannot run past the end of its line")
+        .fix(Span::new(file, eol, eol), close);
     }
     if let Some(c) = rest
         .chars()
@@ -168,6 +175,8 @@ pub(crate) fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>
     } else {
         format!("`{}`", &rest[..token_len])
     };
+    let mut fix: Option<(Span, String)> = None;
+    let docs = docs_link(&e.variant, &text[..pos.min(text.len())]);
     let (message, help) = match e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let mut names: Vec<&str> = Vec::new();
@@ -187,6 +196,10 @@ pub(crate) fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>
                     .map(|(i, _)| line_rest[..=i].to_owned())
                     .unwrap_or_default();
                 let help = if names.contains(&"`code`") {
+                    fix = Some((
+                        Span::new(file, pos, pos + string.len()),
+                        format!("code {string}"),
+                    ));
                     format!("did you mean `code {string}`?")
                 } else {
                     format!(
@@ -197,10 +210,14 @@ pub(crate) fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>
                 (format!("unexpected string {string}"), Some(help))
             } else {
                 let list = join_or(&names);
-                (
-                    format!("expected {list}, found {found}"),
-                    hint(&names, rest, &text[..pos.min(text.len())]),
-                )
+                let hint = hint(&names, text, pos);
+                let help = hint.map(|h| {
+                    fix = h
+                        .fix
+                        .map(|(start, end, r)| (Span::new(file, start, end), r));
+                    h.help
+                });
+                (format!("expected {list}, found {found}"), help)
             }
         }
         ErrorVariant::CustomError { message } => (message, None),
@@ -210,17 +227,46 @@ pub(crate) fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>
         .next()
         .unwrap_or("");
     let help = match word.chars().find(|c| !c.is_ascii()) {
-        Some(c) => Some(format!(
-            "`{word}` contains the non-ASCII character `{c}` (U+{:04X}); names and keywords are written in ASCII",
-            c as u32
-        )),
+        Some(c) => {
+            fix = None;
+            Some(format!(
+                "`{word}` contains the non-ASCII character `{c}` (U+{:04X}); names and keywords are written in ASCII",
+                c as u32
+            ))
+        }
         None => help,
     };
-    Diag::error("credo::syntax", span, message)
+    let d = Diag::error("credo::syntax", span, message)
         .label("here")
-        .maybe_help(help.or(Some(
-            "see the language tour in README.md for the form of each declaration".into(),
-        )))
+        .maybe_help(help.or(Some(docs)));
+    match fix {
+        Some((at, replacement)) => d.fix(at, replacement),
+        None => Diag { fix: None, ..d },
+    }
+}
+
+/// Where the language reference shows the form that failed: the expressions when an expression
+/// was expected, else the declaration or role part the error is in.
+fn docs_link(variant: &ErrorVariant<Rule>, before: &str) -> String {
+    use crate::diag::docs;
+    let expression = matches!(variant, ErrorVariant::ParsingError { positives, .. }
+        if positives.iter().any(|r| matches!(r,
+            Rule::expr | Rule::or_expr | Rule::and_expr | Rule::unary | Rule::not_expr
+            | Rule::primary | Rule::paren | Rule::comparison | Rule::operand | Rule::path
+            | Rule::cmp | Rule::item_kind | Rule::where_clause | Rule::kw_least)));
+    if expression {
+        return format!(
+            "the forms of expressions are shown in {}",
+            docs::EXPRESSIONS
+        );
+    }
+    match docs::enclosing_form(before) {
+        Some(word) => format!("the form of `{word}` is shown in {}", docs::form(word)),
+        None => format!(
+            "the form of each declaration is shown in {}",
+            docs::form("")
+        ),
+    }
 }
 
 fn join_or(names: &[&str]) -> String {
@@ -231,47 +277,135 @@ fn join_or(names: &[&str]) -> String {
     }
 }
 
-/// A targeted suggestion for the most common slips.
-fn hint(expected: &[&str], rest: &str, before: &str) -> Option<String> {
+/// A targeted suggestion for the most common slips, with the edit it proposes (byte offsets
+/// into the file) when it proposes text.
+struct Hint {
+    help: String,
+    fix: Option<(usize, usize, String)>,
+}
+
+impl Hint {
+    fn say(help: impl Into<String>) -> Option<Hint> {
+        Some(Hint {
+            help: help.into(),
+            fix: None,
+        })
+    }
+
+    fn write(
+        help: impl Into<String>,
+        start: usize,
+        end: usize,
+        text: impl Into<String>,
+    ) -> Option<Hint> {
+        Some(Hint {
+            help: help.into(),
+            fix: Some((start, end, text.into())),
+        })
+    }
+}
+
+/// The keywords named in pest's expectations: "`require` or `prefer`" gives both.
+fn expected_keywords<'a>(expected: &[&'a str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    for n in expected {
+        for (i, part) in n.split('`').enumerate() {
+            let keyword = i % 2 == 1
+                && !part.is_empty()
+                && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if keyword && !out.contains(&part) {
+                out.push(part);
+            }
+        }
+    }
+    out
+}
+
+/// The word that ends just before `end` in `text` (skipping spaces), with its start.
+fn word_before(text: &str, end: usize) -> Option<(usize, &str)> {
+    let head = text.get(..end)?.trim_end_matches([' ', '\t']);
+    // After the last character that is not part of a word (which may be wider than a byte).
+    let start = (head.char_indices().rev())
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let w = &head[start..];
+    (!w.is_empty()).then_some((start, w))
+}
+
+fn hint(expected: &[&str], text: &str, pos: usize) -> Option<Hint> {
+    let rest = text.get(pos..).unwrap_or("");
+    let before = text.get(..pos).unwrap_or("");
     let word: String = rest
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
+    let word_end = pos + word.len();
+    let prev = word_before(text, pos);
     // `6 months`: a number then a unit word.
-    let digits: Vec<char> = before
-        .trim_end()
-        .chars()
-        .rev()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    let prev: String = digits.into_iter().rev().collect();
-    if !prev.is_empty() && before.ends_with(char::is_whitespace) {
-        let unit = match word.to_ascii_lowercase().as_str() {
-            "d" | "day" | "days" => Some("d"),
-            "w" | "week" | "weeks" => Some("w"),
-            "mo" | "month" | "months" => Some("mo"),
-            "y" | "yr" | "yrs" | "year" | "years" => Some("y"),
-            _ => None,
-        };
-        if let Some(u) = unit {
-            return Some(format!("write durations without a space: `{prev}{u}`"));
+    if let Some((start, digits)) = prev.filter(|(_, w)| w.bytes().all(|b| b.is_ascii_digit())) {
+        if before.ends_with(char::is_whitespace) {
+            let unit = match word.to_ascii_lowercase().as_str() {
+                "d" | "day" | "days" => Some("d"),
+                "w" | "week" | "weeks" => Some("w"),
+                "mo" | "month" | "months" => Some("mo"),
+                "y" | "yr" | "yrs" | "year" | "years" => Some("y"),
+                _ => None,
+            };
+            if let Some(u) = unit {
+                return Hint::write(
+                    format!("write durations without a space: `{digits}{u}`"),
+                    start,
+                    word_end,
+                    format!("{digits}{u}"),
+                );
+            }
+            // `accept 2 artifacts`: a count needs `at least`.
+            let kind = matches!(
+                word.as_str(),
+                "credential" | "credentials" | "artifact" | "artifacts" | "lab" | "labs"
+            );
+            if kind && expected.contains(&"a comparison (`==`, `!=`, `>=`, `<=`, `>`, `<`)") {
+                let with = format!("at least {digits} {word}");
+                return Hint::write(
+                    format!("a count is written `{with}`"),
+                    start,
+                    word_end,
+                    with,
+                );
+            }
+        }
+    }
+    // `accept credential google_da`: one named credential.
+    if let Some((start, kw)) = prev {
+        let named = (kw == "credential" || kw == "credentials")
+            && !word.is_empty()
+            && !word.starts_with(|c: char| c.is_ascii_digit())
+            && !["where", "and", "or", "not"].contains(&word.as_str());
+        if named && expected.contains(&"a comparison (`==`, `!=`, `>=`, `<=`, `>`, `<`)") {
+            let with = format!("any credential where id == {word}");
+            return Hint::write(
+                format!("to accept one catalogue credential, write `{with}`"),
+                start,
+                word_end,
+                with,
+            );
         }
     }
     // A misspelt keyword: compare with the keywords that were expected here.
     if !word.is_empty() {
-        let keywords: Vec<&str> = expected
-            .iter()
-            .filter(|n| n.starts_with('`') && n.ends_with('`') && !n.contains(' '))
-            .map(|n| n.trim_matches('`'))
-            .filter(|k| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-            .collect();
+        let keywords = expected_keywords(expected);
         if !keywords.contains(&word.as_str()) {
-            if let Some(h) = crate::diag::did_you_mean(&word, keywords) {
-                return Some(h);
+            if let Some(k) = crate::diag::closest(&word, keywords) {
+                return Hint::write(format!("did you mean `{k}`?"), pos, word_end, k);
             }
         }
     }
-    if expected.contains(&"`accept`") && !word.is_empty() && word != "accept" {
+    // A requirement's line without `accept`: only where a new line of the block starts.
+    let starts_line = {
+        let b = before.trim_end_matches([' ', '\t']);
+        b.ends_with('{') || b.ends_with('\n') || b.ends_with('\r') || b.is_empty()
+    };
+    if expected.contains(&"`accept`") && !word.is_empty() && word != "accept" && starts_line {
         let line = rest
             .lines()
             .next()
@@ -280,12 +414,15 @@ fn hint(expected: &[&str], rest: &str, before: &str) -> Option<String> {
             .trim_end_matches('}')
             .trim_end();
         let snippet: String = line.chars().take(40).collect();
-        return Some(format!(
-            "each line of a requirement starts with `accept`: write `accept {snippet}`"
-        ));
+        return Hint::write(
+            format!("each line of a requirement starts with `accept`: write `accept {snippet}`"),
+            pos,
+            pos,
+            "accept ",
+        );
     }
     if expected.contains(&"`when`") || expected.contains(&"`otherwise`") {
-        return Some("a decide rule reads `advance when EXPR` or `decline otherwise`".into());
+        return Hint::say("a decide rule reads `advance when EXPR` or `decline otherwise`");
     }
     let declarations = [
         "policy",
@@ -298,12 +435,25 @@ fn hint(expected: &[&str], rest: &str, before: &str) -> Option<String> {
         "exception",
     ];
     if expected.iter().any(|n| n.starts_with("a declaration")) && !word.is_empty() {
-        if let Some(h) = crate::diag::did_you_mean(&word, declarations) {
-            return Some(h);
+        if let Some(k) = crate::diag::closest(&word, declarations) {
+            return Hint::write(format!("did you mean `{k}`?"), pos, word_end, k);
         }
     }
     if word.chars().next().is_some_and(|c| c.is_ascii_digit()) && expected.contains(&"a name") {
-        return Some("names start with a letter or `_`".into());
+        return Hint::say("names start with a letter or `_`");
     }
     None
+}
+
+#[cfg(test)]
+mod word_before_tests {
+    use super::word_before;
+
+    #[test]
+    fn a_word_after_a_wide_character_starts_on_a_character_boundary() {
+        assert_eq!(word_before("\u{feff}", 3), None);
+        assert_eq!(word_before("é6", 3), Some((2, "6")));
+        assert_eq!(word_before("ab → 12 ", 10), Some((7, "12")));
+        assert_eq!(word_before("x", 5), None);
+    }
 }

@@ -11,6 +11,9 @@ use pest::iterators::Pair;
 pub(crate) const POLICY_FIELDS: &[&str] =
     &["version", "effective", "owner", "tiers", "assessments"];
 pub(crate) const PROVIDER_FIELDS: &[&str] = &["name", "tier", "issuers", "retired"];
+/// Fields that take a plain number (no unit).
+const NUMBER_FIELDS: &[&str] = &["hours", "cost"];
+
 pub(crate) const CREDENTIAL_FIELDS: &[&str] = &[
     "title",
     "provider",
@@ -23,6 +26,7 @@ pub(crate) const CREDENTIAL_FIELDS: &[&str] = &[
     "cost",
     "stacks_into",
     "retired",
+    "open_to",
 ];
 
 /// A field's value before its block decides what it means.
@@ -82,7 +86,13 @@ impl Lower {
                 continue;
             };
             let key = self.ident(k);
-            let value = self.value(v);
+            let value = if v.as_rule() == Rule::bad_duration
+                && NUMBER_FIELDS.contains(&key.node.as_str())
+            {
+                self.number_with_unit(&key, v)
+            } else {
+                self.value(v)
+            };
             if let Some((first, _)) = out.iter().find(|(f, _)| f.node == key.node) {
                 self.diags.push(
                     Diag::error(
@@ -109,6 +119,10 @@ impl Lower {
             Rule::duration => FieldValue::Duration(self.duration(pair)),
             Rule::bad_duration => {
                 self.bad_duration(pair);
+                FieldValue::Bad(span)
+            }
+            Rule::spaced_duration => {
+                self.spaced_duration(pair);
                 FieldValue::Bad(span)
             }
             Rule::number => FieldValue::Number(self.number(pair)),
@@ -147,6 +161,54 @@ impl Lower {
             }
             r => unreachable!("{r:?}"),
         }
+    }
+
+    /// `hours 180h`: a number field written with a unit.
+    fn number_with_unit(&mut self, key: &Ident, pair: Pair<'_, Rule>) -> FieldValue {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        let digits: String = text.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let unit = &text[digits.len()..];
+        let d = Diag::error(
+            "credo::syntax::field-value",
+            span,
+            format!("`{}` takes a number, found `{text}`", key.node),
+        );
+        let exponent = unit.len() > 1
+            && unit.starts_with(['e', 'E'])
+            && unit[1..].bytes().all(|b| b.is_ascii_digit());
+        self.diags.push(if exponent {
+            d.label("exponent notation")
+                .help("numbers are written in full digits; exponent notation such as `1e3` is not supported")
+        } else {
+            d.label("a number has no unit")
+                .help_fix(format!("write `{digits}`"), span, digits.clone())
+        });
+        FieldValue::Bad(span)
+    }
+
+    /// `12 months`: a duration written with a space.
+    pub(crate) fn spaced_duration(&mut self, pair: Pair<'_, Rule>) {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        let digits: String = text.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let word = text.rsplit([' ', '\t']).next().unwrap_or("");
+        let unit = match word {
+            w if w.starts_with('d') => "d",
+            w if w.starts_with('w') => "w",
+            w if w.starts_with('m') => "mo",
+            _ => "y",
+        };
+        let with = format!("{digits}{unit}");
+        self.diags.push(
+            Diag::error(
+                "credo::syntax::duration-space",
+                span,
+                format!("a duration is written without a space, found `{text}`"),
+            )
+            .label("number and unit apart")
+            .help_fix(format!("write `{with}`"), span, with),
+        );
     }
 
     pub(crate) fn unknown_field(&mut self, key: &Ident, block: &str, known: &[&str]) {

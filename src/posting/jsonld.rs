@@ -139,7 +139,11 @@ fn education(words: &Words<'_>, p: &Posting<'_>) -> Vec<Obj> {
             m.insert("validFor", json!(iso_duration(v)));
         }
         if let Some(cost) = cred.cost {
-            m.insert("isAccessibleForFree", json!(cost == 0.0));
+            // Free only for some (`open_to`) is not free for everyone.
+            m.insert(
+                "isAccessibleForFree",
+                json!(cost == 0.0 && cred.open_to.is_none()),
+            );
         }
         m.insert("competencyRequired", json!(names(&skills)));
         m.insert("description", json!(evidence(&skills)));

@@ -100,9 +100,13 @@ pub fn kit(p: &Posting<'_>) -> String {
         for m in &role.onboarding {
             let _ = writeln!(
                 s,
-                "- {} met: waive {} ({} hours)",
-                escape(words.skill(m.waived_by)),
-                escape(&sentence_case(&m.id)),
+                "- {} {}: waive {} ({} hours)",
+                escape(&words.waiver(m.waived_by)),
+                match m.waived_by {
+                    crate::policy::Waiver::Skill(_) => "met",
+                    crate::policy::Waiver::Credential(_) => "accepted",
+                },
+                escape(&m.title.clone().unwrap_or_else(|| sentence_case(&m.id))),
                 fmt_num(m.hours)
             );
         }

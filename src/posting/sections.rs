@@ -98,10 +98,10 @@ pub(crate) fn blocks(p: &Posting<'_>) -> Vec<Block> {
                 .map(|m| Item {
                     text: format!(
                         "{} ({} hour{}), waived when you show {}",
-                        sentence_case(&m.id),
+                        m.title.clone().unwrap_or_else(|| sentence_case(&m.id)),
                         fmt_num(m.hours),
                         if m.hours == 1.0 { "" } else { "s" },
-                        words.skill(m.waived_by)
+                        words.waiver(m.waived_by)
                     ),
                     sub: Vec::new(),
                 })
@@ -125,11 +125,12 @@ fn way_item(words: &Words<'_>, p: &Posting<'_>, w: &Way<'_>) -> Item {
             .iter()
             .map(|&c| {
                 let free = p.policy.credentials[c].cost == Some(0.0);
-                format!(
-                    "{}{}",
-                    words.credential(c),
-                    if free { " (no cost)" } else { "" }
-                )
+                let cost = match (free, words.open_to(c)) {
+                    (false, _) => String::new(),
+                    (true, None) => " (no cost)".to_owned(),
+                    (true, Some(who)) => format!(" (free for {who})"),
+                };
+                format!("{}{cost}", words.credential(c))
             })
             .collect();
         let which = if term.words == w.words {
@@ -162,11 +163,18 @@ fn free_items(words: &Words<'_>, p: &Posting<'_>) -> Vec<Item> {
         .map(|(c, skills)| {
             let names: Vec<String> = skills.iter().map(|s| words.skill(*s).to_owned()).collect();
             Item {
-                text: format!(
-                    "{} costs nothing and counts toward {}.",
-                    words.credential(*c),
-                    and_list(&names)
-                ),
+                text: match words.open_to(*c) {
+                    None => format!(
+                        "{} costs nothing and counts toward {}.",
+                        words.credential(*c),
+                        and_list(&names)
+                    ),
+                    Some(who) => format!(
+                        "{} is free for {who}, and counts toward {}.",
+                        words.credential(*c),
+                        and_list(&names)
+                    ),
+                },
                 sub: Vec::new(),
             }
         })

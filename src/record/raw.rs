@@ -168,85 +168,130 @@ fn strings(m: &Map<String, Value>, key: &str, what: &str) -> Res<Vec<String>> {
 
 fn build(v: &Value, policy: &Policy) -> Res<Candidate> {
     let m = object(v, "a record")?;
-    check_fields(m, RECORD_FIELDS, "the record")?;
+    // Every problem of the record is reported, not only the first: each part (a list, each
+    // item of one) is checked on its own and its problem kept.
+    let mut problems = Problems::default();
+    problems.keep(check_fields(m, RECORD_FIELDS, "the record"));
     let id = match m.get("id") {
-        None | Some(Value::Null) => return Err("the record has no `id`".into()),
+        None | Some(Value::Null) => Err("the record has no `id`".into()),
         Some(v) => id_string(v).ok_or_else(|| match v {
             Value::String(_) => "`id` is empty".to_owned(),
             other => format!("`id` must be a non-empty string, found {}", kind(other)),
-        })?,
+        }),
     };
     let mut c = Candidate {
-        id,
-        applied: strings(m, "applied", "the record")?,
+        id: problems.keep(id).unwrap_or_default(),
         ..Default::default()
     };
-    attributes(m.get("attributes"), policy, &mut c)?;
-    protected(m.get("protected"), &mut c)?;
-    for (i, cred) in list(m, "credentials")?.iter().enumerate() {
-        c.credentials
-            .push(credential(cred).map_err(|e| format!("credential {}: {e}", i + 1))?);
+    c.applied = problems
+        .keep(strings(m, "applied", "the record"))
+        .unwrap_or_default();
+    problems.keep(attributes(m.get("attributes"), policy, &mut c));
+    problems.keep(protected(m.get("protected"), &mut c));
+    let items = |key: &str, problems: &mut Problems| problems.keep(list(m, key)).unwrap_or(&[]);
+    for (i, cred) in items("credentials", &mut problems).iter().enumerate() {
+        let cred = credential(cred).map_err(|e| format!("credential {}: {e}", i + 1));
+        c.credentials.extend(problems.keep(cred));
     }
-    for (i, a) in list(m, "artifacts")?.iter().enumerate() {
-        let what = format!("artifact {}", i + 1);
-        let o = object(a, &what)?;
-        check_fields(o, &["title", "skills", "date", "reviewed"], &what)?;
-        c.artifacts.push(Artifact {
-            title: string(o, "title", &what)?.unwrap_or_else(|| what.clone()),
-            skills: strings(o, "skills", &what)?,
-            date: date(o, "date", &what)?,
-            reviewed: boolean(o, "reviewed", &what)?,
-        });
+    for (i, a) in items("artifacts", &mut problems).iter().enumerate() {
+        c.artifacts.extend(problems.keep(artifact(a, i)));
     }
-    for (i, l) in list(m, "labs")?.iter().enumerate() {
-        let what = format!("lab {}", i + 1);
-        let o = object(l, &what)?;
-        check_fields(o, &["title", "skills", "completed", "hours"], &what)?;
-        let hours = number(o, "hours", &what)?;
-        if hours.is_some_and(|h| h < 0.0) {
-            return Err(format!("`hours` in {what} is negative"));
+    for (i, l) in items("labs", &mut problems).iter().enumerate() {
+        c.labs.extend(problems.keep(lab(l, i)));
+    }
+    for (i, w) in items("work_samples", &mut problems).iter().enumerate() {
+        c.work_samples.extend(problems.keep(work_sample(w, i)));
+    }
+    for (i, x) in items("experience", &mut problems).iter().enumerate() {
+        c.experience.extend(problems.keep(experience(x, i)));
+    }
+    for (i, e) in items("education", &mut problems).iter().enumerate() {
+        c.education.extend(problems.keep(education(e, i)));
+    }
+    problems.into_result(c)
+}
+
+/// The problems found in one record, in the order of its fields.
+#[derive(Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    /// The value, or `None` with its problem kept.
+    fn keep<T>(&mut self, r: Res<T>) -> Option<T> {
+        r.map_err(|e| self.0.push(e)).ok()
+    }
+
+    /// The candidate when nothing was wrong; else every problem, in order, as one error.
+    fn into_result(self, c: Candidate) -> Res<Candidate> {
+        match self.0.as_slice() {
+            [] => Ok(c),
+            [one] => Err(one.clone()),
+            many => Err(format!("{} problems: {}", many.len(), many.join("; "))),
         }
-        c.labs.push(Lab {
-            title: string(o, "title", &what)?.unwrap_or_else(|| what.clone()),
-            skills: strings(o, "skills", &what)?,
-            completed: date(o, "completed", &what)?,
-            hours,
-        });
     }
-    for (i, w) in list(m, "work_samples")?.iter().enumerate() {
-        let what = format!("work sample {}", i + 1);
-        let o = object(w, &what)?;
-        check_fields(o, &["skill", "score"], &what)?;
-        let skill = string(o, "skill", &what)?.ok_or_else(|| format!("{what} has no `skill`"))?;
-        let score = number(o, "score", &what)?.ok_or_else(|| format!("{what} has no `score`"))?;
-        if !(0.0..=100.0).contains(&score) {
-            return Err(format!("`score` {score} in {what} is outside 0..100"));
-        }
-        c.work_samples.push((skill, score));
+}
+
+fn artifact(a: &Value, i: usize) -> Res<Artifact> {
+    let what = format!("artifact {}", i + 1);
+    let o = object(a, &what)?;
+    check_fields(o, &["title", "skills", "date", "reviewed"], &what)?;
+    Ok(Artifact {
+        title: string(o, "title", &what)?.unwrap_or_else(|| what.clone()),
+        skills: strings(o, "skills", &what)?,
+        date: date(o, "date", &what)?,
+        reviewed: boolean(o, "reviewed", &what)?,
+    })
+}
+
+fn lab(l: &Value, i: usize) -> Res<Lab> {
+    let what = format!("lab {}", i + 1);
+    let o = object(l, &what)?;
+    check_fields(o, &["title", "skills", "completed", "hours"], &what)?;
+    let hours = number(o, "hours", &what)?;
+    if hours.is_some_and(|h| h < 0.0) {
+        return Err(format!("`hours` in {what} is negative"));
     }
-    for (i, x) in list(m, "experience")?.iter().enumerate() {
-        let what = format!("experience entry {}", i + 1);
-        let o = object(x, &what)?;
-        check_fields(o, &["skill", "months"], &what)?;
-        let skill = string(o, "skill", &what)?.ok_or_else(|| format!("{what} has no `skill`"))?;
-        let months =
-            number(o, "months", &what)?.ok_or_else(|| format!("{what} has no `months`"))?;
-        if !(0.0..=1200.0).contains(&months) {
-            return Err(format!("`months` {months} in {what} is outside 0..1200"));
-        }
-        c.experience.push((skill, months));
+    Ok(Lab {
+        title: string(o, "title", &what)?.unwrap_or_else(|| what.clone()),
+        skills: strings(o, "skills", &what)?,
+        completed: date(o, "completed", &what)?,
+        hours,
+    })
+}
+
+fn work_sample(w: &Value, i: usize) -> Res<(String, f64)> {
+    let what = format!("work sample {}", i + 1);
+    let o = object(w, &what)?;
+    check_fields(o, &["skill", "score"], &what)?;
+    let skill = string(o, "skill", &what)?.ok_or_else(|| format!("{what} has no `skill`"))?;
+    let score = number(o, "score", &what)?.ok_or_else(|| format!("{what} has no `score`"))?;
+    if !(0.0..=100.0).contains(&score) {
+        return Err(format!("`score` {score} in {what} is outside 0..100"));
     }
-    for (i, e) in list(m, "education")?.iter().enumerate() {
-        let what = format!("education entry {}", i + 1);
-        let o = object(e, &what)?;
-        check_fields(o, &["level", "field", "completed"], &what)?;
-        c.education.push(Education {
-            level: string(o, "level", &what)?,
-            field: string(o, "field", &what)?,
-            completed: boolean(o, "completed", &what)?,
-        });
+    Ok((skill, score))
+}
+
+fn experience(x: &Value, i: usize) -> Res<(String, f64)> {
+    let what = format!("experience entry {}", i + 1);
+    let o = object(x, &what)?;
+    check_fields(o, &["skill", "months"], &what)?;
+    let skill = string(o, "skill", &what)?.ok_or_else(|| format!("{what} has no `skill`"))?;
+    let months = number(o, "months", &what)?.ok_or_else(|| format!("{what} has no `months`"))?;
+    if !(0.0..=1200.0).contains(&months) {
+        return Err(format!("`months` {months} in {what} is outside 0..1200"));
     }
-    Ok(c)
+    Ok((skill, months))
+}
+
+fn education(e: &Value, i: usize) -> Res<Education> {
+    let what = format!("education entry {}", i + 1);
+    let o = object(e, &what)?;
+    check_fields(o, &["level", "field", "completed"], &what)?;
+    Ok(Education {
+        level: string(o, "level", &what)?,
+        field: string(o, "field", &what)?,
+        completed: boolean(o, "completed", &what)?,
+    })
 }
 
 /// Protected attributes (for audits only): strings, numbers or true/false.

@@ -67,8 +67,18 @@ pub fn report(r: &Report) -> String {
         if r.flags.len() == 1 { "y" } else { "ies" },
         st.threshold
     );
+    let few = r.flags.iter().filter(|f| f.insufficient_data).count();
+    if few > 0 {
+        report_line!(
+            s,
+            "  {few} of them on insufficient data, marked ? (fewer than {} expected selections at the reference rate, or Fisher p >= {})",
+            crate::audit::MIN_EXPECTED_SELECTIONS,
+            crate::audit::MAX_FISHER_P
+        );
+    }
     for f in &r.flags {
-        report_line!(s, "  ! {}", flag_line(f));
+        let mark = if f.insufficient_data { '?' } else { '!' };
+        report_line!(s, "  {mark} {}", flag_line(f));
     }
 
     for role in &r.roles {
@@ -104,7 +114,11 @@ fn flag_line(f: &Flag) -> String {
         opt(f.reference_rate, pct),
         f.reference,
         opt(f.fisher_p, fmt_p)
-    )
+    ) + if f.insufficient_data {
+        " (insufficient data)"
+    } else {
+        ""
+    }
 }
 
 /// A role's outcomes with their counts, best first: `advance 12, review 3, decline 1`.
@@ -183,7 +197,9 @@ fn table(s: &mut Lines, g: &Grouping) {
             opt(c.shortfall, |v| fmt_fixed(v, 1)),
             opt(c.scoring.rate, pct),
             opt(c.scoring.ratio, |v| fmt_fixed(v, 3)),
-            if c.flagged {
+            if c.insufficient_data {
+                "? few data".into()
+            } else if c.flagged {
                 "! below".into()
             } else {
                 String::new()

@@ -34,6 +34,7 @@ th { background: var(--band); font-weight: 600; font-size: 12.5px; }
 th:first-child, td:first-child, td.text, th.text { text-align: left; white-space: normal; }
 tr.flagged td { background: var(--flagbg); color: var(--flag); font-weight: 600; }
 tr.flagged td:first-child { border-left: 4px solid var(--flag); }
+tr.few td:first-child { border-left: 4px dashed var(--flag); }
 tr.reference td { font-weight: 600; }
 tr.excluded td, tr.unknown td, tr.unused td { color: var(--muted); font-style: italic; }
 .tag { display: inline-block; font-size: 11px; font-style: normal; font-weight: 600;
@@ -153,13 +154,21 @@ fn summary(s: &mut String, r: &Report) {
          <div class=\"card\"><b>{}</b>records read</div>\
          <div class=\"card\"><b>{}</b>decisions</div>\
          <div class=\"card{}\"><b>{}</b>record errors</div>\
-         <div class=\"card{}\"><b>{}</b>flagged categories</div></div>",
+         <div class=\"card{}\"><b>{}</b>flagged categories{}</div></div>",
         t.records,
         t.decisions,
         if t.errors > 0 { " alert" } else { "" },
         t.errors,
-        if flags.is_empty() { "" } else { " alert" },
-        flags.len()
+        if flags.iter().all(|f| f.insufficient_data) {
+            ""
+        } else {
+            " alert"
+        },
+        flags.len(),
+        match flags.iter().filter(|f| f.insufficient_data).count() {
+            0 => String::new(),
+            few => format!(" <small>({few} on insufficient data)</small>"),
+        }
     );
     if flags.is_empty() {
         let _ = write!(
@@ -169,7 +178,10 @@ fn summary(s: &mut String, r: &Report) {
         );
     } else {
         s.push_str(
-            "<p>Smallest Fisher p (strongest evidence of a difference) first.</p>\
+            "<p>Smallest Fisher p (strongest evidence of a difference) first. A flag marked \
+             <em>insufficient data</em> rests on fewer than 5 expected selections at the reference \
+             rate, or on a difference that is not significant (Fisher p &ge; 0.05): it is kept, \
+             but it is not evidence of adverse impact by itself.</p>\
              <div class=\"scroll\"><table><tr><th class=\"text\">role</th><th class=\"text\">category</th>\
              <th>n</th><th>rate</th><th class=\"text\">reference</th><th>impact ratio</th>\
              <th>Fisher p</th><th>shortfall</th></tr>",
@@ -177,10 +189,16 @@ fn summary(s: &mut String, r: &Report) {
         for f in flags {
             let _ = write!(
                 s,
-                "<tr class=\"flagged\"><td class=\"text\">{}</td><td class=\"text\">{}<br><small>{}</small></td>\
+                "<tr class=\"{}\"><td class=\"text\">{}</td><td class=\"text\">{}{}<br><small>{}</small></td>\
                  <td>{}</td><td>{}</td><td class=\"text\">{} <small>({})</small></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                if f.insufficient_data { "few" } else { "flagged" },
                 esc(&f.role),
                 esc(&f.category),
+                if f.insufficient_data {
+                    " <span class=\"tag\">insufficient data</span>"
+                } else {
+                    ""
+                },
                 esc(&f.attributes.join(" × ")),
                 f.n,
                 opt(f.rate, pct),
@@ -320,6 +338,10 @@ fn grouping_table(s: &mut String, g: &Grouping) {
     );
     for c in &g.categories {
         let (class, tag) = match (c.status, c.flagged) {
+            (_, true) if c.insufficient_data => (
+                "few",
+                "<span class=\"tag\">below threshold: insufficient data</span>",
+            ),
             (_, true) => ("flagged", "<span class=\"tag flag\">below threshold</span>"),
             (Status::Reference, _) => ("reference", "<span class=\"tag ref\">reference</span>"),
             (Status::Compared, _) => ("compared", ""),

@@ -273,6 +273,14 @@ pub(crate) fn decision(d: &Decision, out: &mut Vec<u8>) {
         let mut x = Obj::new(out);
         x.str(k!("skill"), &n.skill);
         x.strs(k!("credentials"), &n.credentials);
+        if !n.open_to.is_empty() {
+            list(x.key(k!("open_to")), &n.open_to, |o, out| {
+                let mut y = Obj::new(out);
+                y.str(k!("credential"), &o.credential);
+                y.str(k!("who"), &o.who);
+                y.end();
+            });
+        }
         x.end();
     });
     list(o.key(k!("guardrails")), &d.guardrails, |g, out| {

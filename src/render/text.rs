@@ -49,15 +49,62 @@ fn outcome_word(o: Outcome) -> String {
     o.as_str().to_uppercase()
 }
 
-/// The full explanation tree of a decision.
+/// The full explanation tree of a decision, naming credentials by their ids (no policy at hand).
 pub fn explain(d: &Decision) -> String {
-    explain_with(d, None)
+    explain_with(d, None, false)
+}
+
+/// The explanation tree with credentials and onboarding modules named by their titles, read
+/// from the policy the decision was made with (JSON keeps the ids).
+pub fn explain_titled(d: &Decision, policy: &Policy) -> String {
+    explain_with(d, Some(policy), false)
 }
 
 /// The explanation tree with each policy line also put in plain words (the same words job
 /// postings use), read from the policy the decision was made with.
 pub fn explain_in_words(d: &Decision, policy: &Policy) -> String {
-    explain_with(d, Some(policy))
+    explain_with(d, Some(policy), true)
+}
+
+/// What `--explain` prints once, before the first decision: what its marks and words mean.
+pub const LEGEND: &str = "\
+legend: ✓ met / holds   ✗ not met / fails   accept #N = the skill's Nth accept line, tried in order
+        \"rules proposed X\" = the decide rules gave X and a guardrail changed it
+        \"(default decide)\" = the role has no decide block: advance when no required skill is missing,
+        review when one is, decline otherwise
+        \"if S were met → X\" = the outcome if that skill alone were met; \"(no change)\" = the same outcome
+
+";
+
+/// Catalogue credentials and onboarding modules by title when the policy is at hand, else by id.
+#[derive(Clone, Copy)]
+struct Titles<'p>(Option<&'p Policy>);
+
+impl Titles<'_> {
+    /// A credential's title, for a catalogue id; anything else (a record's own title) as it is.
+    fn credential<'a>(&'a self, id: &'a str) -> &'a str {
+        self.0
+            .and_then(|p| p.credentials.get(*p.credential_index.get(id)?))
+            .map_or(id, |c| c.title.as_str())
+    }
+
+    fn credentials(&self, ids: &[Text<'_>]) -> String {
+        let names: Vec<&str> = ids.iter().map(|id| self.credential(id)).collect();
+        names.join(", ")
+    }
+
+    /// An onboarding module's title in the decision's role (its id in sentence case when it
+    /// has none, as postings show it); its id when the policy is not at hand.
+    fn module(&self, role: &str, id: &str) -> String {
+        let Some(p) = self.0 else {
+            return id.to_owned();
+        };
+        (p.roles
+            .get(p.role_index.get(role).copied().unwrap_or(usize::MAX)))
+        .and_then(|r| r.onboarding.iter().find(|m| m.id == id))
+        .and_then(|m| m.title.clone())
+        .unwrap_or_else(|| crate::posting::sentence_case(id))
+    }
 }
 
 /// Plain words for the lines of one decision's role.
@@ -93,8 +140,9 @@ impl LineWords<'_> {
     }
 }
 
-fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
-    let lw = policy.and_then(|p| {
+fn explain_with(d: &Decision, policy: Option<&Policy>, words: bool) -> String {
+    let titles = Titles(policy);
+    let lw = policy.filter(|_| words).and_then(|p| {
         let role = &p.roles[*p.role_index.get(&*d.role)?];
         Some(LineWords {
             words: Words::new(p, d.as_of),
@@ -156,7 +204,7 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
         report_line!(s, "  {} eligible when {}   {}", mark(e.holds), e.text, e.at);
         in_words(&mut s, "      ", lw.as_ref().and_then(LineWords::eligible));
         for t in &e.terms {
-            term(&mut s, t, "      ");
+            term(&mut s, t, "      ", titles);
         }
     }
     for (i, k) in d.skills.iter().enumerate() {
@@ -185,7 +233,7 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
         for line in &k.tried {
             if k.via.as_ref().is_some_and(|v| v.line == line.line) {
                 for t in &line.terms {
-                    term(&mut s, t, "      ");
+                    term(&mut s, t, "      ", titles);
                 }
                 continue;
             }
@@ -202,7 +250,7 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
             );
             in_words(&mut s, "          ", line_words(line.line));
             for t in &line.terms {
-                term(&mut s, t, "          ");
+                term(&mut s, t, "          ", titles);
             }
         }
     }
@@ -214,10 +262,13 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
         s.end();
     }
     if !d.onboarding.waived.is_empty() {
+        let modules: Vec<String> = (d.onboarding.waived.iter())
+            .map(|m| titles.module(&d.role, m))
+            .collect();
         report_line!(
             s,
             "  onboarding waived: {} ({} hours saved)",
-            d.onboarding.waived.join(", "),
+            modules.join(", "),
             fmt_num(d.onboarding.hours_saved)
         );
     }
@@ -231,7 +282,7 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
         if let Some(p) = w.proposed_if_met {
             let _ = write!(s, " (rules: {})", p.as_str());
         }
-        if !w.changes {
+        if w.outcome_if_met == d.outcome {
             s.raw(" (no change)");
         }
         s.end();
@@ -241,8 +292,11 @@ fn explain_with(d: &Decision, policy: Option<&Policy>) -> String {
             s,
             "  next step for {}: {}",
             n.skill,
-            n.credentials.join(", ")
+            titles.credentials(&n.credentials)
         );
+        for o in &n.open_to {
+            report_line!(s, "    {} is open to: {}", o.credential, o.who);
+        }
     }
     for n in &d.notes {
         report_line!(s, "  note: {n}");
@@ -269,7 +323,7 @@ pub fn fmt_num(n: f64) -> String {
 }
 
 /// One term with its concrete findings.
-fn term(s: &mut Lines, t: &TermTrace, indent: &str) {
+fn term(s: &mut Lines, t: &TermTrace, indent: &str, titles: Titles<'_>) {
     match &t.detail {
         Detail::Credentials {
             needed,
@@ -279,14 +333,19 @@ fn term(s: &mut Lines, t: &TermTrace, indent: &str) {
         } => {
             let have = accepted.len() as u32;
             if t.holds {
-                report_line!(s, "{indent}{}: accepted {}", t.term, accepted.join(", "));
+                report_line!(
+                    s,
+                    "{indent}{}: accepted {}",
+                    t.term,
+                    titles.credentials(accepted)
+                );
             } else if have == 0 {
                 let _ = write!(s, "{indent}{}: none accepted", t.term);
                 if *needed > 1 {
                     let _ = write!(s, ", needs {needed}");
                 }
                 if !suggest.is_empty() {
-                    let _ = write!(s, "; e.g. {}", suggest.join(", "));
+                    let _ = write!(s, "; e.g. {}", titles.credentials(suggest));
                 }
                 s.end();
             } else {
@@ -294,16 +353,21 @@ fn term(s: &mut Lines, t: &TermTrace, indent: &str) {
                     s,
                     "{indent}{}: has {have} ({}), needs {} more",
                     t.term,
-                    accepted.join(", "),
+                    titles.credentials(accepted),
                     needed - have
                 );
                 if !suggest.is_empty() {
-                    let _ = write!(s, "; e.g. {}", suggest.join(", "));
+                    let _ = write!(s, "; e.g. {}", titles.credentials(suggest));
                 }
                 s.end();
             }
             for r in refused {
-                report_line!(s, "{indent}  {}: {}", r.credential, reason(&r.reason));
+                report_line!(
+                    s,
+                    "{indent}  {}: {}",
+                    titles.credential(&r.credential),
+                    reason(&r.reason)
+                );
             }
         }
         Detail::Items {

@@ -69,6 +69,24 @@ impl<'p> Words<'p> {
         )
     }
 
+    /// What waives an onboarding module: a skill's name, or a credential by title and provider.
+    pub fn waiver(&self, w: crate::policy::Waiver) -> String {
+        match w {
+            crate::policy::Waiver::Skill(s) => self.skill(s).to_owned(),
+            crate::policy::Waiver::Credential(c) => self.credential(c),
+        }
+    }
+
+    /// Who a credential with `open_to` is open to, in words ("candidates meeting “…”"); `None`
+    /// when it is open to everyone.
+    pub fn open_to(&self, c: usize) -> Option<String> {
+        let o = self.policy.credentials[c].open_to.as_ref()?;
+        Some(format!(
+            "candidates meeting \u{201c}{}\u{201d}",
+            self.cond(&o.cond, None)
+        ))
+    }
+
     /// A skill's human name.
     pub fn skill(&self, s: usize) -> &'p str {
         &self.policy.skills[s].name

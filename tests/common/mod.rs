@@ -62,3 +62,10 @@ pub fn success(o: Output) -> Vec<u8> {
 pub fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
 }
+
+/// Says that a test skipped, where `cargo test` shows it even for a passing test: straight to
+/// the process's standard error, which the test harness does not capture (it captures only
+/// `print!`/`eprint!`).
+pub fn skipped(why: std::fmt::Arguments<'_>) {
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
+}

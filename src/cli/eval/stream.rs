@@ -23,6 +23,8 @@ pub struct Batch<'p> {
     pub as_of: jiff::civil::Date,
     pub format: OutFormat,
     pub explain: bool,
+    /// Whether each record's data-quality warnings are listed (`--warnings`), not only counted.
+    pub warnings: bool,
     /// Whether decisions are also made ready for the decision log (`--log`).
     pub log: bool,
     /// Output buffers the writer has finished with.
@@ -70,10 +72,45 @@ impl Spares {
 /// A rendered chunk (one buffer per record, in input order) and what it counts.
 pub struct Rendered {
     parts: Vec<Vec<u8>>,
-    decisions: usize,
-    errors: usize,
+    tally: Tally,
     /// The decisions' and record errors' log lines, in input order (with `--log`).
     pending: Vec<Pending>,
+}
+
+/// What a batch counts as it goes, for the summary on standard error.
+#[derive(Default)]
+pub struct Tally {
+    pub decisions: usize,
+    pub errors: usize,
+    /// Decisions by role (policy order) and outcome (`Outcome` order).
+    pub by_role: Vec<[usize; 4]>,
+    /// Records with data-quality warnings (a decision's notes: a credential not in the
+    /// catalogue, an undeclared attribute, a skill the policy does not have), and how many.
+    pub warned_records: usize,
+    pub warnings: usize,
+    /// With `--warnings`: each record's warnings, one line each, in input order.
+    pub listed: Vec<String>,
+    /// Records whose `applied` roles were decided instead of `--role`.
+    pub role_ignored: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, other: Tally) {
+        self.decisions += other.decisions;
+        self.errors += other.errors;
+        if self.by_role.len() < other.by_role.len() {
+            self.by_role.resize(other.by_role.len(), [0; 4]);
+        }
+        for (mine, theirs) in self.by_role.iter_mut().zip(&other.by_role) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m += t;
+            }
+        }
+        self.warned_records += other.warned_records;
+        self.warnings += other.warnings;
+        self.listed.extend(other.listed);
+        self.role_ignored += other.role_ignored;
+    }
 }
 
 impl Batch<'_> {
@@ -81,38 +118,73 @@ impl Batch<'_> {
     pub fn render(&self, entries: Vec<Entry>) -> Rendered {
         let mut buffers = self.spares.take(entries.len());
         buffers.resize_with(entries.len(), || Vec::with_capacity(8 << 10));
-        let parts: Vec<(Vec<u8>, usize, usize, Vec<Pending>)> = (entries.into_par_iter())
+        let parts: Vec<(Vec<u8>, Tally, Vec<Pending>)> = (entries.into_par_iter())
             .zip(buffers)
             .map(|(e, mut out)| {
-                let (mut decisions, mut errors, mut pending) = (0, 0, Vec::new());
-                for mut item in items(self.policy, &e, self.role, self.as_of) {
+                let (mut tally, mut pending) = (Tally::default(), Vec::new());
+                if let (Some(_), Ok(cand)) = (self.role, &e.result) {
+                    if !cand.applied.is_empty() {
+                        tally.role_ignored += 1;
+                    }
+                }
+                for (k, mut item) in items(self.policy, &e, self.role, self.as_of)
+                    .into_iter()
+                    .enumerate()
+                {
                     if self.log {
                         let (logged, line) = self.log_line(item, &e);
                         item = logged;
                         pending.push(line);
                     }
                     match &item {
-                        Item::Decision(_) => decisions += 1,
-                        Item::Error(_) => errors += 1,
+                        Item::Decision(d) => {
+                            tally.decisions += 1;
+                            self.count(&mut tally, d, k == 0, &e);
+                        }
+                        Item::Error(_) => tally.errors += 1,
                     }
                     self.render_item(&item, &mut out);
                 }
-                (out, decisions, errors, pending)
+                (out, tally, pending)
             })
             .collect();
         let mut r = Rendered {
             parts: Vec::with_capacity(parts.len()),
-            decisions: 0,
-            errors: 0,
+            tally: Tally::default(),
             pending: Vec::new(),
         };
-        for (bytes, d, e, pending) in parts {
+        for (bytes, tally, pending) in parts {
             r.parts.push(bytes);
-            r.decisions += d;
-            r.errors += e;
+            r.tally.add(tally);
             r.pending.extend(pending);
         }
         r
+    }
+
+    /// Counts a decision by role and outcome (for the text summary) and, for a record's first
+    /// decision, its data-quality notes (the same for every role: they are about the record).
+    fn count(&self, tally: &mut Tally, d: &credo::decision::Decision, first: bool, e: &Entry) {
+        if self.format == OutFormat::Text {
+            if let Some(&r) = self.policy.role_index.get(&*d.role) {
+                if tally.by_role.len() <= r {
+                    tally.by_role.resize(r + 1, [0; 4]);
+                }
+                tally.by_role[r][d.outcome as usize] += 1;
+            }
+        }
+        if !first || d.notes.is_empty() {
+            return;
+        }
+        tally.warned_records += 1;
+        tally.warnings += d.notes.len();
+        if self.warnings {
+            for n in &d.notes {
+                tally.listed.push(format!(
+                    "warning: {} ({}:{}): {n}",
+                    d.candidate, e.file, e.line
+                ));
+            }
+        }
     }
 
     /// The log line of an item (`--log`): a decision, or a record error in the record's place.
@@ -209,8 +281,10 @@ impl Sink for Deciding<'_, '_> {
 
 /// What the writer wrote.
 pub struct Written {
-    pub decisions: usize,
-    pub errors: usize,
+    /// Decisions, record errors and warnings of the chunks written.
+    pub tally: Tally,
+    /// Writing standard error failed (`--warnings`): the exit code.
+    pub err_failed: Option<u8>,
     /// Stdout was closed (`credo eval … | head`): the batch stops quietly.
     pub closed: bool,
     /// Writing standard output failed otherwise (a full disk): the batch stops, and this is
@@ -271,8 +345,8 @@ pub fn write_all(
     let mut lock = stdout.lock();
     let mut out = Output::new(&mut lock);
     let mut w = Written {
-        decisions: 0,
-        errors: 0,
+        tally: Tally::default(),
+        err_failed: None,
         closed: false,
         out_error: None,
         log_error: None,
@@ -302,9 +376,9 @@ pub fn write_all(
                 return w;
             }
         }
-        w.decisions += r.decisions;
-        w.errors += r.errors;
-        progress.set_message(format!("{} decisions", w.decisions));
+        let listed = std::mem::take(&mut r.tally.listed);
+        w.tally.add(std::mem::take(&mut r.tally));
+        progress.set_message(format!("{} decisions", w.tally.decisions));
         let mut parts: Vec<&[u8]> = Vec::with_capacity(r.parts.len());
         for part in r.parts.iter().filter(|p| !p.is_empty()) {
             parts.push(if format == OutFormat::Json && first {
@@ -318,6 +392,14 @@ pub fn write_all(
             return w;
         }
         spares.give(r.parts);
+        // `--warnings`: each chunk's after its decisions, so that they stay near them.
+        if !listed.is_empty() && w.err_failed.is_none() {
+            let text: String = listed
+                .iter()
+                .map(|l| credo::visible::visible(l).into_owned() + "\n")
+                .collect();
+            progress.suspend(|| w.err_failed = super::super::err(&text).err());
+        }
     }
     if w.closed {
         return w;
