@@ -12,6 +12,7 @@ mod posting;
 mod review;
 mod source;
 mod test;
+mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use credo::diag::{Diag, JsonDiag};
@@ -62,6 +63,8 @@ enum Command {
     Kit(kit::Args),
     /// The quarterly governance review: funnel, flags, outcomes, proposed catalogue actions.
     Review(review::Args),
+    /// Check each record credential's proof against the keys a policy pins (SPEC §15).
+    Verify(verify::Args),
 }
 
 /// Report formats.
@@ -98,6 +101,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Posting(a) => posting::run(a),
         Command::Kit(a) => kit::run(a),
         Command::Review(a) => review::run(a),
+        Command::Verify(a) => verify::run(a),
     }
 }
 

@@ -211,6 +211,8 @@ pub struct Refusal<'a> {
     /// The first failing reason.
     #[serde(flatten)]
     pub reason: Reason<'a>,
+    /// Its proof status (SPEC §15).
+    pub proof: crate::proof::ProofStatus,
 }
 
 /// Why a credential was not accepted, in the order SPEC §4 checks.
@@ -263,8 +265,13 @@ pub enum Reason<'a> {
         /// The guardrail's tier.
         min_tier: Text<'a>,
     },
-    /// (6) Not verified under `verified_only`.
+    /// (6) Not verified under `verified_only` (`verified_only proofs`: no verified proof).
     NotVerified,
+    /// Its proof is present and does not verify (SPEC §15): never accepted.
+    ProofFailed {
+        /// Why.
+        detail: String,
+    },
     /// (7) The `where` condition failed.
     WhereFailed {
         /// The first failing part of the condition.
@@ -463,6 +470,7 @@ impl Detail<'_> {
                     .map(|r| Refusal {
                         credential: own(r.credential),
                         reason: r.reason.into_owned(),
+                        proof: r.proof,
                     })
                     .collect(),
                 suggest: own_all(suggest),
@@ -520,6 +528,7 @@ impl Reason<'_> {
                 min_tier: own(min_tier),
             },
             Reason::NotVerified => Reason::NotVerified,
+            Reason::ProofFailed { detail } => Reason::ProofFailed { detail },
             Reason::WhereFailed { condition } => Reason::WhereFailed { condition },
         }
     }

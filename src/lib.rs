@@ -95,6 +95,7 @@ pub mod outcome;
 pub mod parse;
 pub mod policy;
 pub mod posting;
+pub mod proof;
 pub mod record;
 pub mod render;
 pub mod review;

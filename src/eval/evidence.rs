@@ -7,6 +7,7 @@ use super::facts::{Facts, Held};
 use crate::ast::{CmpOp, ItemKind};
 use crate::decision::{Detail, ExpiryBy, Reason, Refusal, TermTrace, Text};
 use crate::policy::{Cond, Field, Policy, Value, DEGREE_LEVELS};
+use crate::proof::ProofStatus;
 use crate::record::{AttrValue, Candidate, HeldCredential};
 use jiff::civil::Date;
 use std::cmp::Ordering;
@@ -49,12 +50,14 @@ impl<'a> Prepared<'a> {
             id: Some(self.policy.credentials[cat].id.clone()),
             issued: Some(issued),
             verified: true,
+            proof: ProofStatus::Verified,
             ..Default::default()
         };
         let h = Held {
             cat: cat as u32,
             issued: Some(calendar::day(issued)),
             verified: true,
+            proof: Some(true),
             base: false,
         };
         self.accept(&held, &h, cat, skill, filter).is_ok()
@@ -97,6 +100,12 @@ impl<'a> Prepared<'a> {
 
     /// The first of steps 3–6 that refuses a matched credential.
     fn refuse_steps_3_to_6(&self, held: &HeldCredential, cat: usize) -> Result<(), Reason<'a>> {
+        // A failed proof refuses first, whatever else holds (SPEC §15).
+        if let ProofStatus::Failed(detail) = &held.proof {
+            return Err(Reason::ProofFailed {
+                detail: detail.clone(),
+            });
+        }
         let p = self.policy;
         let c = &p.credentials[cat];
         let issued = held.issued.ok_or(Reason::NoIssueDate)?;
@@ -146,7 +155,12 @@ impl<'a> Prepared<'a> {
                 });
             }
         }
-        if p.guardrails.verified_only && !held.verified {
+        let verified = match (&held.proof, p.guardrails.verified_proofs) {
+            (ProofStatus::Failed(_), _) => false,
+            (ProofStatus::Verified, _) => true,
+            (ProofStatus::None, proofs) => held.verified && !proofs,
+        };
+        if p.guardrails.verified_only && !verified {
             return Err(Reason::NotVerified);
         }
         Ok(())
@@ -190,6 +204,7 @@ impl<'a> Prepared<'a> {
                                 None => held.label().into(),
                             },
                             reason,
+                            proof: held.proof.clone(),
                         };
                         refused.insert((m, r));
                     }

@@ -392,6 +392,7 @@ fn term(t: &TermTrace, out: &mut Vec<u8>) {
 fn refusal(r: &Refusal, out: &mut Vec<u8>) {
     let mut o = Obj::new(out);
     o.str(k!("credential"), &r.credential);
+    o.str(k!("proof"), &r.proof.as_text());
     match &r.reason {
         Reason::NotInCatalogue => o.fixed(kv!("reason", "not_in_catalogue")),
         Reason::SkillNotListed { skill } => {
@@ -436,6 +437,10 @@ fn refusal(r: &Refusal, out: &mut Vec<u8>) {
             o.str(k!("min_tier"), min_tier);
         }
         Reason::NotVerified => o.fixed(kv!("reason", "not_verified")),
+        Reason::ProofFailed { detail } => {
+            o.fixed(kv!("reason", "proof_failed"));
+            o.str(k!("detail"), detail);
+        }
         Reason::WhereFailed { condition } => {
             o.fixed(kv!("reason", "where_failed"));
             o.str(k!("condition"), condition);

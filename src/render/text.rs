@@ -453,6 +453,7 @@ pub fn reason(r: &Reason) -> String {
             format!("provider tier {tier} is below min_tier {min_tier}")
         }
         Reason::NotVerified => "not verified (verified_only)".into(),
+        Reason::ProofFailed { detail } => format!("proof failed: {detail}"),
         Reason::WhereFailed { condition } => format!("fails `{condition}`"),
     }
 }
