@@ -122,6 +122,7 @@ pub fn verify(token: &str, provider: &Provider) -> Result<(), String> {
     if !ok {
         return Err("bad signature".into());
     }
+    super::contexts::check_all(credential_of(&payload).get("@context"))?;
     claims_agree(&payload)
 }
 

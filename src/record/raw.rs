@@ -320,8 +320,12 @@ fn signed(v: &Value) -> Option<crate::proof::Signed> {
     if let Some(Value::String(t)) = o.get("jwt") {
         return Some(Signed::Jwt(t.as_str().into()));
     }
-    o.contains_key("proof")
-        .then(|| Signed::Embedded(std::sync::Arc::new(o.clone())))
+    // `verified` is the caller's flag beside the credential, not part of what the issuer signed.
+    o.contains_key("proof").then(|| {
+        let mut signed = o.clone();
+        signed.remove("verified");
+        Signed::Embedded(std::sync::Arc::new(signed))
+    })
 }
 
 /// `{ jwt: "eyJ…" }` (and an optional `verified`): the Open Badges credential the JWT carries.

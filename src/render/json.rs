@@ -392,7 +392,6 @@ fn term(t: &TermTrace, out: &mut Vec<u8>) {
 fn refusal(r: &Refusal, out: &mut Vec<u8>) {
     let mut o = Obj::new(out);
     o.str(k!("credential"), &r.credential);
-    o.str(k!("proof"), &r.proof.as_text());
     match &r.reason {
         Reason::NotInCatalogue => o.fixed(kv!("reason", "not_in_catalogue")),
         Reason::SkillNotListed { skill } => {
@@ -446,6 +445,7 @@ fn refusal(r: &Refusal, out: &mut Vec<u8>) {
             o.str(k!("condition"), condition);
         }
     }
+    o.str(k!("proof"), &r.proof.as_text());
     o.end();
 }
 
