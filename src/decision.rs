@@ -152,6 +152,8 @@ pub enum Detail<'a> {
         needed: u32,
         /// Catalogue ids accepted (distinct, in record order).
         accepted: Vec<Text<'a>>,
+        /// The proof status of the credential behind each of `accepted` (SPEC §15).
+        accepted_proofs: Vec<crate::proof::ProofStatus>,
         /// Every other credential and its first failing reason.
         refused: Vec<Refusal<'a>>,
         /// Catalogue credentials that would satisfy the term if held fresh and verified.
@@ -461,11 +463,13 @@ impl Detail<'_> {
             Detail::Credentials {
                 needed,
                 accepted,
+                accepted_proofs,
                 refused,
                 suggest,
             } => Detail::Credentials {
                 needed,
                 accepted: own_all(accepted),
+                accepted_proofs,
                 refused: (refused.into_iter())
                     .map(|r| Refusal {
                         credential: own(r.credential),

@@ -182,6 +182,7 @@ impl<'a> Prepared<'a> {
     ) -> bool {
         let n = self.cand.credentials.len();
         let mut accepted: Distinct<usize> = Distinct::with_capacity(n.min(64));
+        let mut accepted_proofs: Vec<ProofStatus> = Vec::new();
         // Each refusal with the catalogue index it is about: equal refusals have equal
         // indexes, so most comparisons stop there. Equal refusals are listed once.
         let mut refused: Distinct<(Option<usize>, Refusal<'a>)> =
@@ -194,7 +195,9 @@ impl<'a> Prepared<'a> {
             };
             match result {
                 Ok(cat) => {
-                    accepted.insert(cat);
+                    if accepted.insert(cat) && trace.is_some() {
+                        accepted_proofs.push(held.proof.clone());
+                    }
                 }
                 Err(reason) => {
                     if trace.is_some() {
@@ -237,6 +240,7 @@ impl<'a> Prepared<'a> {
                         .iter()
                         .map(|c| Text::from(self.policy.credentials[*c].id.as_str()))
                         .collect(),
+                    accepted_proofs,
                     refused,
                     suggest,
                 },

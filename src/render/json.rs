@@ -326,12 +326,15 @@ fn term(t: &TermTrace, out: &mut Vec<u8>) {
         Detail::Credentials {
             needed,
             accepted,
+            accepted_proofs,
             refused,
             suggest,
         } => {
             o.fixed(kv!("kind", "credentials"));
             o.int(k!("needed"), *needed);
             o.strs(k!("accepted"), accepted);
+            let proofs: Vec<String> = accepted_proofs.iter().map(|p| p.as_text()).collect();
+            o.strs(k!("accepted_proofs"), &proofs);
             list(o.key(k!("refused")), refused, refusal);
             o.strs(k!("suggest"), suggest);
         }

@@ -4,6 +4,7 @@
 use crate::ast::{ItemKind, ReqKind};
 use crate::decision::*;
 use crate::policy::{Outcome, Policy, Role};
+use crate::proof::ProofStatus;
 use crate::record::{AttrValue, RecordError};
 use crate::render::words::Words;
 use crate::report_line;
@@ -274,10 +275,18 @@ fn term(s: &mut Lines, t: &TermTrace, indent: &str) {
         Detail::Credentials {
             needed,
             accepted,
+            accepted_proofs,
             refused,
             suggest,
         } => {
             let have = accepted.len() as u32;
+            // A credential with a proof says so (`proof verified`); one without stays as it was.
+            let accepted: Vec<String> = (accepted.iter().zip(accepted_proofs))
+                .map(|(a, p)| match p {
+                    ProofStatus::None => a.to_string(),
+                    p => format!("{a} (proof {})", p.as_text()),
+                })
+                .collect();
             if t.holds {
                 report_line!(s, "{indent}{}: accepted {}", t.term, accepted.join(", "));
             } else if have == 0 {
