@@ -497,3 +497,100 @@ fn a_failed_proof_is_never_accepted_and_verified_only_proofs_wants_one() {
     assert!(json.contains(r#""proof":"none""#), "{json}");
     assert!(decide("guardrails { verified_only proofs }", &signed).0);
 }
+
+// --- the command line ----------------------------------------------------------------------
+
+mod common;
+
+/// `credo verify`, `eval --explain` and `eval --format json` show each credential's proof; a
+/// JWKS beside the policy is read relative to it, and a malformed one is a check error there.
+#[test]
+fn the_command_line_shows_proof_status() {
+    let k = key(7);
+    let (_, jwks) = rsa_key();
+    let s = setup(&[did_key(&k)], &[], Some(jwks), "");
+    let dir = s._dir.path();
+    let policy = dir.join("p.credo");
+    let signed = sign_di(
+        &ob3(),
+        "eddsa-jcs-2022",
+        &k,
+        &did_key(&k),
+        "assertionMethod",
+    );
+    let forged = alter(&signed, |d| d["name"] = json!("Forged"));
+    let plain = json!({ "id": "security_plus", "issued": "2024-05-01" });
+    let records = dir.join("r.jsonl");
+    std::fs::write(
+        &records,
+        format!(
+            "{}\n{}\n",
+            json!({ "id": "good", "credentials": [signed, plain] }),
+            json!({ "id": "bad", "credentials": [forged] })
+        ),
+    )
+    .unwrap();
+    let (p, r) = (policy.to_str().unwrap(), records.to_str().unwrap());
+
+    let out = common::stdout(&common::credo(&["verify", r, "--policy", p]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[0].ends_with("good credential 1 (CompTIA Security+): verified"),
+        "{out}"
+    );
+    assert!(
+        lines[1].ends_with("good credential 2 (security_plus): none"),
+        "{out}"
+    );
+    assert!(
+        lines[2].ends_with("bad credential 1 (CompTIA Security+): failed: bad signature"),
+        "{out}"
+    );
+
+    let explain = common::stdout(&common::credo(&[
+        "eval",
+        p,
+        r,
+        "--as-of",
+        "2025-01-01",
+        "--explain",
+    ]));
+    assert!(
+        explain.contains("accepted security_plus (proof verified)"),
+        "{explain}"
+    );
+    assert!(explain.contains("proof failed: bad signature"), "{explain}");
+
+    let json = common::stdout(&common::credo(&[
+        "eval",
+        p,
+        r,
+        "--as-of",
+        "2025-01-01",
+        "--format",
+        "json",
+    ]));
+    assert!(json.contains(r#""accepted_proofs":["verified"]"#), "{json}");
+    assert!(
+        json.contains(
+            r#""reason":"proof_failed","detail":"bad signature","proof":"failed: bad signature""#
+        ),
+        "{json}"
+    );
+
+    // A JWKS that is not a key set is an error at the file name.
+    std::fs::write(
+        dir.join("comptia.jwks.json"),
+        r#"{"keys": [{"kty": "oct"}]}"#,
+    )
+    .unwrap();
+    let check = common::credo(&["check", p]);
+    assert_eq!(check.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        err.contains("cannot use the JWKS `comptia.jwks.json` of provider `comptia`"),
+        "{err}"
+    );
+    assert!(err.contains("key 1: unsupported key type oct"), "{err}");
+}
