@@ -8,8 +8,11 @@ use super::keys::{b64, JwkKey};
 use crate::policy::Provider;
 use serde_json::{Map, Value};
 
+/// A JSON object.
+type Object = Map<String, Value>;
+
 /// The header and payload of a compact JWS, without checking the signature.
-pub fn decode(token: &str) -> Result<(Map<String, Value>, Map<String, Value>), String> {
+pub fn decode(token: &str) -> Result<(Object, Object), String> {
     let mut parts = token.trim().split('.');
     let (Some(h), Some(p), Some(_), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
