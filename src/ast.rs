@@ -172,6 +172,10 @@ pub struct ProviderDecl {
     pub tier: Option<Ident>,
     /// `issuers [...]`
     pub issuers: Vec<Spanned<String>>,
+    /// `keys [...]`: did:key or `ID MULTIKEY` (SPEC §15).
+    pub keys: Vec<Spanned<String>>,
+    /// `jwks "FILE"`: a JWKS relative to the policy file.
+    pub jwks: Option<Spanned<String>>,
     /// `retired DATE`
     pub retired: Option<Spanned<Date>>,
     /// The whole declaration.
@@ -319,8 +323,11 @@ pub enum GuardrailKind {
     SkillsPerRole(u32, u32),
     /// `min_tier T`
     MinTier(Ident),
-    /// `verified_only`
-    VerifiedOnly,
+    /// `verified_only [proofs]`
+    VerifiedOnly {
+        /// `verified_only proofs`: only credentials whose proof verifies.
+        proofs: bool,
+    },
     /// `no_degree_gate`
     NoDegreeGate,
     /// `free_pathway`

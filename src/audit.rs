@@ -20,7 +20,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use groups::{Category, Grouping, Scoring, Status, MAX_FISHER_P, MIN_EXPECTED_SELECTIONS};
-pub use usage::{CredentialUse, LineUse, Unrecognised, Usage};
+pub use usage::{CredentialUse, FailedProofs, LineUse, Unrecognised, Usage};
 
 /// The threshold when the policy has no `adverse_impact` guardrail (the four-fifths rule).
 pub const DEFAULT_THRESHOLD: f64 = 0.8;

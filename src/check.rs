@@ -6,6 +6,7 @@ mod catalogue;
 mod exprs;
 mod guardrails;
 mod lints;
+mod proofs;
 
 pub(crate) use guardrails::possible_with;
 
@@ -485,6 +486,8 @@ fn compile_providers(scope: &Scope<'_>, diags: &mut Vec<Diag>) -> Vec<policy::Pr
                 .unwrap_or_else(|| p.id.node.clone()),
             tier,
             issuers: p.issuers.iter().map(|i| i.node.clone()).collect(),
+            keys: proofs::keys(p, diags),
+            jwks: proofs::jwks(scope, p, diags),
             retired: p.retired.as_ref().map(|d| d.node),
         });
     }

@@ -17,6 +17,7 @@ mod posting;
 mod review;
 mod source;
 mod test;
+mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use credo::diag::{Diag, JsonDiag};
@@ -74,6 +75,8 @@ enum Command {
     Lsp(lsp::Args),
     /// Scaffold a pilot: one role, one provider, sample records and a test suite that pass.
     New(new::Args),
+    /// Check each record credential's proof against the keys a policy pins (SPEC §15).
+    Verify(verify::Args),
 }
 
 /// Report formats.
@@ -114,6 +117,7 @@ pub fn run(cli: Cli) -> u8 {
         #[cfg(feature = "lsp")]
         Command::Lsp(a) => lsp::run(a),
         Command::New(a) => new::run(a),
+        Command::Verify(a) => verify::run(a),
     }
 }
 

@@ -161,6 +161,8 @@ pub enum Detail<'a> {
         needed: u32,
         /// Catalogue ids accepted (distinct, in record order).
         accepted: Vec<Text<'a>>,
+        /// The proof status of the credential behind each of `accepted` (SPEC §15).
+        accepted_proofs: Vec<crate::proof::ProofStatus>,
         /// Every other credential and its first failing reason.
         refused: Vec<Refusal<'a>>,
         /// Catalogue credentials that would satisfy the term if held fresh and verified.
@@ -221,6 +223,8 @@ pub struct Refusal<'a> {
     /// The first failing reason.
     #[serde(flatten)]
     pub reason: Reason<'a>,
+    /// Its proof status (SPEC §15).
+    pub proof: crate::proof::ProofStatus,
 }
 
 /// Why a credential was not accepted, in the order SPEC §4 checks.
@@ -274,8 +278,13 @@ pub enum Reason<'a> {
         /// The guardrail's tier.
         min_tier: Text<'a>,
     },
-    /// (6) Not verified under `verified_only`.
+    /// (6) Not verified under `verified_only` (`verified_only proofs`: no verified proof).
     NotVerified,
+    /// Its proof is present and does not verify (SPEC §15): never accepted.
+    ProofFailed {
+        /// Why.
+        detail: String,
+    },
     /// (7) The `where` condition failed.
     WhereFailed {
         /// The first failing part of the condition.
@@ -487,15 +496,18 @@ impl Detail<'_> {
             Detail::Credentials {
                 needed,
                 accepted,
+                accepted_proofs,
                 refused,
                 suggest,
             } => Detail::Credentials {
                 needed,
                 accepted: own_all(accepted),
+                accepted_proofs,
                 refused: (refused.into_iter())
                     .map(|r| Refusal {
                         credential: own(r.credential),
                         reason: r.reason.into_owned(),
+                        proof: r.proof,
                     })
                     .collect(),
                 suggest: own_all(suggest),
@@ -553,6 +565,7 @@ impl Reason<'_> {
                 min_tier: own(min_tier),
             },
             Reason::NotVerified => Reason::NotVerified,
+            Reason::ProofFailed { detail } => Reason::ProofFailed { detail },
             Reason::WhereFailed { condition } => Reason::WhereFailed { condition },
         }
     }

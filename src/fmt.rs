@@ -358,6 +358,16 @@ impl Out<'_> {
                 first.span.join(last.span),
             ));
         }
+        if let (Some(first), Some(last)) = (p.keys.first(), p.keys.last()) {
+            f.push((
+                "keys",
+                expr::string_list(&p.keys),
+                first.span.join(last.span),
+            ));
+        }
+        if let Some(v) = &p.jwks {
+            f.push(("jwks", expr::string(&v.node), v.span));
+        }
         if let Some(v) = &p.retired {
             f.push(("retired", v.node.to_string(), v.span));
         }
@@ -575,7 +585,7 @@ impl Out<'_> {
             .filter(|i| {
                 !matches!(
                     i.kind,
-                    GuardrailKind::VerifiedOnly
+                    GuardrailKind::VerifiedOnly { proofs: false }
                         | GuardrailKind::NoDegreeGate
                         | GuardrailKind::FreePathway
                         | GuardrailKind::NoAutoDecline
@@ -589,6 +599,9 @@ impl Out<'_> {
             let text = match &item.kind {
                 GuardrailKind::SkillsPerRole(a, b) => format!("{} {a}..{b}", pad(name, width)),
                 GuardrailKind::MinTier(t) => format!("{} {}", pad(name, width), t.node),
+                GuardrailKind::VerifiedOnly { proofs: true } => {
+                    format!("{} proofs", pad(name, width))
+                }
                 GuardrailKind::BlindTo(list) => {
                     format!("{} {}", pad(name, width), expr::ident_list(list))
                 }

@@ -122,6 +122,8 @@ pub mod policy;
 #[doc(hidden)]
 pub mod posting;
 #[doc(hidden)]
+pub mod proof;
+#[doc(hidden)]
 pub mod record;
 #[doc(hidden)]
 pub mod render;

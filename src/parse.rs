@@ -209,6 +209,8 @@ impl Lower {
             name: None,
             tier: None,
             issuers: Vec::new(),
+            keys: Vec::new(),
+            jwks: None,
             retired: None,
             span,
         };
@@ -217,6 +219,8 @@ impl Lower {
                 "name" => decl.name = self.want_string(&key, value),
                 "tier" => decl.tier = self.want_ident(&key, value),
                 "issuers" => decl.issuers = self.want_string_list(&key, value),
+                "keys" => decl.keys = self.want_string_list(&key, value),
+                "jwks" => decl.jwks = self.want_string(&key, value),
                 "retired" => decl.retired = self.want_date(&key, value),
                 _ => self.unknown_field(&key, "provider", fields::PROVIDER_FIELDS),
             }
@@ -477,6 +481,7 @@ impl Lower {
                 GuardrailKind::SkillsPerRole(a, b)
             }
             Rule::g_min_tier => GuardrailKind::MinTier(self.ident(inner.next()?)),
+            Rule::g_verified_proofs => GuardrailKind::VerifiedOnly { proofs: true },
             Rule::g_adverse_impact => {
                 let ratio_pair = inner.next()?;
                 let ratio = self.number_or_percent(ratio_pair);
@@ -503,7 +508,7 @@ impl Lower {
                 "no_degree_gate" => GuardrailKind::NoDegreeGate,
                 "free_pathway" => GuardrailKind::FreePathway,
                 "no_auto_decline" => GuardrailKind::NoAutoDecline,
-                "verified_only" => GuardrailKind::VerifiedOnly,
+                "verified_only" => GuardrailKind::VerifiedOnly { proofs: false },
                 "min_tier" | "skills_per_role" | "blind_to" | "adverse_impact" => {
                     self.diags.push(
                         Diag::error(

@@ -87,6 +87,10 @@ pub struct Provider {
     pub tier: usize,
     /// Issuer URLs / DIDs.
     pub issuers: Vec<String>,
+    /// Ed25519 keys pinned for proofs (`keys`).
+    pub keys: Vec<crate::proof::PinnedKey>,
+    /// Keys from the provider's `jwks` file, for VC-JWTs.
+    pub jwks: Vec<crate::proof::Jwk>,
     /// Credentials issued on or after this day are refused.
     pub retired: Option<Date>,
 }
@@ -267,6 +271,8 @@ pub struct Guardrails {
     pub min_tier: Option<usize>,
     /// `verified_only`.
     pub verified_only: bool,
+    /// `verified_only proofs`: only credentials whose proof verifies (SPEC §15).
+    pub verified_proofs: bool,
     /// `no_auto_decline`.
     pub no_auto_decline: bool,
     /// `adverse_impact`.

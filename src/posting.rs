@@ -216,6 +216,15 @@ fn experience_months(c: &Cond) -> Option<u32> {
 }
 
 /// `security_fundamentals` → "Security fundamentals".
+/// The names of providers whose credentials credo checks cryptographically (they pin `keys`
+/// or a `jwks`; SPEC §15), in policy order.
+pub(crate) fn proof_checked(policy: &Policy) -> Vec<String> {
+    (policy.providers.iter())
+        .filter(|p| !p.keys.is_empty() || !p.jwks.is_empty())
+        .map(|p| p.name.clone())
+        .collect()
+}
+
 pub(crate) fn sentence_case(id: &str) -> String {
     let words: Vec<String> = (id.split('_'))
         .map(|w| match ACRONYMS.binary_search(&w) {

@@ -59,6 +59,8 @@ pub struct HeldCredential {
     pub expires: Option<Date>,
     /// Whether the caller verified it.
     pub verified: bool,
+    /// What its proof came to (checked once, when the record is read; SPEC §15).
+    pub proof: crate::proof::ProofStatus,
 }
 
 impl HeldCredential {

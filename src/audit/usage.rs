@@ -49,6 +49,16 @@ pub struct Unrecognised {
     pub records: u64,
 }
 
+/// Credentials whose proof failed, per provider (a forged-credential signal; SPEC §15).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FailedProofs {
+    /// Provider id: the one whose `issuers` contain the credential's issuer, else the matched
+    /// catalogue credential's provider, else `(unknown issuer)`.
+    pub provider: String,
+    /// Credentials with a failed proof.
+    pub failed: u64,
+}
+
 /// Catalogue usage over a batch.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Usage {
@@ -60,6 +70,8 @@ pub struct Usage {
     pub lines: Vec<LineUse>,
     /// Unrecognised credentials, most frequent first.
     pub unrecognised: Vec<Unrecognised>,
+    /// Failed proofs per provider, in policy order (providers with none are left out).
+    pub failed_proofs: Vec<FailedProofs>,
 }
 
 /// Running counts.
@@ -70,6 +82,8 @@ pub(super) struct Tally {
     /// role → requirement → line → decisions carried.
     lines: Vec<Vec<Vec<u64>>>,
     unrecognised: BTreeMap<(String, Option<String>), u64>,
+    /// Failed proofs per provider index; the last slot is an issuer no provider lists.
+    failed_proofs: Vec<u64>,
 }
 
 impl Tally {
@@ -88,6 +102,7 @@ impl Tally {
                 })
                 .collect(),
             unrecognised: BTreeMap::new(),
+            failed_proofs: vec![0; policy.providers.len() + 1],
         }
     }
 
@@ -96,6 +111,20 @@ impl Tally {
         let mut held = BTreeSet::new();
         let mut strange = BTreeSet::new();
         for h in &cand.credentials {
+            if h.proof.is_failed() {
+                let by_issuer = h.issuer.as_ref().and_then(|i| {
+                    (policy.providers.iter()).position(|p| p.issuers.iter().any(|x| x == i))
+                });
+                let by_match = || {
+                    crate::eval::match_credential(policy, h).map(|c| policy.credentials[c].provider)
+                };
+                let slot = by_issuer
+                    .or_else(by_match)
+                    .unwrap_or(policy.providers.len());
+                if let Some(n) = self.failed_proofs.get_mut(slot) {
+                    *n += 1;
+                }
+            }
             match crate::eval::match_credential(policy, h) {
                 Some(c) => {
                     held.insert(c);
@@ -160,6 +189,7 @@ impl Tally {
                 add(a, b);
             }
         }
+        add(&mut self.failed_proofs, other.failed_proofs);
         for (key, n) in other.unrecognised {
             *self.unrecognised.entry(key).or_insert(0) += n;
         }
@@ -215,11 +245,20 @@ impl Tally {
             .collect();
         // The map is in (title, issuer) order; a stable sort keeps it among equal counts.
         unrecognised.sort_by_key(|u| std::cmp::Reverse(u.records));
+        let failed_proofs = (self.failed_proofs.iter().enumerate())
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| FailedProofs {
+                provider: (policy.providers.get(i))
+                    .map_or_else(|| "(unknown issuer)".to_owned(), |p| p.id.clone()),
+                failed: *n,
+            })
+            .collect();
         Usage {
             credentials,
             unused,
             lines,
             unrecognised,
+            failed_proofs,
         }
     }
 }

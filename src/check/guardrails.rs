@@ -53,7 +53,10 @@ pub(crate) fn compile(
                 }
             }
             GuardrailKind::MinTier(t) => g.min_tier = scope.tiers.resolve(t, "tier", diags),
-            GuardrailKind::VerifiedOnly => g.verified_only = true,
+            GuardrailKind::VerifiedOnly { proofs } => {
+                g.verified_only = true;
+                g.verified_proofs |= proofs;
+            }
             GuardrailKind::NoAutoDecline => g.no_auto_decline = true,
             GuardrailKind::NoDegreeGate | GuardrailKind::FreePathway => {}
             GuardrailKind::BlindTo(list) => {

@@ -7,6 +7,7 @@ use super::facts::{Facts, Held};
 use crate::ast::{CmpOp, ItemKind};
 use crate::decision::{Detail, ExpiryBy, Reason, Refusal, TermTrace, Text};
 use crate::policy::{Cond, Field, Policy, Value, DEGREE_LEVELS};
+use crate::proof::ProofStatus;
 use crate::record::{AttrValue, Candidate, HeldCredential};
 use jiff::civil::Date;
 use std::cmp::Ordering;
@@ -49,12 +50,14 @@ impl<'p: 'c, 'c> Prepared<'p, 'c> {
             id: Some(self.policy.credentials[cat].id.clone()),
             issued: Some(issued),
             verified: true,
+            proof: ProofStatus::Verified,
             ..Default::default()
         };
         let h = Held {
             cat: cat as u32,
             issued: Some(calendar::day(issued)),
             verified: true,
+            proof: Some(true),
             base: false,
         };
         self.accept(&held, &h, cat, skill, filter).is_ok()
@@ -115,6 +118,12 @@ impl<'p: 'c, 'c> Prepared<'p, 'c> {
 
     /// The first of steps 3–6 that refuses a matched credential.
     fn refuse_steps_3_to_6(&self, held: &HeldCredential, cat: usize) -> Result<(), Reason<'p>> {
+        // A failed proof refuses first, whatever else holds (SPEC §15).
+        if let ProofStatus::Failed(detail) = &held.proof {
+            return Err(Reason::ProofFailed {
+                detail: detail.clone(),
+            });
+        }
         let p = self.policy;
         let c = &p.credentials[cat];
         let issued = held.issued.ok_or(Reason::NoIssueDate)?;
@@ -164,7 +173,12 @@ impl<'p: 'c, 'c> Prepared<'p, 'c> {
                 });
             }
         }
-        if p.guardrails.verified_only && !held.verified {
+        let verified = match (&held.proof, p.guardrails.verified_proofs) {
+            (ProofStatus::Failed(_), _) => false,
+            (ProofStatus::Verified, _) => true,
+            (ProofStatus::None, proofs) => held.verified && !proofs,
+        };
+        if p.guardrails.verified_only && !verified {
             return Err(Reason::NotVerified);
         }
         Ok(())
@@ -186,6 +200,7 @@ impl<'p: 'c, 'c> Prepared<'p, 'c> {
     ) -> bool {
         let n = self.cand.credentials.len();
         let mut accepted: Distinct<usize> = Distinct::with_capacity(n.min(64));
+        let mut accepted_proofs: Vec<ProofStatus> = Vec::new();
         // Each refusal with the catalogue index it is about: equal refusals have equal
         // indexes, so most comparisons stop there. Equal refusals are listed once.
         let mut refused: Distinct<(Option<usize>, Refusal<'p>)> =
@@ -198,7 +213,9 @@ impl<'p: 'c, 'c> Prepared<'p, 'c> {
             };
             match result {
                 Ok(cat) => {
-                    accepted.insert(cat);
+                    if accepted.insert(cat) && trace.is_some() {
+                        accepted_proofs.push(held.proof.clone());
+                    }
                 }
                 Err(reason) => {
                     if trace.is_some() {
@@ -209,6 +226,7 @@ impl<'p: 'c, 'c> Prepared<'p, 'c> {
                                 None => Text::Owned(held.label().to_owned()),
                             },
                             reason,
+                            proof: held.proof.clone(),
                         };
                         refused.insert((m, r));
                     }
@@ -241,6 +259,7 @@ impl<'p: 'c, 'c> Prepared<'p, 'c> {
                         .iter()
                         .map(|c| Text::from(self.policy.credentials[*c].id.as_str()))
                         .collect(),
+                    accepted_proofs,
                     refused,
                     suggest,
                 },

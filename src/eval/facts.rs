@@ -7,6 +7,7 @@ use super::evidence::test_where;
 use crate::ast::{CmpOp, ItemKind};
 use crate::decision::Counts;
 use crate::policy::{Cond, Field, Policy, Value};
+use crate::proof::ProofStatus;
 use crate::record::{AttrValue, Candidate};
 use jiff::civil::Date;
 use std::cmp::Ordering;
@@ -21,8 +22,10 @@ pub(crate) struct Held {
     pub(crate) cat: u32,
     /// Issue day.
     pub(crate) issued: Option<Day>,
-    /// Whether the caller verified it.
+    /// Whether the caller verified it (or its proof verifies; SPEC §15).
     pub(crate) verified: bool,
+    /// Its proof: `Some(true)` verified, `Some(false)` failed, `None` no proof.
+    pub(crate) proof: Option<bool>,
     /// Acceptance steps 1 and 3–6 hold (matched, issued, not expired, not retired, tier,
     /// verified).
     pub(crate) base: bool,
@@ -87,6 +90,11 @@ impl<'c> Facts<'c> {
                     cat,
                     issued: h.issued.map(calendar::day),
                     verified: h.verified,
+                    proof: match h.proof {
+                        ProofStatus::None => None,
+                        ProofStatus::Verified => Some(true),
+                        ProofStatus::Failed(_) => Some(false),
+                    },
                     base: false,
                 };
                 held.base = base_ok(policy, &held, h.expires.map(calendar::day), today);
@@ -290,6 +298,7 @@ impl<'c> Facts<'c> {
             cat,
             issued: Some(self.today),
             verified: true,
+            proof: Some(true),
             base,
         }
     }
@@ -526,7 +535,19 @@ fn base_ok(p: &Policy, h: &Held, expires: Option<Day>, today: Day) -> bool {
         && !expired
         && c.retired.is_none_or(|r| issued < r)
         && c.tier_ok
-        && (h.verified || !p.guardrails.verified_only)
+        && proof_ok(p, h)
+}
+
+/// A failed proof is never accepted; `verified_only` wants a verified proof or the caller's
+/// `verified`, `verified_only proofs` a verified proof (SPEC §15).
+pub(crate) fn proof_ok(p: &Policy, h: &Held) -> bool {
+    h.proof != Some(false)
+        && (!p.guardrails.verified_only
+            || if p.guardrails.verified_proofs {
+                h.proof == Some(true)
+            } else {
+                h.verified
+            })
 }
 
 /// `age OP D` ⇔ `as_of OP date + D`, with calendar arithmetic; false when the date is missing.

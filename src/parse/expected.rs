@@ -76,6 +76,9 @@ fn name(rule: Rule) -> &'static str {
         Rule::kw_skills_per_role | Rule::g_skills_per_role => "`skills_per_role`",
         Rule::kw_adverse_impact | Rule::g_adverse_impact => "`adverse_impact`",
         Rule::kw_min_tier | Rule::g_min_tier => "`min_tier`",
+        Rule::kw_verified_only | Rule::kw_proofs | Rule::g_verified_proofs => {
+            "`verified_only proofs`"
+        }
         Rule::range_dots => "`..` as in `3..5`",
         Rule::file => "a declaration",
         Rule::field => "a field such as `title \"…\"`",

@@ -10,7 +10,7 @@ use pest::iterators::Pair;
 
 pub(crate) const POLICY_FIELDS: &[&str] =
     &["version", "effective", "owner", "tiers", "assessments"];
-pub(crate) const PROVIDER_FIELDS: &[&str] = &["name", "tier", "issuers", "retired"];
+pub(crate) const PROVIDER_FIELDS: &[&str] = &["name", "tier", "issuers", "keys", "jwks", "retired"];
 /// Fields that take a plain number (no unit).
 const NUMBER_FIELDS: &[&str] = &["hours", "cost"];
 

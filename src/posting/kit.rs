@@ -171,6 +171,16 @@ fn guardrails(p: &Posting<'_>) -> Vec<String> {
                 .to_owned(),
         );
     }
+    let checked = super::proof_checked(p.policy);
+    if !checked.is_empty() {
+        out.push(format!(
+            "**Checked cryptographically:** credentials from {}. credo verifies their Open Badges \
+             proof against keys the policy pins; one whose proof failed never counts, whatever \
+             else the record says. Look for `proof: failed` in the decision and ask the candidate \
+             for the credential as issued.",
+            escape(&checked.join(", "))
+        ));
+    }
     for (name, reason) in &p.role.exceptions {
         out.push(format!(
             "**Exception for this role:** `{name}` is waived: \u{201c}{}\u{201d}",

@@ -109,6 +109,16 @@ pub(crate) fn blocks(p: &Posting<'_>) -> Vec<Block> {
         ));
     }
 
+    let checked = super::proof_checked(p.policy);
+    if !checked.is_empty() {
+        out.push(Block::Heading(3, "Digital credentials".into()));
+        out.push(Block::Para(vec![Inline::Text(format!(
+            "Credentials from {} are checked cryptographically: send the Open Badges credential \
+             as issued, with its proof. One whose proof does not check out does not count.",
+            checked.join(", ")
+        ))]));
+    }
+
     out.push(Block::Para(vec![Inline::Em(format!(
         "Generated from the policy \u{201c}{}\u{201d}, version {}, as of {}.",
         p.policy.name, p.policy.version, p.as_of

@@ -190,7 +190,7 @@ fn build(v: &Value, policy: &Policy) -> Res<Candidate> {
     problems.keep(protected(m.get("protected"), &mut c));
     let items = |key: &str, problems: &mut Problems| problems.keep(list(m, key)).unwrap_or(&[]);
     for (i, cred) in items("credentials", &mut problems).iter().enumerate() {
-        let cred = credential(cred).map_err(|e| format!("credential {}: {e}", i + 1));
+        let cred = credential(cred, policy).map_err(|e| format!("credential {}: {e}", i + 1));
         c.credentials.extend(problems.keep(cred));
     }
     for (i, a) in items("artifacts", &mut problems).iter().enumerate() {
@@ -349,13 +349,57 @@ pub(super) fn attributes(a: Option<&Value>, policy: &Policy, c: &mut Candidate) 
     Ok(())
 }
 
-fn credential(v: &Value) -> Res<HeldCredential> {
-    let cred = credential_fields(v)?;
+fn credential(v: &Value, policy: &Policy) -> Res<HeldCredential> {
+    let mut cred = match v.as_object().and_then(|o| o.get("jwt")) {
+        Some(_) => jwt_credential(v)?,
+        None => credential_fields(v)?,
+    };
+    if let Some(signed) = signed(v) {
+        cred.proof = crate::proof::verify(&signed, cred.issuer.as_deref(), &policy.providers);
+        // With a proof, `verified` is what the proof says, never the caller's word.
+        cred.verified = cred.proof == crate::proof::ProofStatus::Verified;
+    }
     if let (Some(i), Some(e)) = (cred.issued, cred.expires) {
         if e < i {
             return Err(format!("it expires ({e}) before it was issued ({i})"));
         }
     }
+    Ok(cred)
+}
+
+/// The credential as signed, when it carries a proof or is a JWT.
+fn signed(v: &Value) -> Option<crate::proof::Signed> {
+    use crate::proof::Signed;
+    let o = v.as_object()?;
+    if let Some(Value::String(t)) = o.get("jwt") {
+        return Some(Signed::Jwt(t.as_str().into()));
+    }
+    // `verified` is the caller's flag beside the credential, not part of what the issuer signed.
+    o.contains_key("proof").then(|| {
+        let mut signed = o.clone();
+        signed.remove("verified");
+        Signed::Embedded(std::sync::Arc::new(signed))
+    })
+}
+
+/// `{ jwt: "eyJ…" }` (and an optional `verified`): the Open Badges credential the JWT carries.
+fn jwt_credential(v: &Value) -> Res<HeldCredential> {
+    let o = object(v, "a credential")?;
+    check_fields(o, &["jwt", "verified"], "a `jwt` credential")?;
+    let token = match o.get("jwt") {
+        Some(Value::String(t)) => t,
+        Some(other) => return Err(format!("`jwt` must be a string, found {}", kind(other))),
+        None => return Err("`jwt` is missing".into()),
+    };
+    if token.len() > crate::proof::MAX_SIGNED {
+        return Err(format!(
+            "`jwt` is longer than {} bytes",
+            crate::proof::MAX_SIGNED
+        ));
+    }
+    let vc = crate::proof::jwt::credential(token).map_err(|e| format!("`jwt`: {e}"))?;
+    let mut cred = open_badge(&vc).map_err(|e| format!("the credential in `jwt`: {e}"))?;
+    cred.verified = boolean(o, "verified", "a `jwt` credential")?;
     Ok(cred)
 }
 
@@ -386,6 +430,7 @@ fn credential_fields(v: &Value) -> Res<HeldCredential> {
         issued: date(o, "issued", what)?,
         expires: date(o, "expires", what)?,
         verified: boolean(o, "verified", what)?,
+        proof: crate::proof::ProofStatus::None,
     };
     if cred.id.is_none()
         && cred.achievement.is_none()
@@ -399,8 +444,8 @@ fn credential_fields(v: &Value) -> Res<HeldCredential> {
 }
 
 /// An Open Badges 3.0 / W3C Verifiable Credential (1.1's `issuanceDate`/`expirationDate` too).
-/// Other VC fields (`@context`, `proof`, …) are allowed and ignored: checking the proof is the
-/// caller's job, which sets `verified`.
+/// Other VC fields (`@context`, `proof`, …) are allowed; a `proof` is checked by
+/// [`crate::proof::verify`] (SPEC §15), and without one the caller's `verified` stands.
 fn open_badge(o: &Map<String, Value>) -> Res<HeldCredential> {
     let types: Vec<&str> = match o.get("type") {
         Some(Value::String(s)) => vec![s.as_str()],
@@ -467,5 +512,6 @@ fn open_badge(o: &Map<String, Value>) -> Res<HeldCredential> {
         issued,
         expires,
         verified: boolean(o, "verified", what)?,
+        proof: crate::proof::ProofStatus::None,
     })
 }

@@ -134,6 +134,7 @@ fn build(r: Record<'_>, policy: &Policy) -> Result<Candidate, ()> {
             issued: date(h.issued)?,
             expires: date(h.expires)?,
             verified: h.verified.unwrap_or(false),
+            proof: crate::proof::ProofStatus::None,
         };
         if matches!((cred.issued, cred.expires), (Some(i), Some(e)) if e < i) {
             return Err(());

@@ -278,6 +278,17 @@ fn usage_section(s: &mut Lines, r: &Report) {
             .unwrap_or_default();
         report_line!(s, "  {:>6}  \"{}\"{from}", c.records, c.title);
     }
+    s.end();
+    report_line!(
+        s,
+        "  failed credential proofs per provider (possible forgeries)"
+    );
+    if u.failed_proofs.is_empty() {
+        report_line!(s, "  none");
+    }
+    for f in &u.failed_proofs {
+        report_line!(s, "  {:>6}  {}", f.failed, f.provider);
+    }
 }
 
 fn plural(n: u64) -> &'static str {

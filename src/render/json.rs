@@ -334,12 +334,15 @@ fn term(t: &TermTrace, out: &mut Vec<u8>) {
         Detail::Credentials {
             needed,
             accepted,
+            accepted_proofs,
             refused,
             suggest,
         } => {
             o.fixed(kv!("kind", "credentials"));
             o.int(k!("needed"), *needed);
             o.strs(k!("accepted"), accepted);
+            let proofs: Vec<String> = accepted_proofs.iter().map(|p| p.as_text()).collect();
+            o.strs(k!("accepted_proofs"), &proofs);
             list(o.key(k!("refused")), refused, refusal);
             o.strs(k!("suggest"), suggest);
         }
@@ -444,11 +447,16 @@ fn refusal(r: &Refusal, out: &mut Vec<u8>) {
             o.str(k!("min_tier"), min_tier);
         }
         Reason::NotVerified => o.fixed(kv!("reason", "not_verified")),
+        Reason::ProofFailed { detail } => {
+            o.fixed(kv!("reason", "proof_failed"));
+            o.str(k!("detail"), detail);
+        }
         Reason::WhereFailed { condition } => {
             o.fixed(kv!("reason", "where_failed"));
             o.str(k!("condition"), condition);
         }
     }
+    o.str(k!("proof"), &r.proof.as_text());
     o.end();
 }
 

@@ -4,6 +4,7 @@
 use crate::ast::{ItemKind, ReqKind};
 use crate::decision::*;
 use crate::policy::{Outcome, Policy, Role};
+use crate::proof::ProofStatus;
 use crate::record::{AttrValue, RecordError};
 use crate::render::words::Words;
 use crate::report_line;
@@ -328,16 +329,25 @@ fn term(s: &mut Lines, t: &TermTrace, indent: &str, titles: Titles<'_>) {
         Detail::Credentials {
             needed,
             accepted,
+            accepted_proofs,
             refused,
             suggest,
         } => {
             let have = accepted.len() as u32;
+            // A credential with a proof says so (`proof verified`); one without stays as it was.
+            let accepted: Vec<String> = (accepted.iter().zip(accepted_proofs))
+                .map(|(a, p)| match p {
+                    ProofStatus::None => titles.credential(a).to_owned(),
+                    p => format!("{} (proof {})", titles.credential(a), p.as_text()),
+                })
+                .collect();
+            let accepted = accepted.join(", ");
             if t.holds {
                 report_line!(
                     s,
                     "{indent}{}: accepted {}",
                     t.term,
-                    titles.credentials(accepted)
+                    accepted
                 );
             } else if have == 0 {
                 let _ = write!(s, "{indent}{}: none accepted", t.term);
@@ -353,7 +363,7 @@ fn term(s: &mut Lines, t: &TermTrace, indent: &str, titles: Titles<'_>) {
                     s,
                     "{indent}{}: has {have} ({}), needs {} more",
                     t.term,
-                    titles.credentials(accepted),
+                    accepted,
                     needed - have
                 );
                 if !suggest.is_empty() {
@@ -517,6 +527,7 @@ pub fn reason(r: &Reason) -> String {
             format!("provider tier {tier} is below min_tier {min_tier}")
         }
         Reason::NotVerified => "not verified (verified_only)".into(),
+        Reason::ProofFailed { detail } => format!("proof failed: {detail}"),
         Reason::WhereFailed { condition } => format!("fails `{condition}`"),
     }
 }

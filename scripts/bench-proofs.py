@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Writes the credential-proof benchmark scenario into DIR (used by scripts/bench-proofs.sh).
+
+  python3 scripts/bench-proofs.py DIR RECORDS
+
+DIR/policy.credo pins an Ed25519 did:key and DIR/issuer.jwks.json an RSA key for one provider;
+DIR/{jcs,jwt-eddsa,jwt-rs256}.jsonl hold RECORDS records each with one Open Badges 3.0
+credential signed that way (eddsa-jcs-2022 Data Integrity proof, EdDSA VC-JWT, RS256 VC-JWT),
+every credential distinct (its own learner id). Needs the `cryptography` package
+(`pip install cryptography`); the keys are made fresh on each run and thrown away.
+"""
+import base64, hashlib, json, os, sys
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa, padding
+from cryptography.hazmat.primitives import hashes, serialization
+
+def b58(data):
+    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    n = int.from_bytes(data, "big")
+    out = ""
+    while n:
+        n, r = divmod(n, 58)
+        out = alphabet[r] + out
+    return "1" * (len(data) - len(data.lstrip(b"\0"))) + out
+
+def b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+def jcs(v):
+    # JCS for these documents: ASCII strings and small integers only, so sorted keys and no
+    # spaces are exactly RFC 8785.
+    return json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+def main():
+    out, n = sys.argv[1], int(sys.argv[2])
+    os.makedirs(out, exist_ok=True)
+    ed = ed25519.Ed25519PrivateKey.generate()
+    pub = ed.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    mk = "z" + b58(bytes([0xED, 0x01]) + pub)
+    did = "did:key:" + mk
+    rk = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    nums = rk.public_key().public_numbers()
+    as_bytes = lambda i: i.to_bytes((i.bit_length() + 7) // 8, "big")
+    with open(os.path.join(out, "issuer.jwks.json"), "w") as f:
+        json.dump({"keys": [{"kty": "RSA", "kid": "rsa-1", "alg": "RS256",
+                             "n": b64(as_bytes(nums.n)), "e": b64(as_bytes(nums.e))}]}, f)
+    with open(os.path.join(out, "policy.credo"), "w") as f:
+        f.write(f'''policy "Proof bench" {{ version "1" effective 2024-01-01 owner "bench" }}
+skill net "Network security"
+provider issuer {{
+  name "Issuer" tier trusted
+  issuers ["https://issuer.example"]
+  keys ["{did}"]
+  jwks "issuer.jwks.json"
+}}
+credential badge {{ title "Network badge" provider issuer skills [net] achievements ["urn:uuid:ach-1"] }}
+role r {{ title "R" require net {{ accept any credential }} }}
+guardrails {{ verified_only proofs }}
+''')
+    ctx = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+    def cred(i):
+        return {"@context": ctx, "id": f"urn:uuid:cred-{i}",
+                "type": ["VerifiableCredential", "OpenBadgeCredential"],
+                "issuer": {"id": "https://issuer.example", "type": ["Profile"], "name": "Issuer"},
+                "validFrom": "2024-05-01T00:00:00Z", "name": "Network badge",
+                "credentialSubject": {"id": f"did:example:learner-{i}", "type": ["AchievementSubject"],
+                                      "achievement": {"id": "urn:uuid:ach-1", "type": ["Achievement"],
+                                                      "name": "Network badge"}}}
+    def record(i, c):
+        return json.dumps({"id": f"c-{i}", "applied": ["r"], "credentials": [c]}) + "\n"
+    with open(os.path.join(out, "jcs.jsonl"), "w") as f:
+        for i in range(n):
+            doc = cred(i)
+            opts = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
+                    "created": "2024-05-01T00:00:00Z", "verificationMethod": did,
+                    "proofPurpose": "assertionMethod", "@context": ctx}
+            h = hashlib.sha256(jcs(opts).encode()).digest() + hashlib.sha256(jcs(doc).encode()).digest()
+            opts["proofValue"] = "z" + b58(ed.sign(h))
+            doc["proof"] = opts
+            f.write(record(i, doc))
+    def jwt(alg, kid, payload, sign):
+        head = b64(json.dumps({"alg": alg, "kid": kid}).encode())
+        body = b64(json.dumps(payload).encode())
+        return f"{head}.{body}.{b64(sign(f'{head}.{body}'.encode()))}"
+    for name, alg, kid, sign in [
+        ("jwt-eddsa", "EdDSA", did, ed.sign),
+        ("jwt-rs256", "RS256", "rsa-1", lambda m: rk.sign(m, padding.PKCS1v15(), hashes.SHA256())),
+    ]:
+        with open(os.path.join(out, name + ".jsonl"), "w") as f:
+            for i in range(n):
+                p = cred(i)
+                p.update({"iss": "https://issuer.example", "jti": p["id"],
+                          "sub": p["credentialSubject"]["id"], "nbf": 1714521600})
+                f.write(record(i, {"jwt": jwt(alg, kid, p, sign)}))
+
+main()
