@@ -10,6 +10,10 @@ mod log;
 mod measure;
 mod posting;
 mod review;
+#[cfg(feature = "schema")]
+mod schema;
+#[cfg(feature = "serve")]
+mod serve;
 mod source;
 mod test;
 
@@ -62,6 +66,12 @@ enum Command {
     Kit(kit::Args),
     /// The quarterly governance review: funnel, flags, outcomes, proposed catalogue actions.
     Review(review::Args),
+    /// The HTTP decision service (SPEC §13).
+    #[cfg(feature = "serve")]
+    Serve(serve::Args),
+    /// Print the JSON Schema of a record, decision, outcome, suite or diagnostic.
+    #[cfg(feature = "schema")]
+    Schema(schema::Args),
 }
 
 /// Report formats.
@@ -98,6 +108,10 @@ pub fn run(cli: Cli) -> u8 {
         Command::Posting(a) => posting::run(a),
         Command::Kit(a) => kit::run(a),
         Command::Review(a) => review::run(a),
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => serve::run(a),
+        #[cfg(feature = "schema")]
+        Command::Schema(a) => schema::run(a),
     }
 }
 

@@ -13,6 +13,7 @@ pub type Text<'a> = Cow<'a, str>;
 
 /// The decision for one candidate and one role (SPEC §5).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Decision<'a> {
     /// Candidate id.
     pub candidate: Text<'a>,
@@ -49,6 +50,7 @@ pub struct Decision<'a> {
 
 /// Policy identity.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PolicyRef<'a> {
     /// Policy name.
     pub name: Text<'a>,
@@ -60,6 +62,7 @@ pub struct PolicyRef<'a> {
 
 /// A rule and where it is.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RuleRef<'a> {
     /// Its text.
     pub text: Text<'a>,
@@ -72,6 +75,7 @@ pub struct RuleRef<'a> {
 
 /// The counters of a role's decide block.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Counts {
     /// Required skills met.
     pub required_met: u32,
@@ -89,6 +93,7 @@ pub struct Counts {
 
 /// One skill's result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SkillResult<'a> {
     /// Skill id.
     pub skill: Text<'a>,
@@ -104,6 +109,7 @@ pub struct SkillResult<'a> {
 
 /// The accept line that met a skill and the evidence it used.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Via<'a> {
     /// 1-based line number within the skill's block.
     pub line: usize,
@@ -117,6 +123,7 @@ pub struct Via<'a> {
 
 /// One accept line (or eligibility rule) and what each of its terms found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LineTrace<'a> {
     /// 1-based line number within the skill's block.
     pub line: usize,
@@ -132,6 +139,7 @@ pub struct LineTrace<'a> {
 
 /// What one term of a condition found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TermTrace<'a> {
     /// The term's source text.
     pub term: Text<'a>,
@@ -144,6 +152,7 @@ pub struct TermTrace<'a> {
 
 /// The concrete findings of a term.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Detail<'a> {
     /// `any credential` / `at least N credentials`.
@@ -205,6 +214,7 @@ pub enum Detail<'a> {
 
 /// A credential that was not accepted and why.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Refusal<'a> {
     /// The credential (catalogue id, else its title).
     pub credential: Text<'a>,
@@ -215,6 +225,7 @@ pub struct Refusal<'a> {
 
 /// Why a credential was not accepted, in the order SPEC §4 checks.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Reason<'a> {
     /// (1) It matches no catalogue credential.
@@ -238,6 +249,7 @@ pub enum Reason<'a> {
         /// Issue date.
         issued: Date,
         /// What set the expiry: the record's `expires` or the catalogue's `valid_for`.
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         by: ExpiryBy,
     },
     /// (5) Issued on or after the provider's retirement.
@@ -284,16 +296,19 @@ pub enum ExpiryBy {
 
 /// Onboarding waivers.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Onboarding<'a> {
     /// Modules waived.
     pub waived: Vec<Text<'a>>,
     /// Hours saved.
     #[serde(serialize_with = "whole_if_integral")]
+    #[cfg_attr(feature = "schema", schemars(with = "f64"))]
     pub hours_saved: f64,
 }
 
 /// What would change the outcome for one unmet skill.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WouldChange<'a> {
     /// The skill.
     pub skill: Text<'a>,
@@ -309,6 +324,7 @@ pub struct WouldChange<'a> {
 
 /// Credentials to earn for a skill.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NextStep<'a> {
     /// The skill.
     pub skill: Text<'a>,
@@ -318,6 +334,7 @@ pub struct NextStep<'a> {
 
 /// A guardrail that acted, or an exception that applies.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GuardrailEffect<'a> {
     /// Guardrail name.
     pub name: Text<'a>,

@@ -15,6 +15,7 @@ use serde::Serialize;
 /// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Severity {
     /// Stops the policy from being used.
     Error,
@@ -294,6 +295,7 @@ impl SourceCode for Window {
 
 /// The machine-readable form of a diagnostic (`--error-format json`).
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JsonDiag {
     /// Stable code.
     pub code: &'static str,

@@ -98,6 +98,8 @@ pub mod posting;
 pub mod record;
 pub mod render;
 pub mod review;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod source;
 pub mod suite;
 mod swar;

@@ -29,6 +29,7 @@ pub const MAX_LINE: usize = 16 * 1024 * 1024;
 /// A value of a candidate attribute.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum AttrValue {
     /// `true`/`false`.
     Bool(bool),
@@ -135,6 +136,7 @@ pub struct Candidate {
 
 /// A record that could not be read: reported in the record's place.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecordError {
     /// The record's id, when it could be read.
     pub record: Option<String>,

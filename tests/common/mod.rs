@@ -62,3 +62,4 @@ pub fn success(o: Output) -> Vec<u8> {
 pub fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
 }
+pub mod server;
