@@ -58,14 +58,15 @@ pub fn roles_for(
 
 /// Evaluates one candidate for one role (an index into `policy.roles`) as of a date.
 ///
-/// The decision borrows the policy's text (rule and line texts, ids) and the record's (its id,
-/// titles) rather than copying them; [`Decision::into_owned`] detaches it.
-pub fn evaluate<'a>(
-    policy: &'a Policy,
-    cand: &'a Candidate,
+/// The decision borrows the policy's text (rule and line texts, ids) rather than copying it;
+/// the record's text it quotes (its id, titles) is copied, so the decision outlives the
+/// candidate. [`Decision::into_owned`] detaches it from the policy too.
+pub fn evaluate<'p>(
+    policy: &'p Policy,
+    cand: &Candidate,
     role: usize,
     as_of: Date,
-) -> Decision<'a> {
+) -> Decision<'p> {
     let r = &policy.roles[role];
     let prep = Prepared::new(policy, cand, as_of);
 
@@ -151,7 +152,7 @@ pub fn evaluate<'a>(
         });
     }
 
-    let mut waived: Vec<Text<'a>> = Vec::new();
+    let mut waived: Vec<Text<'p>> = Vec::new();
     let mut hours_saved = 0.0;
     for m in &r.onboarding {
         if (r.requirements.iter().zip(&met)).any(|(q, ok)| q.skill == m.waived_by && *ok) {
@@ -199,7 +200,7 @@ pub fn evaluate<'a>(
     let notes = notes(&prep);
 
     Decision {
-        candidate: cand.id.as_str().into(),
+        candidate: Text::Owned(cand.id.clone()),
         role: r.id.as_str().into(),
         outcome,
         proposed,
@@ -224,16 +225,56 @@ pub fn evaluate<'a>(
     }
 }
 
-/// The decide counters of a role, given whether each requirement is met.
-pub(crate) fn counts_for(r: &Role, met: &[bool]) -> Counts {
-    let mut c = Counts {
+/// The decision for a role id that belongs to another policy (the library API's
+/// [`crate::RoleId`] from a policy since swapped out): no rule of this policy can be applied,
+/// so it fails closed to `review`, and its note says why.
+pub(crate) fn foreign_role<'p>(policy: &'p Policy, cand: &Candidate, as_of: Date) -> Decision<'p> {
+    Decision {
+        candidate: Text::Owned(cand.id.clone()),
+        role: Text::Borrowed(""),
+        outcome: Outcome::Review,
+        proposed: None,
+        as_of,
+        policy: PolicyRef {
+            name: policy.name.as_str().into(),
+            version: policy.version.as_str().into(),
+            hash: policy.hash.as_str().into(),
+        },
+        rule: RuleRef {
+            text: Text::Borrowed("the role belongs to another policy"),
+            at: Text::Borrowed(""),
+            default: true,
+        },
+        eligible: None,
+        skills: Vec::new(),
+        counts: counts_for_none(),
+        onboarding: Onboarding {
+            waived: Vec::new(),
+            hours_saved: 0.0,
+        },
+        would_change: Vec::new(),
+        next_steps: Vec::new(),
+        guardrails: Vec::new(),
+        notes: vec![
+            "the role id was taken from another policy (another hash): no rule was applied and a person must review; take role ids from the policy that decides".to_owned(),
+        ],
+    }
+}
+
+fn counts_for_none() -> Counts {
+    Counts {
         required_met: 0,
         required_missing: 0,
         required_total: 0,
         preferred_met: 0,
         preferred_total: 0,
         coverage: 1.0,
-    };
+    }
+}
+
+/// The decide counters of a role, given whether each requirement is met.
+pub(crate) fn counts_for(r: &Role, met: &[bool]) -> Counts {
+    let mut c = counts_for_none();
     for (req, m) in r.requirements.iter().zip(met) {
         match req.kind {
             ReqKind::Required => {
@@ -280,12 +321,12 @@ pub(crate) fn first_rule(
 }
 
 /// The first decide rule that holds.
-fn decide<'a>(
-    prep: &Prepared<'a>,
+fn decide<'p>(
+    prep: &Prepared<'p, '_>,
     role: usize,
     met: &[bool],
     counts: &Counts,
-) -> (Outcome, RuleRef<'a>) {
+) -> (Outcome, RuleRef<'p>) {
     let r = &prep.policy.roles[role];
     match first_rule(&prep.facts, role, met, counts) {
         Some(i) => {
@@ -342,11 +383,11 @@ fn evidence_of<'a>(terms: &[TermTrace<'a>]) -> Vec<Text<'a>> {
 
 /// SPEC §5 step 7: for each unmet skill (required first), up to 3 catalogue credentials that
 /// list it and would meet one of its accept lines if held fresh and verified.
-fn next_steps<'a>(
-    prep: &Prepared<'a>,
+fn next_steps<'p>(
+    prep: &Prepared<'p, '_>,
     role: usize,
-    skills: &[SkillResult<'a>],
-) -> Vec<NextStep<'a>> {
+    skills: &[SkillResult<'p>],
+) -> Vec<NextStep<'p>> {
     let r = &prep.policy.roles[role];
     let policy = prep.policy;
     let mut out = Vec::new();
@@ -390,7 +431,7 @@ fn next_steps<'a>(
 /// among them); `None` when a line is more than one term and must be asked again. A term
 /// without suggestions (it needs two credentials more, or none would do) adds none.
 fn suggested<'c>(
-    prep: &Prepared<'_>,
+    prep: &Prepared<'_, '_>,
     lines: impl Iterator<Item = &'c crate::policy::Cond>,
 ) -> Option<Vec<usize>> {
     use crate::ast::ItemKind;
@@ -519,7 +560,7 @@ pub(crate) fn match_credential(
 
 /// Ranks catalogue credentials: stacks into from a credential the candidate holds, then cost
 /// (unknown last), then hours (unknown last), then id.
-pub(crate) fn rank_credentials(prep: &Prepared<'_>, list: &mut [usize]) {
+pub(crate) fn rank_credentials(prep: &Prepared<'_, '_>, list: &mut [usize]) {
     let policy = prep.policy;
     let f = &prep.facts;
     // Stacks into from a credential the candidate holds at `as_of` (issued on or before it).
@@ -528,7 +569,7 @@ pub(crate) fn rank_credentials(prep: &Prepared<'_>, list: &mut [usize]) {
     list.sort_unstable_by_key(|&c| (!stacks(c), policy.index.rank[c]));
 }
 
-fn notes(prep: &Prepared<'_>) -> Vec<String> {
+fn notes(prep: &Prepared<'_, '_>) -> Vec<String> {
     let mut notes = Vec::new();
     for (h, m) in prep.cand.credentials.iter().zip(&prep.facts.held) {
         if m.catalogue().is_some() {

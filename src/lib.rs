@@ -46,7 +46,12 @@
 //!
 //! ## Example
 //!
+//! The library API (SPEC §18) is what the crate root re-exports: [`Policy`], [`Candidate`],
+//! [`Decision`], [`Outcome`], [`PolicyError`], [`RecordError`], [`RoleId`] and [`Date`].
+//!
 //! ```
+//! use credo::{Candidate, Date, Decision, Outcome, Policy};
+//!
 //! let policy_text = r#"
 //!   policy "Example" { version "1" effective 2026-01-01 owner "HR" }
 //!   skill networking "Networking"
@@ -60,18 +65,21 @@
 //!     }
 //!   }
 //! "#;
-//! let loaded = credo::compile_str("example.credo", policy_text);
-//! let policy = loaded.policy.expect("the policy checks");
+//! let policy = Policy::from_str("example.credo", policy_text)?;
+//! let role = policy.role("technician").expect("declared");
 //!
-//! let records = r#"{"id": "c-1", "credentials": [{"id": "ccna", "issued": "2025-03-01"}]}"#;
-//! let entries = credo::record::read_records(records, "c.json", credo::record::Format::Json, &policy);
-//! let candidate = entries[0].result.as_ref().expect("the record is valid");
+//! let record = serde_json::json!({"id": "c-1", "credentials": [{"id": "ccna", "issued": "2025-03-01"}]});
+//! let candidate = Candidate::from_json(&record, &policy)?;
 //!
-//! let as_of = jiff::civil::date(2026, 11, 25);
-//! let decision = credo::eval::evaluate(&policy, candidate, 0, as_of);
-//! assert_eq!(decision.outcome, credo::policy::Outcome::Advance);
-//! assert_eq!(decision.skills[0].via.as_ref().unwrap().evidence, vec!["ccna"]);
-//! println!("{}", serde_json::to_string_pretty(&decision).unwrap());
+//! let as_of: Date = "2026-11-25".parse()?;
+//! let decision: Decision<'_> = policy.decide(&candidate, role, as_of);
+//! assert_eq!(decision.outcome, Outcome::Advance);
+//! assert_eq!(decision.skills[0].via.as_ref().map(|v| &v.evidence[..]), Some(&["ccna".into()][..]));
+//! println!("{}", serde_json::to_string_pretty(&decision)?);
+//!
+//! // The fast path: the same outcome without the explanation.
+//! assert_eq!(policy.decide_summary(&candidate, role, as_of).outcome, Outcome::Advance);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![warn(missing_docs)]
 #![cfg_attr(
@@ -80,6 +88,7 @@
 )]
 
 pub mod alloc;
+mod api;
 pub mod ast;
 pub mod audit;
 pub mod check;
@@ -107,6 +116,18 @@ pub mod synth;
 pub mod visible;
 
 pub use load::{compile_str, load_policy, Loaded};
+
+pub use api::{
+    Candidate, CandidateBuilder, HeldCredential, Policy, PolicyDiagnostic, PolicyError, RoleId,
+    RoleInfo, RoleSkill,
+};
+pub use decision::Decision;
+pub use diag::Severity;
+pub use eval::Summary;
+/// A calendar day: the `as_of` of a decision (jiff's civil date; `"2026-11-25".parse()`).
+pub use jiff::civil::Date;
+pub use policy::Outcome;
+pub use record::RecordError;
 
 /// `a`, `b` and `c` in backticks.
 pub(crate) fn diag_list(items: &[&str]) -> String {

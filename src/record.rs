@@ -311,6 +311,17 @@ fn read_json_value(
     }
 }
 
+/// Reads one record given as a JSON value (the library API's `Candidate::from_json`), checked
+/// as a record of a file is.
+pub(crate) fn from_value(
+    value: &serde_json::Value,
+    file: &str,
+    line: usize,
+    policy: &Policy,
+) -> Result<Candidate, RecordError> {
+    raw::candidate(value, file, line, policy)
+}
+
 /// Turns the second and later records with the same id into errors.
 pub fn mark_duplicates(entries: &mut [Entry]) {
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();

@@ -14,19 +14,19 @@ use std::cmp::Ordering;
 pub(crate) use super::facts::Scope;
 
 /// One candidate prepared for evaluation: credentials matched once (see [`Facts`]).
-pub(crate) struct Prepared<'a> {
-    pub(crate) policy: &'a Policy,
-    pub(crate) cand: &'a Candidate,
+pub(crate) struct Prepared<'p, 'c> {
+    pub(crate) policy: &'p Policy,
+    pub(crate) cand: &'c Candidate,
     pub(crate) as_of: Date,
     /// The candidate compiled for fast checks (matching, what-if questions).
-    pub(crate) facts: Facts<'a>,
+    pub(crate) facts: Facts<'c>,
     /// The catalogue credentials each traced credential term suggested (ranked, at most 3),
     /// by the term's address: next steps ask the same question of the same terms.
     pub(crate) suggested: std::cell::RefCell<Vec<(*const Cond, Vec<usize>)>>,
 }
 
-impl<'a> Prepared<'a> {
-    pub(crate) fn new(policy: &'a Policy, cand: &'a Candidate, as_of: Date) -> Self {
+impl<'p: 'c, 'c> Prepared<'p, 'c> {
+    pub(crate) fn new(policy: &'p Policy, cand: &'c Candidate, as_of: Date) -> Self {
         Prepared {
             policy,
             cand,
@@ -69,7 +69,7 @@ impl<'a> Prepared<'a> {
         cat: usize,
         skill: Option<usize>,
         filter: Option<&Cond>,
-    ) -> Result<(), Reason<'a>> {
+    ) -> Result<(), Reason<'p>> {
         let p = self.policy;
         let c = &p.credentials[cat];
         if let Some(s) = skill {
@@ -96,7 +96,7 @@ impl<'a> Prepared<'a> {
     }
 
     /// The first of steps 3–6 that refuses a matched credential.
-    fn refuse_steps_3_to_6(&self, held: &HeldCredential, cat: usize) -> Result<(), Reason<'a>> {
+    fn refuse_steps_3_to_6(&self, held: &HeldCredential, cat: usize) -> Result<(), Reason<'p>> {
         let p = self.policy;
         let c = &p.credentials[cat];
         let issued = held.issued.ok_or(Reason::NoIssueDate)?;
@@ -153,7 +153,7 @@ impl<'a> Prepared<'a> {
     }
 
     /// Every credential the candidate holds, with its settled facts (catalogue index, steps 3–6).
-    fn held(&self) -> impl Iterator<Item = (&'a HeldCredential, &Held)> + '_ {
+    fn held(&self) -> impl Iterator<Item = (&'c HeldCredential, &Held)> + '_ {
         (self.cand.credentials.iter()).zip(self.facts.held.iter())
     }
 
@@ -163,14 +163,14 @@ impl<'a> Prepared<'a> {
         needed: u32,
         filter: Option<&Cond>,
         skill: Option<usize>,
-        text: &'a str,
-        trace: Option<&mut Vec<TermTrace<'a>>>,
+        text: &'p str,
+        trace: Option<&mut Vec<TermTrace<'p>>>,
     ) -> bool {
         let n = self.cand.credentials.len();
         let mut accepted: Distinct<usize> = Distinct::with_capacity(n.min(64));
         // Each refusal with the catalogue index it is about: equal refusals have equal
         // indexes, so most comparisons stop there. Equal refusals are listed once.
-        let mut refused: Distinct<(Option<usize>, Refusal<'a>)> =
+        let mut refused: Distinct<(Option<usize>, Refusal<'p>)> =
             Distinct::with_capacity(if trace.is_some() { n.min(64) } else { 0 });
         for (held, settled) in self.held() {
             let m = settled.catalogue();
@@ -187,7 +187,8 @@ impl<'a> Prepared<'a> {
                         let r = Refusal {
                             credential: match m {
                                 Some(cat) => self.policy.credentials[cat].id.as_str().into(),
-                                None => held.label().into(),
+                                // The record's text is copied: a decision borrows the policy only.
+                                None => Text::Owned(held.label().to_owned()),
                             },
                             reason,
                         };
@@ -197,7 +198,7 @@ impl<'a> Prepared<'a> {
             }
         }
         let accepted = accepted.into_vec();
-        let refused: Vec<Refusal<'a>> = refused.into_vec().into_iter().map(|(_, r)| r).collect();
+        let refused: Vec<Refusal<'p>> = refused.into_vec().into_iter().map(|(_, r)| r).collect();
         let holds = accepted.len() >= needed as usize;
         if let Some(t) = trace {
             // Only when one more credential would do, as next steps say.
@@ -257,10 +258,10 @@ impl<'a> Prepared<'a> {
         needed: u32,
         filter: Option<&Cond>,
         skill: Option<usize>,
-        text: &'a str,
-        trace: Option<&mut Vec<TermTrace<'a>>>,
+        text: &'p str,
+        trace: Option<&mut Vec<TermTrace<'p>>>,
     ) -> bool {
-        let cand: &'a Candidate = self.cand;
+        let cand: &'c Candidate = self.cand;
         let title = |i: usize| match kind {
             ItemKind::Artifacts => cand.artifacts[i].title.as_str(),
             _ => cand.labs[i].title.as_str(),
@@ -279,7 +280,8 @@ impl<'a> Prepared<'a> {
             };
             counted += u32::from(ok);
             if trace.is_some() {
-                if ok { &mut matching } else { &mut excluded }.push(Text::from(title(i)));
+                if ok { &mut matching } else { &mut excluded }
+                    .push(Text::Owned(title(i).to_owned()));
             }
         }
         let holds = counted >= needed;
@@ -302,9 +304,9 @@ impl<'a> Prepared<'a> {
     /// Evaluates a condition; with `trace`, records every term (no short-circuit).
     pub(crate) fn eval(
         &self,
-        c: &'a Cond,
+        c: &'p Cond,
         scope: &Scope<'_>,
-        mut trace: Option<&mut Vec<TermTrace<'a>>>,
+        mut trace: Option<&mut Vec<TermTrace<'p>>>,
     ) -> bool {
         let skill = match scope {
             Scope::Evidence(s) => *s,
@@ -442,7 +444,7 @@ impl<'a> Prepared<'a> {
         field: Field,
         scope: &Scope<'_>,
         skill: Option<usize>,
-    ) -> (Option<Value>, Detail<'a>) {
+    ) -> (Option<Value>, Detail<'p>) {
         let (_, detail) = self.compare(field, CmpOp::Eq, &Value::Bool(false), scope, skill);
         let value = match &detail {
             Detail::WorkSample { best, .. } => best.map(Value::Num),
@@ -467,7 +469,7 @@ impl<'a> Prepared<'a> {
         value: &Value,
         scope: &Scope<'_>,
         skill: Option<usize>,
-    ) -> (bool, Detail<'a>) {
+    ) -> (bool, Detail<'p>) {
         match field {
             Field::WorkSample => {
                 let best = self.facts.best_sample(skill);
