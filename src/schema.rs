@@ -62,12 +62,19 @@ impl Kind {
 
 /// The schema of `kind`, as a JSON value (draft 2020-12, with `$id` and a title).
 pub fn generate(kind: Kind) -> Value {
+    // Inputs are described as read, outputs as written (a member skipped when empty is
+    // optional).
+    let output = || {
+        schemars::generate::SchemaSettings::draft2020_12()
+            .for_serialize()
+            .into_generator()
+    };
     let schema = match kind {
         Kind::Record => schemars::schema_for!(input::Record),
-        Kind::Decision => schemars::schema_for!(crate::render::Item<'static>),
+        Kind::Decision => output().into_root_schema_for::<crate::render::Item<'static>>(),
         Kind::Outcome => schemars::schema_for!(input::Outcome),
         Kind::Suite => schemars::schema_for!(input::Suite),
-        Kind::Diagnostics => schemars::schema_for!(crate::diag::JsonDiag),
+        Kind::Diagnostics => output().into_root_schema_for::<crate::diag::JsonDiag>(),
     };
     let mut value = schema.to_value();
     if let Value::Object(m) = &mut value {

@@ -163,11 +163,20 @@ async fn serve(addr: SocketAddr, state: Arc<app::State>) -> u8 {
             return EXIT_USAGE;
         }
     };
+    // The signals are caught before the address is printed: whoever reads it may stop the
+    // service at once.
+    let stop = match stop_signal() {
+        Ok(stop) => stop,
+        Err(e) => {
+            complain(format_args!("error: cannot catch SIGTERM and SIGINT: {e}"));
+            return EXIT_USAGE;
+        }
+    };
     let bound = listener.local_addr().unwrap_or(addr);
     // Tests and scripts read the address from this line.
     complain(format_args!("credo serve: listening on http://{bound}"));
     let router = app::router(state);
-    let stopped = axum::serve(listener, router).with_graceful_shutdown(stop_signal());
+    let stopped = axum::serve(listener, router).with_graceful_shutdown(stop);
     if let Err(e) = stopped.await {
         complain(format_args!("error: the service stopped: {e}"));
         return EXIT_USAGE;
@@ -178,27 +187,25 @@ async fn serve(addr: SocketAddr, state: Arc<app::State>) -> u8 {
     EXIT_OK
 }
 
-/// Resolves on SIGTERM or SIGINT (Ctrl-C).
-async fn stop_signal() {
+/// A future that resolves on SIGTERM or SIGINT (Ctrl-C); the signals are caught from now on.
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        match (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-        ) {
-            (Ok(mut term), Ok(mut int)) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = int.recv() => {}
-                }
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
             }
-            _ => std::future::pending::<()>().await,
-        }
+        })
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
 

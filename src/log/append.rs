@@ -38,10 +38,10 @@ impl Pending {
 
     /// The line for decision `d` about record `cand` whose compact JSON the caller rendered
     /// (the decision service adds a `decision_id` member, which the log keeps too).
-    pub fn with_json(d: &Decision, cand: &Candidate, json: Vec<u8>) -> Pending {
+    pub fn with_json(d: &Decision, cand: &crate::Candidate, json: Vec<u8>) -> Pending {
         Pending {
             as_of: d.as_of.to_string(),
-            record_sha256: Some(super::record_sha256(cand)),
+            record_sha256: Some(super::record_sha256(cand.record())),
             key: "decision",
             json,
         }

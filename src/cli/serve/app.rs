@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use credo::log::{Appender, Pending};
-use credo::record::{Duplicates, RecordError};
 use credo::render::Item;
+use credo::RecordError;
 use futures_util::StreamExt;
 use jiff::civil::Date;
 use serde_json::json;
@@ -215,7 +215,7 @@ async fn openapi(axum::extract::State(state): Shared) -> Response {
 async fn metrics(axum::extract::State(state): Shared) -> Response {
     let served = state.served.load();
     let p = &served.policy;
-    let text = state.metrics.render(&p.hash, &p.name, &p.version);
+    let text = state.metrics.render(p.hash(), p.name(), p.version());
     let mut r = (StatusCode::OK, text).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -308,7 +308,7 @@ struct Answered {
 fn answer_entry(
     state: &State,
     items: Vec<Item>,
-    entry: &credo::record::Entry,
+    entry: &engine::Entry,
     as_of: Date,
     logging: bool,
     lines: &mut Vec<Pending>,
@@ -386,7 +386,7 @@ async fn decisions(
             } else {
                 Vec::new()
             };
-            if state.log(lines, &policy.hash).is_err() {
+            if state.log(lines, policy.hash()).is_err() {
                 return log_failed();
             }
             return record_error(&e);
@@ -394,7 +394,7 @@ async fn decisions(
     };
     let items = engine::decide(policy, &single.entry, single.roles.as_deref(), None, as_of);
     let answered = answer_entry(&state, items, &single.entry, as_of, logging, &mut lines);
-    if state.log(lines, &policy.hash).is_err() {
+    if state.log(lines, policy.hash()).is_err() {
         return log_failed();
     }
     if let Some(e) = answered.iter().find(|a| a.error) {
@@ -424,7 +424,7 @@ struct BatchQuery {
     role: Option<String>,
 }
 
-fn batch_query(uri: &Uri, policy: &credo::policy::Policy) -> Result<BatchQuery, String> {
+fn batch_query(uri: &Uri, policy: &credo::Policy) -> Result<BatchQuery, String> {
     let mut q = BatchQuery {
         as_of: None,
         role: None,
@@ -504,7 +504,8 @@ struct Batch<'s> {
     role: Option<String>,
     as_of: Date,
     logging: bool,
-    dupes: Duplicates,
+    /// The first line of every record id read (a repeated id is an error, as in `eval`).
+    ids: std::collections::HashMap<String, usize>,
     /// Lines read so far.
     line: usize,
     /// Log lines of what is about to be sent.
@@ -519,7 +520,7 @@ impl<'s> Batch<'s> {
             role: query.role,
             as_of: state.as_of(query.as_of),
             logging: state.logging(),
-            dupes: Duplicates::default(),
+            ids: std::collections::HashMap::new(),
             line: 0,
             pending_log: Vec::new(),
         }
@@ -579,16 +580,7 @@ impl<'s> Batch<'s> {
                     // Too long a line: its error now, and the rest of it is skipped.
                     pending.clear();
                     self.line += 1;
-                    let e = RecordError {
-                        record: None,
-                        file: engine::REQUEST.to_owned(),
-                        line: self.line,
-                        error: format!(
-                            "line is longer than this service's limit of {} bytes",
-                            self.state.limits.max_body
-                        ),
-                    };
-                    self.error_line(&e, &mut out);
+                    self.too_long(&mut out);
                     skipping = true;
                 }
             }
@@ -604,9 +596,11 @@ impl<'s> Batch<'s> {
         if line.trim_ascii().is_empty() {
             return;
         }
+        if line.len() > self.state.limits.max_body {
+            return self.too_long(out);
+        }
         let policy = &self.served.policy;
-        let mut entry = engine::read_line(line, self.line, policy);
-        self.dupes.mark(&mut entry);
+        let entry = engine::read_line(line, self.line, policy, &mut self.ids);
         let items = engine::decide(policy, &entry, None, self.role.as_deref(), self.as_of);
         let mut lines = Vec::new();
         let answered = answer_entry(
@@ -622,6 +616,20 @@ impl<'s> Batch<'s> {
             out.extend_from_slice(&a.json);
             out.push(b'\n');
         }
+    }
+
+    /// The error of the current line, longer than `--max-body`.
+    fn too_long(&mut self, out: &mut Vec<u8>) {
+        let e = RecordError {
+            record: None,
+            file: engine::REQUEST.to_owned(),
+            line: self.line,
+            error: format!(
+                "line is longer than this service's limit of {} bytes",
+                self.state.limits.max_body
+            ),
+        };
+        self.error_line(&e, out);
     }
 
     fn error_line(&mut self, e: &RecordError, out: &mut Vec<u8>) {
@@ -649,7 +657,7 @@ impl<'s> Batch<'s> {
     /// or the client is gone).
     async fn send(&mut self, out: Vec<u8>, tx: &tokio::sync::mpsc::Sender<Bytes>) -> bool {
         let lines = std::mem::take(&mut self.pending_log);
-        if self.state.log(lines, &self.served.policy.hash).is_err() {
+        if self.state.log(lines, self.served.policy.hash()).is_err() {
             let e = json!({"error": "the decision log cannot be written; the batch stopped"});
             let _ = tx.send(Bytes::from(e.to_string() + "\n")).await;
             return false;

@@ -1,15 +1,11 @@
-//! The service's one adapter to the library: loading a policy, reading a record from a request,
-//! deciding and rendering. `credo eval` decides through the same calls
-//! ([`crate::cli::eval::items`], [`credo::render::write_item`]), so an HTTP decision is the
-//! decision `eval --format json` prints, plus its `decision_id`.
+//! The service's one adapter to the library, through its public API (SPEC §18): a policy is
+//! [`Policy::from_file`], a record [`Candidate::from_json`], a decision [`Policy::decide`],
+//! rendered by [`credo::render::write_item`] as `credo eval --format json` renders it. An HTTP
+//! decision is that decision plus its `decision_id`.
 
-use crate::cli::eval::items;
-use credo::diag::JsonDiag;
 use credo::log::Pending;
-use credo::policy::{Outcome, Policy};
-use credo::record::{Entry, Format, RecordError};
 use credo::render::Item;
-use jiff::civil::Date;
+use credo::{Candidate, Date, Outcome, Policy, RecordError};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -24,8 +20,8 @@ pub struct Served {
     pub loaded_at: String,
 }
 
-/// Why a policy could not be loaded: its diagnostics as data (`check --error-format json`) and
-/// as text for the server's own standard error.
+/// Why a policy could not be loaded: its diagnostics as data and as text for the server's own
+/// standard error.
 pub struct Failure {
     pub diagnostics: Vec<Value>,
     pub text: String,
@@ -38,36 +34,38 @@ impl Failure {
     }
 }
 
-/// Loads and checks the policy at `path` (a file or a directory), as `credo eval` does.
+/// Loads and checks the policy at `path` (a file or a directory).
 pub fn load(path: &Path) -> Result<Served, Failure> {
-    let loaded = match credo::load_policy(path) {
-        Ok(l) => l,
-        Err(e) => {
-            // The reason, without the path (an answer never shows the server's files).
-            let why = std::error::Error::source(&e)
-                .map(|s| s.to_string())
-                .unwrap_or_else(|| "it cannot be read".to_owned());
-            return Err(Failure {
-                diagnostics: vec![json!({
-                    "code": "load",
-                    "severity": "error",
-                    "message": format!("the policy cannot be read: {why}"),
-                })],
-                text: format!("error: {e}: {why}"),
-            });
-        }
-    };
-    match loaded.policy {
-        Some(policy) => Ok(Served {
+    match Policy::from_file(path) {
+        Ok(policy) => Ok(Served {
             policy,
             loaded_at: jiff::Timestamp::now().to_string(),
         }),
-        None => Err(Failure {
-            diagnostics: diagnostics(&loaded),
-            text: (loaded.diags.iter())
-                .map(|d| credo::diag::render(d, &loaded.sources, false))
-                .collect(),
-        }),
+        Err(e) => {
+            let diagnostics = (e.diagnostics().iter())
+                .map(|d| {
+                    let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
+                    // A file that cannot be read is named by its path: not in an answer.
+                    if d.line.is_none() {
+                        if let Some(m) = v.as_object_mut() {
+                            m.insert("message".into(), json!("the policy cannot be read"));
+                            m.insert("file".into(), Value::Null);
+                        }
+                    }
+                    v
+                })
+                .collect();
+            let text = (e.diagnostics().iter())
+                .map(|d| {
+                    let at = match (d.line, d.column) {
+                        (Some(l), Some(c)) => format!("{}:{l}:{c}", d.file),
+                        _ => d.file.clone(),
+                    };
+                    format!("{at}: {}: {}\n", severity(d.severity), d.message)
+                })
+                .collect();
+            Err(Failure { diagnostics, text })
+        }
     }
 }
 
@@ -75,21 +73,20 @@ pub fn load(path: &Path) -> Result<Served, Failure> {
 /// and whether any is an error.
 pub fn check(text: &str) -> (Vec<Value>, bool) {
     let loaded = credo::compile_str("request.credo", text);
-    (diagnostics(&loaded), loaded.has_errors())
+    let diags = (loaded.diags.iter())
+        .map(|d| {
+            let j = credo::diag::JsonDiag::new(d, &loaded.sources);
+            serde_json::to_value(j).unwrap_or(Value::Null)
+        })
+        .collect();
+    (diags, loaded.has_errors())
 }
 
-fn diagnostics(loaded: &credo::Loaded) -> Vec<Value> {
-    (loaded.diags.iter())
-        .map(|d| serde_json::to_value(JsonDiag::new(d, &loaded.sources)).unwrap_or(Value::Null))
-        .collect()
-}
-
-/// What a single-decision request asks.
-pub struct Single {
-    pub entry: Entry,
-    /// Roles named by the request (they replace the record's `applied`).
-    pub roles: Option<Vec<usize>>,
-    pub as_of: Option<Date>,
+/// A record read from a request, or its error in its place.
+pub struct Entry {
+    /// The 1-based line of a batch it was on (1 for a single request).
+    pub line: usize,
+    pub result: Result<Candidate, RecordError>,
 }
 
 /// A record error about the request body.
@@ -102,58 +99,73 @@ fn body_error(record: Option<String>, line: usize, error: String) -> RecordError
     }
 }
 
+/// Reads one record from JSON text (a request body, a batch line).
+fn read(text: &[u8], line: usize, policy: &Policy) -> Result<(Candidate, Value), RecordError> {
+    let value: Value = serde_json::from_slice(text).map_err(|e| {
+        body_error(
+            None,
+            line + e.line().saturating_sub(1),
+            format!("not JSON: {e}"),
+        )
+    })?;
+    let candidate = Candidate::from_json(&value, policy).map_err(|mut e| {
+        (e.file, e.line) = (REQUEST.to_owned(), line);
+        e
+    })?;
+    Ok((candidate, value))
+}
+
+/// What a single-decision request asks.
+pub struct Single {
+    pub entry: Entry,
+    /// Roles named by the request (they replace the record's `applied`).
+    pub roles: Option<Vec<credo::RoleId>>,
+    pub as_of: Option<Date>,
+}
+
 /// Reads the body of `POST /v1/decisions`: one record, or `{"record", "roles", "as_of"}`.
-/// Anything wrong with it is a record error, as `eval` would report it.
+/// Anything wrong with it is a record error.
 pub fn read_single(body: &[u8], policy: &Policy) -> Result<Single, RecordError> {
-    let wrapped = serde_json::from_slice::<Value>(body)
-        .ok()
-        .and_then(|v| match v {
-            Value::Object(mut m) if m.contains_key("record") => {
-                let record = m.remove("record").unwrap_or(Value::Null);
-                Some((record, m))
-            }
-            _ => None,
-        });
-    let (entries, roles, as_of) = match wrapped {
-        None => (
-            credo::record::read_records_bytes(body, REQUEST, Format::Json, policy),
-            None,
-            None,
-        ),
-        Some((record, rest)) => {
-            let (roles, as_of) = options(&rest, policy)?;
-            let text = serde_json::to_vec(&record).unwrap_or_default();
-            let entries = credo::record::read_records_bytes(&text, REQUEST, Format::Json, policy);
-            (entries, roles, as_of)
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| body_error(None, e.line().max(1), format!("not JSON: {e}")))?;
+    let (record, roles, as_of) = match value {
+        Value::Object(mut m) if m.contains_key("record") => {
+            let record = m.remove("record").unwrap_or(Value::Null);
+            let (roles, as_of) = options(&m, policy)?;
+            (record, roles, as_of)
         }
+        Value::Array(_) => {
+            return Err(body_error(
+                None,
+                1,
+                "the body holds a list of records; send one record here, or JSON lines to /v1/decisions/batch".into(),
+            ))
+        }
+        record => (record, None, None),
     };
-    let mut entries = entries.into_iter();
-    match (entries.next(), entries.next()) {
-        (Some(entry), None) => match entry.result {
-            Err(e) => Err(e),
-            Ok(_) => Ok(Single {
-                entry,
-                roles,
-                as_of,
-            }),
+    let candidate = Candidate::from_json(&record, policy).map_err(|mut e| {
+        (e.file, e.line) = (REQUEST.to_owned(), 1);
+        e
+    })?;
+    Ok(Single {
+        entry: Entry {
+            line: 1,
+            result: Ok(candidate),
         },
-        (None, _) => Err(body_error(None, 1, "the body holds no record".into())),
-        (Some(_), Some(_)) => Err(body_error(
-            None,
-            1,
-            "the body holds a list of records; send one record here, or JSON lines to /v1/decisions/batch".into(),
-        )),
-    }
+        roles,
+        as_of,
+    })
 }
 
 /// `roles` and `as_of` of a wrapped request; any other member is an error.
-type Options = (Option<Vec<usize>>, Option<Date>);
+type Options = (Option<Vec<credo::RoleId>>, Option<Date>);
 
 fn options(m: &serde_json::Map<String, Value>, policy: &Policy) -> Result<Options, RecordError> {
     let err = |e: String| body_error(None, 1, e);
     if let Some(k) = m.keys().find(|k| !["roles", "as_of"].contains(&k.as_str())) {
         return Err(err(format!(
-            "unknown field `{k}` in the request (it has `record`, `roles` and `as_of`)"
+            "unknown field `{}` in the request (it has `record`, `roles` and `as_of`)",
+            credo::visible::visible(k)
         )));
     }
     let roles = match m.get("roles") {
@@ -177,18 +189,24 @@ fn options(m: &serde_json::Map<String, Value>, policy: &Policy) -> Result<Option
     Ok((roles, as_of))
 }
 
-/// A role of the policy by id.
-pub fn role(policy: &Policy, name: &str) -> Result<usize, String> {
-    policy.role_index.get(name).copied().ok_or_else(|| {
-        let names: Vec<&str> = policy.roles.iter().map(|r| r.id.as_str()).collect();
+/// A role of the policy by id; the error names it and the roles there are, as `eval` does.
+pub fn role(policy: &Policy, name: &str) -> Result<credo::RoleId, String> {
+    policy.role(name).ok_or_else(|| {
+        let mut names: Vec<&str> = policy.roles().map(|r| r.id).collect();
+        names.sort_unstable();
         let hint = credo::diag::did_you_mean(name, names.iter().copied())
             .map(|h| format!("; {h}"))
-            .unwrap_or_default();
-        format!(
-            "role `{}` is not in the policy{hint} (roles: {})",
-            credo::visible::visible(name),
-            names.join(", ")
-        )
+            .unwrap_or_else(|| {
+                let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                match quoted.split_last() {
+                    Some((last, init)) if !init.is_empty() => {
+                        format!("; the roles are {} and {last}", init.join(", "))
+                    }
+                    Some((one, _)) => format!("; the roles are {one}"),
+                    None => String::new(),
+                }
+            });
+        format!("role `{name}` is not in the policy{hint}")
     })
 }
 
@@ -202,39 +220,75 @@ pub fn date(text: &str) -> Result<Date, String> {
     })
 }
 
-/// Reads one line of a batch (JSON lines), as `eval` reads a `.jsonl` file.
-pub fn read_line(line: &[u8], line_no: usize, policy: &Policy) -> Entry {
-    match std::str::from_utf8(line) {
-        Ok(text) => credo::record::read_json_line(text, REQUEST, line_no, policy),
-        Err(e) => {
-            let error = format!(
-                "line is not UTF-8 text (invalid byte at column {})",
-                e.valid_up_to() + 1
-            );
-            Entry {
-                file: REQUEST.to_owned(),
-                line: line_no,
-                result: Err(body_error(None, line_no, error)),
-            }
+/// Reads one line of a batch (JSON lines); `ids` holds the first line of every id read so
+/// far, and a repeated id is that record's error, as in `eval`.
+pub fn read_line(
+    line: &[u8],
+    line_no: usize,
+    policy: &Policy,
+    ids: &mut std::collections::HashMap<String, usize>,
+) -> Entry {
+    let result = read(line, line_no, policy).and_then(|(c, _)| match ids.get(c.id()) {
+        Some(first) => Err(body_error(
+            Some(c.id().to_owned()),
+            line_no,
+            format!("duplicate record id `{}` (first at line {first})", c.id()),
+        )),
+        None => {
+            ids.insert(c.id().to_owned(), line_no);
+            Ok(c)
         }
+    });
+    Entry {
+        line: line_no,
+        result,
     }
 }
 
 /// An entry's decisions (or its error in its place): for the request's roles when it names
-/// them, else exactly as `credo eval` decides (the record's `applied`, else `role`, else
-/// every role).
+/// them, else as `credo eval` chooses (the record's `applied`, else `role`, else every role).
 pub fn decide<'p>(
     policy: &'p Policy,
-    entry: &'p Entry,
-    roles: Option<&[usize]>,
+    entry: &Entry,
+    roles: Option<&[credo::RoleId]>,
     role: Option<&str>,
     as_of: Date,
 ) -> Vec<Item<'p>> {
-    match (roles, &entry.result) {
-        (Some(roles), Ok(cand)) => (roles.iter())
-            .map(|&r| Item::Decision(Box::new(credo::eval::evaluate(policy, cand, r, as_of))))
+    let cand = match &entry.result {
+        Ok(c) => c,
+        Err(e) => return vec![Item::Error(e.clone())],
+    };
+    let chosen: Result<Vec<credo::RoleId>, String> = match roles {
+        Some(r) => Ok(r.to_vec()),
+        None if !cand.applied().is_empty() => {
+            let mut out: Vec<credo::RoleId> = Vec::new();
+            let mut failed = None;
+            for name in cand.applied() {
+                match self::role(policy, name) {
+                    Ok(r) if !out.contains(&r) => out.push(r),
+                    Ok(_) => {}
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            failed.map_or(Ok(out), Err)
+        }
+        None => match role {
+            Some(name) => self::role(policy, name).map(|r| vec![r]),
+            None => Ok(policy.roles().map(|r| r.role).collect()),
+        },
+    };
+    match chosen {
+        Ok(roles) => (roles.into_iter())
+            .map(|r| Item::Decision(Box::new(policy.decide(cand, r, as_of))))
             .collect(),
-        _ => items(policy, entry, role, as_of),
+        Err(error) => vec![Item::Error(body_error(
+            Some(cand.id().to_owned()),
+            entry.line,
+            error,
+        ))],
     }
 }
 
@@ -292,18 +346,16 @@ pub fn too_long(entry: &Entry, item: &Item) -> RecordError {
 /// `GET /v1/policy`.
 pub fn info(served: &Served) -> Value {
     let p = &served.policy;
-    let roles: Vec<Value> = (p.roles.iter())
+    let roles: Vec<Value> = (p.roles())
         .map(|r| {
-            let skills: Vec<&str> = (r.requirements.iter())
-                .filter_map(|q| p.skills.get(q.skill).map(|s| s.id.as_str()))
-                .collect();
+            let skills: Vec<&str> = r.skills.iter().map(|s| s.id).collect();
             json!({ "id": r.id, "title": r.title, "skills": skills })
         })
         .collect();
     json!({
-        "name": p.name,
-        "version": p.version,
-        "hash": p.hash,
+        "name": p.name(),
+        "version": p.version(),
+        "hash": p.hash(),
         "loaded_at": served.loaded_at,
         "roles": roles,
     })
@@ -311,5 +363,13 @@ pub fn info(served: &Served) -> Value {
 
 /// The policy's hash.
 pub fn hash(served: &Served) -> &str {
-    &served.policy.hash
+    served.policy.hash()
+}
+
+fn severity(s: credo::Severity) -> &'static str {
+    match s {
+        credo::Severity::Error => "error",
+        credo::Severity::Warning => "warning",
+        credo::Severity::Note => "note",
+    }
 }
