@@ -128,6 +128,13 @@ pub fn run(a: Args) -> u8 {
         log,
         limits,
     ));
+    // A panic's message could quote a request: only this line reaches standard error (the
+    // request is answered 500 by the catch-panic layer).
+    std::panic::set_hook(Box::new(|_| {
+        let line =
+            b"credo serve: error: a request failed inside credo (a bug); it was answered 500\n";
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), line);
+    }));
     let mut runtime = tokio::runtime::Builder::new_multi_thread();
     if let Some(n) = a.threads {
         runtime.worker_threads(usize::from(n));
