@@ -15,32 +15,35 @@ cd "$(dirname "$0")/.."
 clients=${1:-16}
 secs=${2:-10}
 target=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet --bin credo --bin credo-load
+[ -n "${NO_BUILD:-}" ] || cargo build --release --quiet --bin credo --bin credo-load
 dir=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$dir"; }
 trap cleanup EXIT
 head -n 1 policies/acme-cyber.records.jsonl > "$dir/record.json"
 
-# Starts a server (its stderr says where it listens) and prints its address.
+# Starts a server in the background (its stderr says where it listens).
 start() {
   local err=$1; shift
-  "$@" 2> "$err" &
+  "$@" > /dev/null 2> "$err" &
   pids+=($!)
+}
+# Prints the address a started server listens on, once it does.
+address() {
   for _ in $(seq 100); do
-    addr=$(sed -n 's/.*listening on http:\/\///p' "$err")
+    addr=$(sed -n 's/.*listening on http:\/\///p' "$1")
     [ -n "$addr" ] && { echo "$addr"; return; }
     sleep 0.1
   done
-  echo "server did not start: $(cat "$err")" >&2; exit 1
+  echo "server did not start: $(cat "$1")" >&2; exit 1
 }
 
 echo "cores: $(nproc); clients: $clients; $secs s per run; record: $(wc -c < "$dir/record.json") bytes"
-hello=$(start "$dir/hello.err" "$target/release/credo-load" hello 127.0.0.1:0)
+start "$dir/hello.err" "$target/release/credo-load" hello 127.0.0.1:0; hello=$(address "$dir/hello.err")
 printf 'hello-world axum:      '; "$target/release/credo-load" run "$hello" / "$dir/record.json" "$clients" "$secs"
-serve=$(start "$dir/serve.err" "$target/release/credo" serve policies/acme-cyber.credo --addr 127.0.0.1:0 --as-of 2026-11-25)
+start "$dir/serve.err" "$target/release/credo" serve policies/acme-cyber.credo --addr 127.0.0.1:0 --as-of 2026-11-25; serve=$(address "$dir/serve.err")
 printf 'credo serve:           '; "$target/release/credo-load" run "$serve" /v1/decisions "$dir/record.json" "$clients" "$secs"
-logged=$(start "$dir/logged.err" "$target/release/credo" serve policies/acme-cyber.credo --addr 127.0.0.1:0 --as-of 2026-11-25 --log "$dir/decisions.log")
+start "$dir/logged.err" "$target/release/credo" serve policies/acme-cyber.credo --addr 127.0.0.1:0 --as-of 2026-11-25 --log "$dir/decisions.log"; logged=$(address "$dir/logged.err")
 printf 'credo serve --log:     '; "$target/release/credo-load" run "$logged" /v1/decisions "$dir/record.json" "$clients" "$secs"
 kill "${pids[@]}"; wait 2>/dev/null || true; pids=()
 "$target/release/credo" log verify "$dir/decisions.log"
