@@ -227,6 +227,7 @@ pub struct CredentialDecl {
 /// `require` or `prefer`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum ReqKind {
     /// `require`
     Required,
@@ -446,6 +447,7 @@ impl CmpOp {
 /// What `at least N …` counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum ItemKind {
     /// distinct catalogue credentials
     Credentials,

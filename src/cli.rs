@@ -15,6 +15,10 @@ mod measure;
 mod new;
 mod posting;
 mod review;
+#[cfg(feature = "schema")]
+mod schema;
+#[cfg(feature = "serve")]
+mod serve;
 mod source;
 mod test;
 mod verify;
@@ -77,6 +81,12 @@ enum Command {
     New(new::Args),
     /// Check each record credential's proof against the keys a policy pins (SPEC §15).
     Verify(verify::Args),
+    /// The HTTP decision service (SPEC §13).
+    #[cfg(feature = "serve")]
+    Serve(serve::Args),
+    /// Print the JSON Schema of a record, decision, outcome, suite or diagnostic.
+    #[cfg(feature = "schema")]
+    Schema(schema::Args),
 }
 
 /// Report formats.
@@ -118,6 +128,10 @@ pub fn run(cli: Cli) -> u8 {
         Command::Lsp(a) => lsp::run(a),
         Command::New(a) => new::run(a),
         Command::Verify(a) => verify::run(a),
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => serve::run(a),
+        #[cfg(feature = "schema")]
+        Command::Schema(a) => schema::run(a),
     }
 }
 

@@ -14,6 +14,7 @@ pub type Text<'a> = Cow<'a, str>;
 /// The decision for one candidate and one role (SPEC §5).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Decision<'a> {
     /// Candidate id.
     pub candidate: Text<'a>,
@@ -51,6 +52,7 @@ pub struct Decision<'a> {
 /// Policy identity.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PolicyRef<'a> {
     /// Policy name.
     pub name: Text<'a>,
@@ -63,6 +65,7 @@ pub struct PolicyRef<'a> {
 /// A rule and where it is.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RuleRef<'a> {
     /// Its text.
     pub text: Text<'a>,
@@ -76,6 +79,7 @@ pub struct RuleRef<'a> {
 /// The counters of a role's decide block.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Counts {
     /// Required skills met.
     pub required_met: u32,
@@ -94,6 +98,7 @@ pub struct Counts {
 /// One skill's result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SkillResult<'a> {
     /// Skill id.
     pub skill: Text<'a>,
@@ -110,6 +115,7 @@ pub struct SkillResult<'a> {
 /// The accept line that met a skill and the evidence it used.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Via<'a> {
     /// 1-based line number within the skill's block.
     pub line: usize,
@@ -124,6 +130,7 @@ pub struct Via<'a> {
 /// One accept line (or eligibility rule) and what each of its terms found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LineTrace<'a> {
     /// 1-based line number within the skill's block.
     pub line: usize,
@@ -140,6 +147,7 @@ pub struct LineTrace<'a> {
 /// What one term of a condition found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TermTrace<'a> {
     /// The term's source text.
     pub term: Text<'a>,
@@ -152,6 +160,7 @@ pub struct TermTrace<'a> {
 
 /// The concrete findings of a term.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Detail<'a> {
@@ -217,6 +226,7 @@ pub enum Detail<'a> {
 /// A credential that was not accepted and why.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Refusal<'a> {
     /// The credential (catalogue id, else its title).
     pub credential: Text<'a>,
@@ -229,6 +239,7 @@ pub struct Refusal<'a> {
 
 /// Why a credential was not accepted, in the order SPEC §4 checks.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Reason<'a> {
@@ -253,6 +264,7 @@ pub enum Reason<'a> {
         /// Issue date.
         issued: Date,
         /// What set the expiry: the record's `expires` or the catalogue's `valid_for`.
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         by: ExpiryBy,
     },
     /// (5) Issued on or after the provider's retirement.
@@ -305,17 +317,20 @@ pub enum ExpiryBy {
 /// Onboarding waivers.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Onboarding<'a> {
     /// Modules waived.
     pub waived: Vec<Text<'a>>,
     /// Hours saved.
     #[serde(serialize_with = "whole_if_integral")]
+    #[cfg_attr(feature = "schema", schemars(with = "f64"))]
     pub hours_saved: f64,
 }
 
 /// What would change the outcome for one unmet skill.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WouldChange<'a> {
     /// The skill.
     pub skill: Text<'a>,
@@ -332,6 +347,7 @@ pub struct WouldChange<'a> {
 /// Credentials to earn for a skill.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NextStep<'a> {
     /// The skill.
     pub skill: Text<'a>,
@@ -344,6 +360,7 @@ pub struct NextStep<'a> {
 
 /// A suggested credential that is open only to some candidates, and to whom.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OpenToStep<'a> {
     /// Catalogue id.
     pub credential: Text<'a>,
@@ -354,6 +371,7 @@ pub struct OpenToStep<'a> {
 /// A guardrail that acted, or an exception that applies.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GuardrailEffect<'a> {
     /// Guardrail name.
     pub name: Text<'a>,

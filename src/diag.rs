@@ -17,6 +17,7 @@ use serde::Serialize;
 /// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Severity {
     /// Stops the policy from being used.
     Error,
@@ -337,6 +338,7 @@ impl SourceCode for Window {
 
 /// The machine-readable form of a diagnostic (`--error-format json`).
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JsonDiag {
     /// Stable code.
     pub code: &'static str,
@@ -366,6 +368,7 @@ pub struct JsonDiag {
 /// (`end_line`, `end_column`) — byte offsets `start`..`end` of `file` — with `replacement`.
 /// Lines and columns are 1-based and the end is exclusive; an insertion has start == end.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JsonFix {
     /// File name.
     pub file: String,

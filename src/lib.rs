@@ -42,6 +42,7 @@
 //! | decide-table analysis (unreachable rules, monotonicity) | [`check::analysis`] |
 //! | deterministic synthetic policies and records (benchmarks, the audit sample) | [`synth`] |
 //! | job postings (Markdown, HTML, schema.org JSON-LD) and screening kits for a role | [`posting`] |
+//! | JSON Schemas of records, decisions, outcomes, suites and diagnostics (feature `schema`) | `schema` |
 //! | record and policy text made safe for a terminal (control and bidi characters escaped) | [`visible`] |
 //!
 //! These modules are the command line's internals: they are `#[doc(hidden)]` and may change
@@ -129,6 +130,9 @@ pub mod record;
 pub mod render;
 #[doc(hidden)]
 pub mod review;
+#[doc(hidden)]
+#[cfg(feature = "schema")]
+pub mod schema;
 #[doc(hidden)]
 pub mod source;
 #[doc(hidden)]

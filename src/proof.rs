@@ -36,6 +36,22 @@ pub enum ProofStatus {
     Failed(String),
 }
 
+/// In JSON a proof status is one string: `verified`, `none` or `failed: REASON`.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ProofStatus {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ProofStatus".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^(verified|none|failed: .+)$",
+            "description": "the credential's proof status (SPEC §15)"
+        })
+    }
+}
+
 impl ProofStatus {
     /// `verified`, `none` or `failed: REASON` (the JSON and trace form).
     pub fn as_text(&self) -> String {

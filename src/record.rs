@@ -31,6 +31,7 @@ pub const MAX_LINE: usize = 16 * 1024 * 1024;
 /// A value of a candidate attribute.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum AttrValue {
     /// `true`/`false`.
     Bool(bool),
@@ -141,6 +142,7 @@ pub struct Candidate {
 /// `std::error::Error` and a `miette::Diagnostic` (code `credo::record`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecordError {
     /// The record's id, when it could be read.
     pub record: Option<String>,

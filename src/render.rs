@@ -21,6 +21,7 @@ use serde::Serialize;
 /// One output item of a batch: a decision, or a record error in the record's place.
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Item<'a> {
     /// A decision.
     Decision(Box<Decision<'a>>),

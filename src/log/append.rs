@@ -36,6 +36,17 @@ impl Pending {
         }
     }
 
+    /// The line for decision `d` about record `cand` whose compact JSON the caller rendered
+    /// (the decision service adds a `decision_id` member, which the log keeps too).
+    pub fn with_json(d: &Decision, cand: &crate::Candidate, json: Vec<u8>) -> Pending {
+        Pending {
+            as_of: d.as_of.to_string(),
+            record_sha256: Some(super::record_sha256(cand.record())),
+            key: "decision",
+            json,
+        }
+    }
+
     /// The line for a record error, in the record's place in a batch decided as of `as_of`.
     pub fn error(e: &RecordError, as_of: jiff::civil::Date) -> Pending {
         let mut json = Vec::with_capacity(256);

@@ -69,3 +69,5 @@ pub fn stdout(o: &Output) -> String {
 pub fn skipped(why: std::fmt::Arguments<'_>) {
     let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
 }
+
+pub mod server;
