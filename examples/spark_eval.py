@@ -19,6 +19,7 @@ when a data set may hold one candidate twice.
 
 import argparse
 import datetime
+import os
 import sys
 
 import credo
@@ -60,6 +61,8 @@ def main(argv=None):
     builder = SparkSession.builder.appName("credo-eval")
     if args.master:
         builder = builder.master(args.master)
+        # Local workers run this interpreter, which has credo and pyarrow installed.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = builder.getOrCreate()
     try:
         policy = credo.Policy.load(args.policy)  # raises credo.PolicyError on a bad policy

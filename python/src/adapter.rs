@@ -88,7 +88,13 @@ fn checked(loaded: credo::Loaded) -> Checked {
 /// The policy's files as (path, relative path, text), to rebuild it elsewhere (pickling).
 pub fn files(policy: &Policy) -> Vec<(String, String, String)> {
     (policy.sources.files().iter())
-        .map(|f| (f.name.clone(), f.rel_name.clone(), f.text.as_str().to_owned()))
+        .map(|f| {
+            (
+                f.name.clone(),
+                f.rel_name.clone(),
+                f.text.as_str().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -150,14 +156,15 @@ pub enum Summary {
 }
 
 /// One output item: its JSON exactly as `credo eval --format json` prints the array's element,
-/// and its summary.
+/// and its summary when asked for.
 pub struct Decided {
     pub json: Vec<u8>,
-    pub summary: Summary,
+    pub summary: Option<Summary>,
 }
 
 /// The decisions of one entry for its roles (its `applied`, else `role`, else every role), or
-/// its error in its place: what `credo eval` prints for it. `only` keeps one role's decision.
+/// its error in its place: what `credo eval` prints for it. `summaries` adds each item's
+/// summary (for Arrow columns).
 pub fn decide(
     policy: &Policy,
     entry: &Entry,
@@ -171,10 +178,10 @@ pub fn decide(
         write_item(&item, &mut json);
         Decided {
             json,
-            summary: Summary::Error {
+            summary: summaries.then(|| Summary::Error {
                 record: e.record.clone(),
                 error: e.error.clone(),
-            },
+            }),
         }
     };
     let cand = match &entry.result {
@@ -195,24 +202,17 @@ pub fn decide(
     (roles.into_iter())
         .map(|r| {
             let d = credo::eval::evaluate(policy, cand, r, as_of);
-            let summary = if summaries {
-                Summary::Decision {
-                    candidate: d.candidate.to_string(),
-                    role: d.role.to_string(),
-                    outcome: d.outcome.as_str(),
-                    proposed: d.proposed.map(|o| o.as_str()),
-                    met: (d.skills.iter())
-                        .filter(|s| s.met)
-                        .map(|s| s.skill.to_string())
-                        .collect(),
-                    coverage: d.counts.coverage,
-                }
-            } else {
-                Summary::Error {
-                    record: None,
-                    error: String::new(),
-                }
-            };
+            let summary = summaries.then(|| Summary::Decision {
+                candidate: d.candidate.to_string(),
+                role: d.role.to_string(),
+                outcome: d.outcome.as_str(),
+                proposed: d.proposed.map(|o| o.as_str()),
+                met: (d.skills.iter())
+                    .filter(|s| s.met)
+                    .map(|s| s.skill.to_string())
+                    .collect(),
+                coverage: d.counts.coverage,
+            });
             let mut json = Vec::with_capacity(8 << 10);
             write_item(&Item::Decision(Box::new(d)), &mut json);
             Decided { json, summary }

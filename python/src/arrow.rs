@@ -56,9 +56,7 @@ pub fn check_types(fields: &Fields) -> Result<(), String> {
             )),
         }
     }
-    fields
-        .iter()
-        .try_for_each(|f| ok(f.name(), f.data_type()))
+    fields.iter().try_for_each(|f| ok(f.name(), f.data_type()))
 }
 
 /// The string column holding each record's JSON text, or why it cannot.
@@ -137,7 +135,9 @@ fn value(a: &ArrayRef, i: usize, out: &mut Vec<u8>) -> Result<(), String> {
         DataType::Utf8View => string(a.as_string_view().value(i), out),
         DataType::Date32 => date(i64::from(a.as_primitive::<Date32Type>().value(i)), out),
         DataType::Date64 => date(
-            a.as_primitive::<Date64Type>().value(i).div_euclid(86_400_000),
+            a.as_primitive::<Date64Type>()
+                .value(i)
+                .div_euclid(86_400_000),
             out,
         ),
         // A timestamp is read as its UTC date, as the record reader reads an RFC 3339 one.
@@ -293,14 +293,14 @@ pub fn build(rows: &[Row<'_>]) -> Result<StructArray, String> {
         let json = std::str::from_utf8(&r.decided.json).map_err(|e| e.to_string())?;
         decision.append_value(json);
         match &r.decided.summary {
-            Summary::Decision {
+            Some(Summary::Decision {
                 candidate: c,
                 role: ro,
                 outcome: o,
                 proposed: p,
                 met: m,
                 coverage: cov,
-            } => {
+            }) => {
                 candidate.append_value(c);
                 role.append_value(ro);
                 outcome.append_value(o);
@@ -312,7 +312,7 @@ pub fn build(rows: &[Row<'_>]) -> Result<StructArray, String> {
                 coverage.append_value(*cov);
                 error.append_null();
             }
-            Summary::Error { record, error: e } => {
+            Some(Summary::Error { record, error: e }) => {
                 candidate.append_option(record.as_deref());
                 role.append_null();
                 outcome.append_null();
@@ -321,6 +321,7 @@ pub fn build(rows: &[Row<'_>]) -> Result<StructArray, String> {
                 coverage.append_null();
                 error.append_value(e);
             }
+            None => return Err("a decision was made without its summary".to_owned()),
         }
     }
     let columns: Vec<ArrayRef> = vec![

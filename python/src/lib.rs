@@ -135,12 +135,12 @@ fn as_of(value: Option<&Bound<'_, PyAny>>) -> PyResult<adapter::Date> {
 /// A role the policy declares, or ValueError naming the roles.
 fn check_role(policy: &adapter::Policy, role: Option<&str>) -> PyResult<()> {
     match role {
-        Some(r) if !adapter::roles(policy).iter().any(|x| x == r) => Err(PyValueError::new_err(
-            format!(
+        Some(r) if !adapter::roles(policy).iter().any(|x| x == r) => {
+            Err(PyValueError::new_err(format!(
                 "role `{r}` is not in the policy; the roles are {}",
                 adapter::roles(policy).join(", ")
-            ),
-        )),
+            )))
+        }
         _ => Ok(()),
     }
 }
@@ -153,10 +153,14 @@ fn record_entry(
 ) -> Result<String, credo::record::Entry> {
     let mut out = Vec::with_capacity(512);
     match pyjson::record_json(record, &mut out) {
-        Ok(()) => String::from_utf8(out).map_err(|e| {
-            adapter::unreadable(pyjson::record_id(record), file, line, e.to_string())
-        }),
-        Err(e) => Err(adapter::unreadable(pyjson::record_id(record), file, line, e)),
+        Ok(()) => String::from_utf8(out)
+            .map_err(|e| adapter::unreadable(pyjson::record_id(record), file, line, e.to_string())),
+        Err(e) => Err(adapter::unreadable(
+            pyjson::record_id(record),
+            file,
+            line,
+            e,
+        )),
     }
 }
 
@@ -576,8 +580,7 @@ fn import_batch(batch: &Bound<'_, PyAny>) -> PyResult<arrow_array::StructArray> 
     // the capsule's destructor does nothing), the schema only read.
     let data = unsafe {
         let schema = &*(schema_ptr.as_ptr() as *const arrow_schema::ffi::FFI_ArrowSchema);
-        let array =
-            arrow_data::ffi::FFI_ArrowArray::from_raw(array_ptr.as_ptr() as *mut _);
+        let array = arrow_data::ffi::FFI_ArrowArray::from_raw(array_ptr.as_ptr() as *mut _);
         arrow_array::ffi::from_ffi(array, schema)
     }
     .map_err(|e| PyValueError::new_err(format!("cannot read the Arrow batch: {e}")))?;
@@ -659,8 +662,8 @@ impl Decisions {
         }
         match slf.ready.pop_front() {
             Some(json) => {
-                let text = String::from_utf8(json)
-                    .map_err(|e| PyValueError::new_err(e.to_string()))?;
+                let text =
+                    String::from_utf8(json).map_err(|e| PyValueError::new_err(e.to_string()))?;
                 json_loads(py, &text).map(Some)
             }
             None => Ok(None),

@@ -3,6 +3,7 @@ the reason shown, when Java or PySpark is missing."""
 
 import importlib.util
 import json
+import os
 import shutil
 import sys
 
@@ -20,6 +21,8 @@ if importlib.util.find_spec("pyspark") is None:
 def spark():
     from pyspark.sql import SparkSession
 
+    # The workers run this interpreter (with credo and pyarrow), not the first python3 on PATH.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
     s = (
         SparkSession.builder.master("local[2]")
         .appName("credo-test")
