@@ -155,15 +155,16 @@ pub enum Summary {
     },
 }
 
-/// One output item: its JSON exactly as `credo eval --format json` prints the array's element,
-/// and its summary when asked for.
+/// One output item: where its JSON (exactly as `credo eval --format json` prints the array's
+/// element) ends in the buffer it was appended to, and its summary when asked for.
 pub struct Decided {
-    pub json: Vec<u8>,
+    pub end: usize,
     pub summary: Option<Summary>,
 }
 
 /// The decisions of one entry for its roles (its `applied`, else `role`, else every role), or
-/// its error in its place: what `credo eval` prints for it. `summaries` adds each item's
+/// its error in its place: what `credo eval` prints for it, each item's JSON appended to `out`
+/// (one buffer for many records: no fresh buffer per decision). `summaries` adds each item's
 /// summary (for Arrow columns).
 pub fn decide(
     policy: &Policy,
@@ -171,13 +172,12 @@ pub fn decide(
     role: Option<&str>,
     as_of: Date,
     summaries: bool,
+    out: &mut Vec<u8>,
 ) -> Vec<Decided> {
-    let error = |e: &RecordError| {
-        let item = Item::Error(e.clone());
-        let mut json = Vec::with_capacity(256);
-        write_item(&item, &mut json);
+    let mut error = |e: &RecordError| {
+        write_item(&Item::Error(e.clone()), out);
         Decided {
-            json,
+            end: out.len(),
             summary: summaries.then(|| Summary::Error {
                 record: e.record.clone(),
                 error: e.error.clone(),
@@ -213,9 +213,23 @@ pub fn decide(
                     .collect(),
                 coverage: d.counts.coverage,
             });
-            let mut json = Vec::with_capacity(8 << 10);
-            write_item(&Item::Decision(Box::new(d)), &mut json);
-            Decided { json, summary }
+            write_item(&Item::Decision(Box::new(d)), out);
+            Decided {
+                end: out.len(),
+                summary,
+            }
+        })
+        .collect()
+}
+
+/// Each item's JSON text of a buffer [`decide`] appended to, from `start`.
+pub fn texts<'b>(buf: &'b [u8], start: usize, items: &[Decided]) -> Vec<&'b [u8]> {
+    let mut from = start;
+    (items.iter())
+        .map(|d| {
+            let text = buf.get(from..d.end).unwrap_or_default();
+            from = d.end;
+            text
         })
         .collect()
 }

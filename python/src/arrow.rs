@@ -242,7 +242,8 @@ fn date(days: i64, out: &mut Vec<u8>) {
 /// One output row: the summary columns and the decision's (or record error's) JSON.
 pub struct Row<'a> {
     pub row: i64,
-    pub decided: &'a crate::adapter::Decided,
+    pub json: &'a [u8],
+    pub summary: Option<&'a crate::adapter::Summary>,
 }
 
 /// The output columns, in order.
@@ -268,7 +269,7 @@ pub fn out_fields() -> Fields {
 /// The output batch as one struct array (a record batch through the C data interface).
 pub fn build(rows: &[Row<'_>]) -> Result<StructArray, String> {
     use crate::adapter::Summary;
-    let json_bytes: usize = rows.iter().map(|r| r.decided.json.len()).sum();
+    let json_bytes: usize = rows.iter().map(|r| r.json.len()).sum();
     if json_bytes > i32::MAX as usize {
         return Err(format!(
             "the decisions of this batch take {json_bytes} bytes of JSON, more than an Arrow string column holds (2 GiB): pass smaller batches"
@@ -290,9 +291,9 @@ pub fn build(rows: &[Row<'_>]) -> Result<StructArray, String> {
     let mut error = StringBuilder::with_capacity(n, 0);
     for r in rows {
         row.append_value(r.row);
-        let json = std::str::from_utf8(&r.decided.json).map_err(|e| e.to_string())?;
+        let json = std::str::from_utf8(r.json).map_err(|e| e.to_string())?;
         decision.append_value(json);
-        match &r.decided.summary {
+        match r.summary {
             Some(Summary::Decision {
                 candidate: c,
                 role: ro,
