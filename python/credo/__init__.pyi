@@ -73,10 +73,15 @@ class Policy:
         """Decisions of every record, in order, with record errors as
         ``{"record", "file", "line", "error"}`` dicts in the record's place."""
     def evaluate_arrow(
-        self, batch: Any, role: Optional[str] = None, as_of: Optional[Date] = None
+        self,
+        batch: Any,
+        role: Optional[str] = None,
+        as_of: Optional[Date] = None,
+        json_column: Optional[str] = None,
     ) -> Any:
         """A ``pyarrow.RecordBatch`` of records in, a ``RecordBatch`` of decisions out
-        (columns ``ARROW_COLUMNS``)."""
+        (columns ``ARROW_COLUMNS``). With ``json_column``, that string column holds each
+        record as JSON text instead of the record's fields as columns."""
     def audit(
         self, records: Iterable[Record], role: Optional[str] = None, as_of: Optional[Date] = None
     ) -> Dict[str, Any]:

@@ -166,7 +166,8 @@ fn decide_all(
 ) -> Parts {
     (entries.par_chunks(TASK).enumerate())
         .map(|(c, chunk)| {
-            let mut buf = Vec::with_capacity((chunk.len() * 6) << 10);
+            let mut buf = spare();
+            buf.reserve((chunk.len() * 6) << 10);
             let items = (chunk.iter().enumerate())
                 .map(|(k, e)| {
                     let decided = adapter::decide(policy, e, role, date, summaries, &mut buf);
@@ -178,36 +179,72 @@ fn decide_all(
         .collect()
 }
 
+/// Task buffers kept for the next batch, as the CLI keeps its output buffers: fresh memory is
+/// zeroed by the kernel page by page, which cost more than deciding (perf, 30,000 records).
+static SPARES: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
+/// The most bytes of task buffers kept between batches.
+const MAX_SPARE_BYTES: usize = 256 << 20;
+
+fn spare() -> Vec<u8> {
+    (SPARES.lock().ok())
+        .and_then(|mut s| s.pop())
+        .unwrap_or_default()
+}
+
+/// Hands a batch's task buffers back for the next batch (up to [`MAX_SPARE_BYTES`]).
+fn give_back(parts: Parts) {
+    if let Ok(mut spares) = SPARES.lock() {
+        let mut kept: usize = spares.iter().map(Vec::capacity).sum();
+        for (mut buf, _) in parts {
+            if kept + buf.capacity() > MAX_SPARE_BYTES {
+                break;
+            }
+            kept += buf.capacity();
+            buf.clear();
+            spares.push(buf);
+        }
+    }
+}
+
 /// A Python record as one JSON line, or the record error to put in its place.
 fn record_entry(
     record: &Bound<'_, PyAny>,
     file: &str,
     line: usize,
-) -> Result<String, credo::record::Entry> {
+) -> Result<String, Box<credo::record::Entry>> {
     let mut out = Vec::with_capacity(512);
     match pyjson::record_json(record, &mut out) {
-        Ok(()) => String::from_utf8(out)
-            .map_err(|e| adapter::unreadable(pyjson::record_id(record), file, line, e.to_string())),
-        Err(e) => Err(adapter::unreadable(
+        Ok(()) => String::from_utf8(out).map_err(|e| {
+            Box::new(adapter::unreadable(
+                pyjson::record_id(record),
+                file,
+                line,
+                e.to_string(),
+            ))
+        }),
+        Err(e) => Err(Box::new(adapter::unreadable(
             pyjson::record_id(record),
             file,
             line,
             e,
-        )),
+        ))),
     }
 }
+
+/// A record's 1-based position and its JSON line, or the record error in its place.
+type Line = (usize, Result<String, Box<credo::record::Entry>>);
 
 /// Reads a chunk of records (JSON lines, or errors already) on the rayon pool, in order.
 fn read_chunk(
     policy: &adapter::Policy,
-    lines: Vec<(usize, Result<String, credo::record::Entry>)>,
+    lines: Vec<Line>,
     file: &str,
     dupes: &mut credo::record::Duplicates,
 ) -> Vec<credo::record::Entry> {
     let mut entries: Vec<credo::record::Entry> = (lines.into_par_iter())
         .map(|(n, r)| match r {
             Ok(json) => adapter::read(policy, &json, file, n),
-            Err(e) => e,
+            Err(e) => *e,
         })
         .collect();
     for e in &mut entries {
@@ -217,11 +254,7 @@ fn read_chunk(
 }
 
 /// Pulls up to `n` records from a Python iterator as JSON lines; `pos` counts them.
-fn pull(
-    it: &Bound<'_, PyAny>,
-    n: usize,
-    pos: &mut usize,
-) -> PyResult<Vec<(usize, Result<String, credo::record::Entry>)>> {
+fn pull(it: &Bound<'_, PyAny>, n: usize, pos: &mut usize) -> PyResult<Vec<Line>> {
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
         let Some(record) = next(it)? else { break };
@@ -376,7 +409,7 @@ impl Policy {
         let (buf, decided, roles) = py.detach(|| {
             let entry = match line {
                 Ok(json) => adapter::read(policy, &json, FROM_PYTHON, 1),
-                Err(e) => e,
+                Err(e) => *e,
             };
             let roles = adapter::roles_of(policy, &entry, role);
             let mut buf = Vec::with_capacity(8 << 10);
@@ -481,7 +514,7 @@ impl Policy {
         let policy = &*self.inner;
         let output = py.detach(|| -> Result<_, String> {
             let n = arrow_array::Array::len(&input);
-            let lines: Vec<(usize, Result<String, credo::record::Entry>)> = (0..n)
+            let lines: Vec<Line> = (0..n)
                 .into_par_iter()
                 .map(|i| {
                     let line = match &json_column {
@@ -494,7 +527,8 @@ impl Policy {
                             }
                         }
                     };
-                    let line = line.map_err(|e| adapter::unreadable(None, FROM_ARROW, i + 1, e));
+                    let line =
+                        line.map_err(|e| Box::new(adapter::unreadable(None, FROM_ARROW, i + 1, e)));
                     (i + 1, line)
                 })
                 .collect();
@@ -515,7 +549,10 @@ impl Policy {
                     })
                 })
                 .collect();
-            let out = arrow::build(&rows)?;
+            let out = arrow::build(&rows);
+            drop(rows);
+            give_back(parts);
+            let out = out?;
             arrow_array::ffi::to_ffi(&arrow_array::Array::to_data(&out)).map_err(|e| e.to_string())
         });
         let (array, schema) = output.map_err(PyValueError::new_err)?;
@@ -703,6 +740,7 @@ impl Decisions {
                         start = ds.last().map_or(start, |d| d.end);
                     }
                 }
+                give_back(parts);
                 items
             });
             me.ready.extend(decided);
