@@ -16,3 +16,13 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
 else
   echo "SKIPPED: node/npm not found; the grammar test in editors/vscode/test did not run"
 fi
+
+section "Python: pip install ./python, then pytest python/tests (the Spark test runs when Java is present)"
+# A venv of its own under target/; pip fetches maturin, pytest, pyarrow, PyYAML, pyspark and pandas
+# itself, and builds the package (release) into the workspace's target/.
+venv=target/py-venv
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check maturin pytest pyarrow pyyaml pyspark 'pandas<3'
+"$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps ./python
+# The tests compare with the CLI that `cargo test` just built; -rs prints why a test skipped.
+CREDO_BIN="$PWD/target/debug/credo" "$venv/bin/python" -m pytest python/tests -q -rs

@@ -343,12 +343,7 @@ fn term(s: &mut Lines, t: &TermTrace, indent: &str, titles: Titles<'_>) {
                 .collect();
             let accepted = accepted.join(", ");
             if t.holds {
-                report_line!(
-                    s,
-                    "{indent}{}: accepted {}",
-                    t.term,
-                    accepted
-                );
+                report_line!(s, "{indent}{}: accepted {}", t.term, accepted);
             } else if have == 0 {
                 let _ = write!(s, "{indent}{}: none accepted", t.term);
                 if *needed > 1 {
