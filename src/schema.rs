@@ -76,9 +76,9 @@ pub fn generate(kind: Kind) -> Value {
         Kind::Suite => schemars::schema_for!(input::Suite),
         Kind::Diagnostics => output().into_root_schema_for::<crate::diag::JsonDiag>(),
     };
-    let mut value = schema.to_value();
+    let mut value = sorted(schema.to_value());
     if let Value::Object(m) = &mut value {
-        // `$schema` first, then `$id`, then what schemars wrote.
+        // `$schema` first, then `$id`, then the rest in key order.
         let mut out = serde_json::Map::new();
         if let Some(s) = m.remove("$schema") {
             out.insert("$schema".into(), s);
@@ -88,6 +88,20 @@ pub fn generate(kind: Kind) -> Value {
         value = Value::Object(out);
     }
     value
+}
+
+/// Every object's members in key order, inserted in that order: the same text whether or not
+/// `serde_json/preserve_order` is on in the build (the tests turn it on; the library does not).
+fn sorted(v: Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut members: Vec<(String, Value)> = m.into_iter().collect();
+            members.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(members.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }
 
 /// The schema of `kind` as the text of its committed file: pretty JSON and a final newline.
