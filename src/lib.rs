@@ -130,8 +130,8 @@ pub mod record;
 pub mod render;
 #[doc(hidden)]
 pub mod review;
-#[doc(hidden)]
 #[cfg(feature = "schema")]
+#[doc(hidden)]
 pub mod schema;
 #[doc(hidden)]
 pub mod source;

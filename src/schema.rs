@@ -76,18 +76,11 @@ pub fn generate(kind: Kind) -> Value {
         Kind::Suite => schemars::schema_for!(input::Suite),
         Kind::Diagnostics => output().into_root_schema_for::<crate::diag::JsonDiag>(),
     };
-    let mut value = sorted(schema.to_value());
+    let mut value = schema.to_value();
     if let Value::Object(m) = &mut value {
-        // `$schema` first, then `$id`, then the rest in key order.
-        let mut out = serde_json::Map::new();
-        if let Some(s) = m.remove("$schema") {
-            out.insert("$schema".into(), s);
-        }
-        out.insert("$id".into(), Value::String(kind.id()));
-        out.append(m);
-        value = Value::Object(out);
+        m.insert("$id".into(), Value::String(kind.id()));
     }
-    value
+    sorted(value)
 }
 
 /// Every object's members in key order, inserted in that order: the same text whether or not

@@ -562,7 +562,7 @@ fn the_command_line_shows_proof_status() {
         "--explain",
     ]));
     assert!(
-        explain.contains("accepted security_plus (proof verified)"),
+        explain.contains("accepted CompTIA Security+ (proof verified)"),
         "{explain}"
     );
     assert!(explain.contains("proof failed: bad signature"), "{explain}");

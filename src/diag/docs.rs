@@ -44,6 +44,7 @@ pub fn for_code(code: &str) -> &'static str {
         ("syntax", "guardrail-argument") => "docs/language.md#guardrails-reference",
         ("syntax", _) => "docs/language.md#declarations",
         ("policy", _) => "docs/language.md#policy",
+        ("record", _) => "docs/records.md#record-errors",
         ("provider", _) => "docs/language.md#provider",
         ("credential", _) => "docs/language.md#credential",
         ("role", "missing-title") => "docs/language.md#title-and-family",
