@@ -3,6 +3,7 @@
 
 mod expected;
 mod fields;
+pub use fields::{CREDENTIAL_FIELDS, POLICY_FIELDS, PROVIDER_FIELDS};
 
 use crate::ast::*;
 use crate::diag::{did_you_mean, Diag};

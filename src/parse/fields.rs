@@ -8,13 +8,16 @@ use crate::source::Span;
 use jiff::civil::Date;
 use pest::iterators::Pair;
 
-pub(crate) const POLICY_FIELDS: &[&str] =
+/// The fields of a `policy` block (also what the language server completes).
+pub const POLICY_FIELDS: &[&str] =
     &["version", "effective", "owner", "tiers", "assessments"];
-pub(crate) const PROVIDER_FIELDS: &[&str] = &["name", "tier", "issuers", "keys", "jwks", "retired"];
+/// The fields of a `provider` block.
+pub const PROVIDER_FIELDS: &[&str] = &["name", "tier", "issuers", "keys", "jwks", "retired"];
 /// Fields that take a plain number (no unit).
 const NUMBER_FIELDS: &[&str] = &["hours", "cost"];
 
-pub(crate) const CREDENTIAL_FIELDS: &[&str] = &[
+/// The fields of a `credential` block.
+pub const CREDENTIAL_FIELDS: &[&str] = &[
     "title",
     "provider",
     "skills",
