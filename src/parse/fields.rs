@@ -9,8 +9,7 @@ use jiff::civil::Date;
 use pest::iterators::Pair;
 
 /// The fields of a `policy` block (also what the language server completes).
-pub const POLICY_FIELDS: &[&str] =
-    &["version", "effective", "owner", "tiers", "assessments"];
+pub const POLICY_FIELDS: &[&str] = &["version", "effective", "owner", "tiers", "assessments"];
 /// The fields of a `provider` block.
 pub const PROVIDER_FIELDS: &[&str] = &["name", "tier", "issuers", "keys", "jwks", "retired"];
 /// Fields that take a plain number (no unit).
