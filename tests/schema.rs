@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::credo;
+use common::{credo, SHIPPED};
 use serde_json::Value;
 
 const KINDS: [&str; 5] = ["record", "decision", "outcome", "suite", "diagnostics"];
@@ -98,28 +98,7 @@ fn the_record_schema_refuses_what_the_reader_refuses() {
 #[test]
 fn every_decision_of_the_shipped_records_validates() {
     let v = validator("decision");
-    for (policy, records) in [
-        (
-            "policies/acme-cyber.credo",
-            "policies/acme-cyber.records.yaml",
-        ),
-        (
-            "policies/acme-cyber.credo",
-            "policies/audit-sample.records.jsonl",
-        ),
-        (
-            "policies/data-analytics.credo",
-            "policies/data-analytics.records.yaml",
-        ),
-        (
-            "policies/everup-admission.credo",
-            "policies/everup-admission.records.yaml",
-        ),
-        (
-            "policies/outcomes-sample.credo",
-            "policies/outcomes-sample.records.jsonl",
-        ),
-    ] {
+    for (policy, records) in SHIPPED {
         let out = credo(&[
             "eval",
             policy,

@@ -3,40 +3,12 @@
 
 mod common;
 
-use common::credo;
 use common::server::{chunk, head, without_ids, Server};
+use common::{credo, SHIPPED};
 use serde_json::{json, Value};
 use std::io::Write;
 
 const AS_OF: &str = "2026-11-25";
-
-/// Every shipped record file and the policy it goes with.
-const SHIPPED: [(&str, &str); 6] = [
-    (
-        "policies/acme-cyber.credo",
-        "policies/acme-cyber.records.yaml",
-    ),
-    (
-        "policies/acme-cyber.credo",
-        "policies/acme-cyber.records.jsonl",
-    ),
-    (
-        "policies/acme-cyber.credo",
-        "policies/audit-sample.records.jsonl",
-    ),
-    (
-        "policies/data-analytics.credo",
-        "policies/data-analytics.records.yaml",
-    ),
-    (
-        "policies/everup-admission.credo",
-        "policies/everup-admission.records.yaml",
-    ),
-    (
-        "policies/outcomes-sample.credo",
-        "policies/outcomes-sample.records.jsonl",
-    ),
-];
 
 /// The records of a shipped file as JSON values, in order.
 fn records(path: &str) -> Vec<Value> {

@@ -71,3 +71,31 @@ pub fn skipped(why: std::fmt::Arguments<'_>) {
 }
 
 pub mod server;
+
+/// Every shipped record file and the policy it goes with.
+pub const SHIPPED: [(&str, &str); 6] = [
+    (
+        "policies/acme-cyber.credo",
+        "policies/acme-cyber.records.yaml",
+    ),
+    (
+        "policies/acme-cyber.credo",
+        "policies/acme-cyber.records.jsonl",
+    ),
+    (
+        "policies/acme-cyber.credo",
+        "policies/audit-sample.records.jsonl",
+    ),
+    (
+        "policies/data-analytics.credo",
+        "policies/data-analytics.records.yaml",
+    ),
+    (
+        "policies/everup-admission.credo",
+        "policies/everup-admission.records.yaml",
+    ),
+    (
+        "policies/outcomes-sample.credo",
+        "policies/outcomes-sample.records.jsonl",
+    ),
+];
