@@ -2,7 +2,7 @@
 //! credentials signed here with both cryptosuites and as VC-JWTs (EdDSA, RS256).
 
 use base64::Engine as _;
-use credo::proof::{jcs, ProofStatus, Signed};
+use credo::proof::{jcs, rdfc, ProofStatus, Signed};
 use ed25519_dalek::{Signer as _, SigningKey};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -148,13 +148,48 @@ fn w3c_eddsa_jcs_2022_vector() {
     vector_verifies_and_every_byte_matters("w3c-eddsa-jcs-2022-signed.json");
 }
 
-/// eddsa-rdfc-2022 is not built yet (JSON-LD expansion is missing): its proofs fail closed,
-/// the W3C vector included, so such a credential is never accepted.
 #[test]
-fn w3c_eddsa_rdfc_2022_vector_fails_closed_until_rdfc_is_built() {
-    let s = w3c_setup();
+fn w3c_eddsa_rdfc_2022_vector() {
+    vector_verifies_and_every_byte_matters("w3c-eddsa-rdfc-2022-signed.json");
+}
+
+/// The vector's published intermediate values (vc-di-eddsa `TestVectors/eddsa-rdfc-2022`:
+/// `proofCanonDataInt.txt`, `combinedHashDataInt.txt`): the canonical proof configuration byte
+/// for byte, and the SHA-256 of both canonical forms (the document's hash pins its N-Quads).
+#[cfg(feature = "rdfc")]
+#[test]
+fn w3c_eddsa_rdfc_2022_intermediate_values() {
     let doc: Value = serde_json::from_str(&fixture("w3c-eddsa-rdfc-2022-signed.json")).unwrap();
-    failed(&verify(&s, &doc), "eddsa-rdfc-2022 is not supported yet");
+    let mut document = doc.as_object().unwrap().clone();
+    let mut options = document
+        .remove("proof")
+        .unwrap()
+        .as_object()
+        .unwrap()
+        .clone();
+    options.remove("proofValue");
+    options.insert("@context".into(), document["@context"].clone());
+    let proof_c = rdfc::canonicalize(&options).unwrap();
+    let doc_c = rdfc::canonicalize(&document).unwrap();
+    assert_eq!(proof_c, fixture("w3c-eddsa-rdfc-2022-proof-canon.txt"));
+    let published = fixture("w3c-eddsa-rdfc-2022-combined-hash.txt");
+    let combined = format!(
+        "{}{}",
+        hex(&sha(proof_c.as_bytes())),
+        hex(&sha(doc_c.as_bytes()))
+    );
+    assert_eq!(combined, published.trim());
+    // The canonical document is the W3C's: 8 quads, no blank node.
+    assert_eq!(doc_c.lines().count(), 8, "{doc_c}");
+    assert!(!doc_c.contains("_:"), "{doc_c}");
+    assert!(doc_c.starts_with(
+        "<did:example:abcdefgh> <https://www.w3.org/ns/credentials/examples#alumniOf> \"The School of Examples\" .\n"
+    ));
+}
+
+#[cfg(feature = "rdfc")]
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 #[test]
@@ -205,10 +240,18 @@ fn sign_di(doc: &Value, suite: &str, k: &SigningKey, method: &str, purpose: &str
     options.insert("proofPurpose".into(), json!(purpose));
     options.insert("@context".into(), doc["@context"].clone());
     let d = doc.as_object().unwrap();
-    let (oc, dc) = (
-        jcs::canonical(&Value::Object(options.clone())).unwrap(),
-        jcs::canonical(doc).unwrap(),
-    );
+    let (oc, dc) = match suite {
+        // A context credo does not hold cannot be expanded here either: the signature is then
+        // over nothing, and the verifier must refuse the context before it looks at it.
+        "eddsa-rdfc-2022" => (
+            rdfc::canonicalize(&options).unwrap_or_default(),
+            rdfc::canonicalize(d).unwrap_or_default(),
+        ),
+        _ => (
+            jcs::canonical(&Value::Object(options.clone())).unwrap(),
+            jcs::canonical(doc).unwrap(),
+        ),
+    };
     let mut hash = Vec::new();
     hash.extend_from_slice(&sha(oc.as_bytes()));
     hash.extend_from_slice(&sha(dc.as_bytes()));
@@ -295,6 +338,85 @@ fn ob3_suite(suite: &str) {
 #[test]
 fn open_badge_signed_with_eddsa_jcs_2022() {
     ob3_suite("eddsa-jcs-2022");
+}
+
+#[cfg(feature = "rdfc")]
+#[test]
+fn open_badge_signed_with_eddsa_rdfc_2022() {
+    ob3_suite("eddsa-rdfc-2022");
+}
+
+#[cfg(feature = "rdfc")]
+const V2: &str = "https://www.w3.org/ns/credentials/v2";
+/// The W3C examples context: `@vocab` only (VC 2.0's own context has none).
+#[cfg(feature = "rdfc")]
+const EXAMPLES: &str = "https://www.w3.org/ns/credentials/examples/v2";
+
+/// What eddsa-rdfc-2022 cannot sign faithfully fails the proof with a reason, never a panic:
+/// a nested `@context`, a term no built-in context defines (safe mode: it would be dropped,
+/// so unsigned), a blank-node graph built to make RDFC-1.0 explode, deep nesting.
+#[cfg(feature = "rdfc")]
+#[test]
+fn rdfc_refuses_what_it_cannot_sign_faithfully() {
+    let k = key(7);
+    let method = did_key(&k);
+    let pinned = setup(&[did_key(&k)], &[], None, "");
+    let err = |doc: &Value| rdfc::canonicalize(doc.as_object().unwrap()).unwrap_err();
+
+    let nested = alter(&ob3(), |d| {
+        d["credentialSubject"]["@context"] = json!({ "name": "https://example.org/name" })
+    });
+    assert!(err(&nested).contains("a nested @context is not supported"));
+    let signed = sign_di(&nested, "eddsa-rdfc-2022", &k, &method, "assertionMethod");
+    failed(
+        &verify(&pinned, &signed),
+        "a nested @context is not supported",
+    );
+
+    // VC 1.1 has no @vocab: an undefined term fails instead of vanishing from what is signed.
+    let v1 = json!({
+        "@context": ["https://www.w3.org/2018/credentials/v1", OB3],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": "https://www.comptia.org",
+        "issuanceDate": "2024-05-01T00:00:00Z",
+        "favouriteColour": "green",
+        "credentialSubject": ob3()["credentialSubject"].clone()
+    });
+    let e = err(&v1);
+    assert!(e.contains("JSON-LD expansion failed"), "{e}");
+    let defined = alter(&v1, |d| {
+        d.as_object_mut().unwrap().remove("favouriteColour");
+    });
+    assert!(rdfc::canonicalize(defined.as_object().unwrap()).is_ok());
+
+    // A complete graph of 9 indistinguishable blank nodes: RDFC-1.0's n-degree hashing would
+    // try 8! orderings for each; the call limit stops it with a reason.
+    let nodes: Vec<Value> = (0..9)
+        .map(|i| {
+            let links: Vec<Value> = (0..9)
+                .filter(|j| *j != i)
+                .map(|j| json!({ "@id": format!("_:n{j}") }))
+                .collect();
+            json!({ "@id": format!("_:n{i}"), "knows": links })
+        })
+        .collect();
+    let poison = json!({ "@context": [V2, EXAMPLES], "@graph": nodes });
+    let e = err(&poison);
+    assert!(e.contains("RDF canonicalization gave up"), "{e}");
+
+    // Nesting: up to the bound it is canonicalized (a debug build's expansion overflowed a
+    // 2 MiB stack at 14 levels before it ran on its own thread); deeper is refused.
+    let nest = |levels: usize| {
+        let mut deep = json!({ "name": "leaf" });
+        for _ in 0..levels {
+            deep = json!({ "knows": deep });
+        }
+        json!({ "@context": [V2, EXAMPLES], "knows": deep })
+    };
+    let c = rdfc::canonicalize(nest(30).as_object().unwrap()).unwrap();
+    assert_eq!(c.lines().count(), 32, "{c}");
+    let e = err(&nest(100));
+    assert!(e.contains("nests deeper than 32 levels"), "{e}");
 }
 
 // --- VC-JWT --------------------------------------------------------------------------------

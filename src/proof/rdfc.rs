@@ -1,16 +1,204 @@
-//! `eddsa-rdfc-2022`'s transformation: JSON-LD to RDF with the built-in contexts, then RDF
-//! Dataset Canonicalization (RDFC-1.0).
+//! `eddsa-rdfc-2022`'s transformation (W3C vc-di-eddsa): JSON-LD 1.1 expansion and toRdf with
+//! the built-in contexts only ([`super::contexts`]), then RDF Dataset Canonicalization
+//! (RDFC-1.0) to canonical N-Quads.
 //!
-//! Not built yet: JSON-LD expansion over the built-in contexts is the missing piece (the
-//! `rdf-canon` crate would do RDFC-1.0 once quads exist). Until then every `eddsa-rdfc-2022`
-//! proof fails closed with this reason, so such a credential is never accepted.
+//! The `json-ld` crate expands the document and produces its quads; its document loader is a map
+//! of the built-in contexts, so a context credo does not hold is an error and nothing is fetched.
+//! Its API is async; the loader never waits, so `futures`' `block_on` drives it on the calling
+//! thread. Expansion is strict ("safe mode"): a term that does not expand to an IRI fails the
+//! proof instead of being dropped silently (a dropped term would be unsigned). The quads go to
+//! `rdf-canon` as oxrdf terms; the canonicalization's work is bounded by a call limit on its
+//! n-degree hashing, so a "poison" graph fails with a reason instead of running for ever.
+//!
+//! Without the `rdfc` feature every `eddsa-rdfc-2022` proof fails closed with that reason.
 
 use serde_json::{Map, Value};
 
-/// The canonical N-Quads of a JSON-LD document.
-pub fn canonicalize(_doc: &Map<String, Value>) -> Result<String, String> {
-    Err(
-        "cryptosuite eddsa-rdfc-2022 is not supported yet (JSON-LD expansion is not built in)"
-            .into(),
-    )
+/// Most calls of RDFC-1.0's Hash N-Degree Quads per canonicalization. A credential's blank
+/// nodes are few and almost always told apart by their first-degree hashes (no call at all);
+/// a graph built to make the algorithm explode reaches this bound and fails.
+pub const HNDQ_CALL_LIMIT: usize = 2_000;
+
+/// Most quads a document may expand to (a credential has tens).
+pub const MAX_QUADS: usize = 20_000;
+
+/// Deepest nesting of JSON objects and arrays a document may have. Credentials nest a handful
+/// of levels (an Open Badge's rubric levels sit about 7 deep); JSON-LD expansion recurses per
+/// level, so the bound also bounds its stack.
+pub const MAX_DEPTH: usize = 32;
+
+/// Stack of the thread that expands and canonicalizes: the JSON-LD expansion's nested futures
+/// take far more stack per level than a record reader's thread may have (a debug build overflows
+/// 2 MiB at about 14 levels). Only the pages used are committed.
+const STACK: usize = 16 * 1024 * 1024;
+
+/// The canonical N-Quads of a JSON-LD document (its expansion with the built-in contexts,
+/// turned into RDF and canonicalized with RDFC-1.0).
+pub fn canonicalize(doc: &Map<String, Value>) -> Result<String, String> {
+    check_shape(doc, 1)?;
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("credo-rdfc".into())
+            .stack_size(STACK)
+            .spawn_scoped(scope, || imp::canonicalize(doc))
+            .map_err(|e| format!("cannot start RDF canonicalization: {e}"))?;
+        worker
+            .join()
+            .unwrap_or_else(|_| Err("JSON-LD processing failed on this document".into()))
+    })
+}
+
+/// Refuses a `@context` below the top level (only the credential's own, checked against the
+/// built-in list, may shape its meaning, so what credo reads is what was signed), and nesting
+/// deeper than [`MAX_DEPTH`].
+fn check_shape(map: &Map<String, Value>, depth: usize) -> Result<(), String> {
+    if depth > MAX_DEPTH {
+        return Err(format!("the document nests deeper than {MAX_DEPTH} levels"));
+    }
+    for (k, v) in map {
+        if depth > 1 && k == "@context" {
+            return Err(
+                "a nested @context is not supported (credo holds only known contexts)".into(),
+            );
+        }
+        check_value(v, depth + 1)?;
+    }
+    Ok(())
+}
+
+fn check_value(v: &Value, depth: usize) -> Result<(), String> {
+    match v {
+        Value::Object(m) => check_shape(m, depth),
+        Value::Array(a) if depth > MAX_DEPTH => {
+            Err(format!("the document nests deeper than {MAX_DEPTH} levels"))
+        }
+        Value::Array(a) => a.iter().try_for_each(|x| check_value(x, depth + 1)),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(not(feature = "rdfc"))]
+mod imp {
+    use serde_json::{Map, Value};
+
+    pub fn canonicalize(_doc: &Map<String, Value>) -> Result<String, String> {
+        Err("cryptosuite eddsa-rdfc-2022 is not built into this credo (feature `rdfc`)".into())
+    }
+}
+
+#[cfg(feature = "rdfc")]
+mod imp {
+    use super::{HNDQ_CALL_LIMIT, MAX_QUADS};
+    use crate::proof::contexts;
+    use json_ld::rdf_types::{self, LiteralType, Quad, Term};
+    use json_ld::syntax::Parse as _;
+    use json_ld::{IriBuf, JsonLdProcessor as _, RemoteDocument};
+    use serde_json::{Map, Value};
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+
+    type Loader = HashMap<IriBuf, RemoteDocument<IriBuf>>;
+
+    /// The built-in contexts as the JSON-LD loader's map, parsed once.
+    fn loader() -> Result<&'static Loader, String> {
+        static LOADER: OnceLock<Result<Loader, String>> = OnceLock::new();
+        LOADER
+            .get_or_init(|| {
+                contexts::DOCUMENTS
+                    .iter()
+                    .map(|(url, text)| {
+                        let iri = IriBuf::new(url.to_string())
+                            .map_err(|_| format!("built-in context {url}: not an IRI"))?;
+                        let (json, _) = json_ld::syntax::Value::parse_str(text)
+                            .map_err(|e| format!("built-in context {url}: {e}"))?;
+                        Ok((iri.clone(), RemoteDocument::new(Some(iri), None, json)))
+                    })
+                    .collect()
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    pub fn canonicalize(doc: &Map<String, Value>) -> Result<String, String> {
+        let loader = loader()?;
+        let text = serde_json::to_string(doc).map_err(|e| format!("unreadable document: {e}"))?;
+        let (json, _) = json_ld::syntax::Value::parse_str(&text)
+            .map_err(|e| format!("unreadable document: {e}"))?;
+        let input = RemoteDocument::new(None, None, json);
+        // Safe mode: a key that expands to nothing, or to no IRI, fails instead of vanishing.
+        let options = json_ld::Options::<IriBuf> {
+            expansion_policy: json_ld::expansion::Policy {
+                invalid: json_ld::expansion::Action::Reject,
+                vocab: json_ld::expansion::Action::Keep,
+                allow_undefined: false,
+            },
+            ..Default::default()
+        };
+        let generator = rdf_types::generator::Blank::new_with_prefix("b".to_string());
+        let mut rdf =
+            futures::executor::block_on(input.to_rdf_full((), generator, loader, options, ()))
+                .map_err(|e| format!("JSON-LD expansion failed: {e}"))?;
+
+        let mut quads = Vec::new();
+        for Quad(s, p, o, g) in rdf.cloned_quads() {
+            if quads.len() == MAX_QUADS {
+                return Err(format!(
+                    "the document expands to more than {MAX_QUADS} quads"
+                ));
+            }
+            let subject = node(s)?;
+            let predicate = named(p.as_str())?;
+            let object = match o {
+                Term::Id(id) => node(id).map(oxrdf::Term::from)?,
+                Term::Literal(l) => literal(l).map(oxrdf::Term::from)?,
+            };
+            let graph = match g {
+                None => oxrdf::GraphName::DefaultGraph,
+                Some(id) => match node(id)? {
+                    oxrdf::Subject::NamedNode(n) => n.into(),
+                    oxrdf::Subject::BlankNode(b) => b.into(),
+                },
+            };
+            quads.push(oxrdf::Quad::new(subject, predicate, object, graph));
+        }
+        let options = rdf_canon::CanonicalizationOptions {
+            hndq_call_limit: Some(HNDQ_CALL_LIMIT),
+        };
+        rdf_canon::canonicalize_quads_with::<sha2::Sha256>(&quads, &options).map_err(|e| match e {
+            rdf_canon::CanonicalizationError::HndqCallLimitExceeded(_) => format!(
+                "RDF canonicalization gave up: the document's blank nodes need more than \
+                 {HNDQ_CALL_LIMIT} n-degree hashing steps"
+            ),
+            other => format!("RDF canonicalization failed: {other}"),
+        })
+    }
+
+    fn named(iri: &str) -> Result<oxrdf::NamedNode, String> {
+        oxrdf::NamedNode::new(iri).map_err(|_| format!("the document expands to a bad IRI {iri:?}"))
+    }
+
+    fn node(id: rdf_types::Id) -> Result<oxrdf::Subject, String> {
+        match id {
+            rdf_types::Id::Iri(i) => named(i.as_str()).map(Into::into),
+            rdf_types::Id::Blank(b) => {
+                let label = b.as_str().strip_prefix("_:").unwrap_or(b.as_str());
+                oxrdf::BlankNode::new(label)
+                    .map(Into::into)
+                    .map_err(|_| format!("the document has a bad blank node {:?}", b.as_str()))
+            }
+        }
+    }
+
+    fn literal(l: rdf_types::Literal) -> Result<oxrdf::Literal, String> {
+        match l.type_ {
+            LiteralType::Any(t) => Ok(oxrdf::Literal::new_typed_literal(
+                l.value,
+                named(t.as_str())?,
+            )),
+            LiteralType::LangString(tag) => {
+                oxrdf::Literal::new_language_tagged_literal(l.value, tag.as_str())
+                    .map_err(|_| format!("the document has a bad language tag {:?}", tag.as_str()))
+            }
+        }
+    }
 }
