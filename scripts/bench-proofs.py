@@ -4,9 +4,12 @@
   python3 scripts/bench-proofs.py DIR RECORDS
 
 DIR/policy.credo pins an Ed25519 did:key and DIR/issuer.jwks.json an RSA key for one provider;
-DIR/{jcs,jwt-eddsa,jwt-rs256}.jsonl hold RECORDS records each with one Open Badges 3.0
-credential signed that way (eddsa-jcs-2022 Data Integrity proof, EdDSA VC-JWT, RS256 VC-JWT),
-every credential distinct (its own learner id). Needs the `cryptography` package
+DIR/{jcs,rdfc,jwt-eddsa,jwt-rs256}.jsonl hold RECORDS records each with one Open Badges 3.0
+credential signed that way (eddsa-jcs-2022 and eddsa-rdfc-2022 Data Integrity proofs, EdDSA
+VC-JWT, RS256 VC-JWT), every credential distinct (its own learner id). The rdfc credentials'
+canonical N-Quads are written here from their fields (their only nodes are named, so RDFC-1.0
+is the sorted quads; the proof's one blank node is _:c14n0); bench-proofs.sh checks that every
+proof verifies, so a wrong quad here stops the benchmark. Needs the `cryptography` package
 (`pip install cryptography`); the keys are made fresh on each run and thrown away.
 """
 import base64, hashlib, json, os, sys
@@ -76,6 +79,38 @@ guardrails {{ verified_only proofs }}
             h = hashlib.sha256(jcs(opts).encode()).digest() + hashlib.sha256(jcs(doc).encode()).digest()
             opts["proofValue"] = "z" + b58(ed.sign(h))
             doc["proof"] = opts
+            f.write(record(i, doc))
+    ob = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
+    typ = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    cred_ns = "https://www.w3.org/2018/credentials#"
+    def nquads(lines):
+        return "".join(sorted(set(l + " .\n" for l in lines)))
+    def rdfc_doc(d):
+        c, s, a = f"<{d['id']}>", f"<{d['credentialSubject']['id']}>", "<urn:uuid:ach-1>"
+        return nquads([
+            f"{s} {typ} <{ob}AchievementSubject>", f"{s} <{ob}achievement> {a}",
+            f"<https://issuer.example> {typ} <{ob}Profile>",
+            '<https://issuer.example> <https://schema.org/name> "Issuer"',
+            f"{a} {typ} <{ob}Achievement>", f'{a} <https://schema.org/name> "Network badge"',
+            f"{c} {typ} <{ob}OpenBadgeCredential>", f"{c} {typ} <{cred_ns}VerifiableCredential>",
+            f'{c} <https://schema.org/name> "Network badge"',
+            f"{c} <{cred_ns}credentialSubject> {s}", f"{c} <{cred_ns}issuer> <https://issuer.example>",
+            f'{c} <{cred_ns}validFrom> "2024-05-01T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>',
+        ])
+    rdfc_proof = nquads([
+        '_:c14n0 <http://purl.org/dc/terms/created> "2024-05-01T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>',
+        f"_:c14n0 {typ} <https://w3id.org/security#DataIntegrityProof>",
+        '_:c14n0 <https://w3id.org/security#cryptosuite> "eddsa-rdfc-2022"^^<https://w3id.org/security#cryptosuiteString>',
+        "_:c14n0 <https://w3id.org/security#proofPurpose> <https://w3id.org/security#assertionMethod>",
+        f"_:c14n0 <https://w3id.org/security#verificationMethod> <{did}>",
+    ])
+    with open(os.path.join(out, "rdfc.jsonl"), "w") as f:
+        for i in range(n):
+            doc = cred(i)
+            h = hashlib.sha256(rdfc_proof.encode()).digest() + hashlib.sha256(rdfc_doc(doc).encode()).digest()
+            doc["proof"] = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+                            "created": "2024-05-01T00:00:00Z", "verificationMethod": did,
+                            "proofPurpose": "assertionMethod", "proofValue": "z" + b58(ed.sign(h))}
             f.write(record(i, doc))
     def jwt(alg, kid, payload, sign):
         head = b64(json.dumps({"alg": alg, "kid": kid}).encode())

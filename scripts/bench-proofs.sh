@@ -4,7 +4,8 @@
 #   scripts/bench-proofs.sh [RECORDS]        (default: 100000)
 #
 # Writes RECORDS records per suite with scripts/bench-proofs.py (needs Python's `cryptography`),
-# each record holding one distinct signed Open Badges 3.0 credential: eddsa-jcs-2022, EdDSA
+# each record holding one distinct signed Open Badges 3.0 credential: eddsa-jcs-2022,
+# eddsa-rdfc-2022, EdDSA
 # VC-JWT and RS256 VC-JWT. For each suite it times
 #   - `credo verify` (reads every record and checks its proof): verifications/s, and
 #   - `credo eval --format jsonl` under `verified_only proofs` (reads, checks, decides):
@@ -30,7 +31,7 @@ time_run() { # prints seconds for one run of "$@", output discarded
   echo "$e - $s" | bc -l
 }
 printf '%-10s %14s %14s   (%s records, %s cores)\n' suite "verify/s" "eval rec/s" "$n" "$(nproc)"
-for suite in jcs jwt-eddsa jwt-rs256; do
+for suite in jcs rdfc jwt-eddsa jwt-rs256; do
   f="$dir/$suite.jsonl"
   # Every proof must verify: a benchmark of failures would measure the wrong thing.
   failed=$("$target/release/credo" verify "$f" --policy "$dir/policy.credo" --format json "${jobs_arg[@]}" \

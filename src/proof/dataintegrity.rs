@@ -55,15 +55,17 @@ pub fn verify(doc: &Map<String, Value>, provider: &Provider) -> Result<(), Strin
     let mut options = proof.clone();
     options.remove("proofValue");
     contexts::check_all(document.get("@context"))?;
+    // vc-di-eddsa "Verify Proof" (both suites): the proof's @context, if any, must begin the
+    // credential's, and is the one the document was signed with.
+    if let Some(ctx) = options.get("@context") {
+        contexts::check_all(Some(ctx))?;
+        if !starts_with(document.get("@context"), ctx) {
+            return Err("the proof's @context is not the start of the credential's".into());
+        }
+        document.insert("@context".into(), ctx.clone());
+    }
     let hash = match suite {
         "eddsa-jcs-2022" => {
-            if let Some(ctx) = options.get("@context") {
-                contexts::check_all(Some(ctx))?;
-                if !starts_with(document.get("@context"), ctx) {
-                    return Err("the proof's @context is not the start of the credential's".into());
-                }
-                document.insert("@context".into(), ctx.clone());
-            }
             let doc_c =
                 jcs::canonical(&Value::Object(document)).ok_or("a number JCS cannot write")?;
             let opt_c =
