@@ -32,19 +32,83 @@ pub const MAX_DEPTH: usize = 32;
 /// 2 MiB at about 14 levels). Only the pages used are committed.
 const STACK: usize = 16 * 1024 * 1024;
 
+/// What a JSON-LD processing panic (a bug in a dependency) turns into: the proof fails.
+const PANICKED: &str = "JSON-LD processing failed on this document";
+
 /// The canonical N-Quads of a JSON-LD document (its expansion with the built-in contexts,
 /// turned into RDF and canonicalized with RDFC-1.0).
+///
+/// The work runs on a big-stack worker thread that each calling thread keeps for its lifetime,
+/// so a batch does not pay for a new thread (and its freshly zeroed stack) per proof.
 pub fn canonicalize(doc: &Map<String, Value>) -> Result<String, String> {
     check_shape(doc, 1)?;
+    WORKER
+        .try_with(|worker| worker::run(&mut worker.borrow_mut(), doc))
+        // The calling thread is exiting: do the work on a thread of its own.
+        .unwrap_or_else(|_| on_new_thread(doc))
+}
+
+std::thread_local! {
+    static WORKER: std::cell::RefCell<Option<worker::Worker>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+mod worker {
+    use super::{imp, PANICKED, STACK};
+    use serde_json::{Map, Value};
+    use std::sync::mpsc;
+
+    type Reply = mpsc::Sender<Result<String, String>>;
+
+    /// The sending end of a worker thread's queue; dropping it ends the thread.
+    pub struct Worker(mpsc::Sender<(Map<String, Value>, Reply)>);
+
+    fn spawn() -> Result<Worker, String> {
+        let (jobs, queue) = mpsc::channel::<(Map<String, Value>, Reply)>();
+        std::thread::Builder::new()
+            .name("credo-rdfc".into())
+            .stack_size(STACK)
+            .spawn(move || {
+                for (doc, reply) in queue {
+                    // The caller waits for this reply; it cannot have gone.
+                    let _ = reply.send(imp::canonicalize(&doc));
+                }
+            })
+            .map_err(|e| format!("cannot start RDF canonicalization: {e}"))?;
+        Ok(Worker(jobs))
+    }
+
+    /// Canonicalizes `doc` on `slot`'s worker, starting one if there is none (or the last one
+    /// died of a panic).
+    pub fn run(slot: &mut Option<Worker>, doc: &Map<String, Value>) -> Result<String, String> {
+        let worker = match slot.take() {
+            Some(w) => w,
+            None => spawn()?,
+        };
+        let (reply, answer) = mpsc::channel();
+        if worker.0.send((doc.clone(), reply)).is_err() {
+            return Err(PANICKED.into());
+        }
+        match answer.recv() {
+            Ok(result) => {
+                *slot = Some(worker);
+                result
+            }
+            // The worker panicked (and is gone): the next document gets a new one.
+            Err(_) => Err(PANICKED.into()),
+        }
+    }
+}
+
+/// [`canonicalize`]'s work on a thread started for it alone.
+fn on_new_thread(doc: &Map<String, Value>) -> Result<String, String> {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("credo-rdfc".into())
             .stack_size(STACK)
             .spawn_scoped(scope, || imp::canonicalize(doc))
             .map_err(|e| format!("cannot start RDF canonicalization: {e}"))?;
-        worker
-            .join()
-            .unwrap_or_else(|_| Err("JSON-LD processing failed on this document".into()))
+        worker.join().unwrap_or_else(|_| Err(PANICKED.into()))
     })
 }
 
@@ -90,12 +154,15 @@ mod imp {
 mod imp {
     use super::{HNDQ_CALL_LIMIT, MAX_QUADS};
     use crate::proof::contexts;
+    use json_ld::rdf::RdfQuads as _;
     use json_ld::rdf_types::{self, LiteralType, Quad, Term};
     use json_ld::syntax::Parse as _;
-    use json_ld::{IriBuf, JsonLdProcessor as _, RemoteDocument};
+    use json_ld::syntax::TryFromJson as _;
+    use json_ld::{BlankIdBuf, ExpandError, IriBuf, RemoteDocument};
+    use json_ld::{Expand as _, Process as _};
     use serde_json::{Map, Value};
     use std::collections::HashMap;
-    use std::sync::OnceLock;
+    use std::sync::{Arc, Mutex, OnceLock};
 
     type Loader = HashMap<IriBuf, RemoteDocument<IriBuf>>;
 
@@ -119,28 +186,128 @@ mod imp {
             .map_err(Clone::clone)
     }
 
-    pub fn canonicalize(doc: &Map<String, Value>) -> Result<String, String> {
-        let loader = loader()?;
-        let text = serde_json::to_string(doc).map_err(|e| format!("unreadable document: {e}"))?;
-        let (json, _) = json_ld::syntax::Value::parse_str(&text)
-            .map_err(|e| format!("unreadable document: {e}"))?;
-        let input = RemoteDocument::new(None, None, json);
+    type ActiveContext = json_ld::Context<IriBuf, BlankIdBuf>;
+    type ContextCache = HashMap<Vec<String>, Result<Arc<ActiveContext>, String>>;
+
+    /// Most distinct `@context` lists whose processed context is kept (credentials use one or
+    /// two; a batch crafted to list the known contexts in every order cannot grow it further).
+    const CONTEXT_CACHE_ENTRIES: usize = 64;
+
+    /// The options of the expansion (and so of the toRdf of every document).
+    fn options() -> json_ld::Options<IriBuf> {
         // Safe mode: a key that expands to nothing, or to no IRI, fails instead of vanishing.
-        let options = json_ld::Options::<IriBuf> {
+        json_ld::Options::<IriBuf> {
             expansion_policy: json_ld::expansion::Policy {
                 invalid: json_ld::expansion::Action::Reject,
                 vocab: json_ld::expansion::Action::Keep,
                 allow_undefined: false,
             },
             ..Default::default()
+        }
+    }
+
+    /// The active context a top-level `@context` naming only `urls` yields: the Context
+    /// Processing algorithm run once per process for each list (the built-in documents never
+    /// change), so a batch of credentials does not re-process the large VC and OB contexts for
+    /// every proof. The error, if processing fails, is kept too.
+    fn processed_context(urls: Vec<String>) -> Result<Arc<ActiveContext>, String> {
+        static CACHE: OnceLock<Mutex<ContextCache>> = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&urls).cloned()) {
+            return hit;
+        }
+        let loader = loader()?;
+        let local =
+            json_ld::syntax::context::Context::try_from_json(json_ld::syntax::Value::Array(
+                urls.iter()
+                    .map(|u| json_ld::syntax::Value::String(u.as_str().into()))
+                    .collect(),
+            ))
+            .map_err(|e| to_rdf_error(ExpandError::Expansion(e.into())));
+        let processed = local.and_then(|local| {
+            futures::executor::block_on(local.process_full(
+                &mut (),
+                &ActiveContext::new(None),
+                loader,
+                None,
+                options().context_processing_options(),
+                (),
+            ))
+            .map(|p| Arc::new(p.into_processed()))
+            .map_err(|e| to_rdf_error(ExpandError::ContextProcessing(e)))
+        });
+        if let Ok(mut c) = cache.lock() {
+            if c.len() < CONTEXT_CACHE_ENTRIES {
+                c.insert(urls, processed.clone());
+            }
+        }
+        processed
+    }
+
+    fn to_rdf_error(e: ExpandError) -> String {
+        format!(
+            "JSON-LD expansion failed: {}",
+            json_ld::ToRdfError::Expand(e)
+        )
+    }
+
+    /// The `@context` entry's URLs when it is one URL or a list of URLs (the only form
+    /// [`contexts::check_all`] admits).
+    fn context_urls(doc: &Map<String, Value>) -> Option<Vec<String>> {
+        match doc.get("@context")? {
+            Value::String(s) => Some(vec![s.clone()]),
+            Value::Array(a) => a.iter().map(|v| v.as_str().map(str::to_owned)).collect(),
+            _ => None,
+        }
+    }
+
+    pub fn canonicalize(doc: &Map<String, Value>) -> Result<String, String> {
+        let loader = loader()?;
+        let text = serde_json::to_string(doc).map_err(|e| format!("unreadable document: {e}"))?;
+        let (mut json, _) = json_ld::syntax::Value::parse_str(&text)
+            .map_err(|e| format!("unreadable document: {e}"))?;
+        let options = options();
+        let mut generator = rdf_types::generator::Blank::new_with_prefix("b".to_string());
+        let mut expanded = match context_urls(doc) {
+            // The top-level @context is processed first of all and against the empty context,
+            // as JSON-LD expansion does: starting from its cached result and expanding the rest
+            // gives the same expanded document.
+            Some(urls) => {
+                let context = processed_context(urls)?;
+                if let Some(object) = json.as_object_mut() {
+                    object.remove("@context");
+                }
+                futures::executor::block_on(json.expand_full(
+                    &mut (),
+                    ActiveContext::clone(&context),
+                    None,
+                    loader,
+                    options.clone().unordered().expansion_options(),
+                    (),
+                ))
+                .map_err(|e| to_rdf_error(ExpandError::Expansion(e)))?
+            }
+            None => futures::executor::block_on(json_ld::JsonLdProcessor::expand_full(
+                &RemoteDocument::new(None, None, json),
+                &mut (),
+                loader,
+                options.clone().unordered(),
+                (),
+            ))
+            .map_err(to_rdf_error)?,
         };
-        let generator = rdf_types::generator::Blank::new_with_prefix("b".to_string());
-        let mut rdf =
-            futures::executor::block_on(input.to_rdf_full((), generator, loader, options, ()))
-                .map_err(|e| format!("JSON-LD expansion failed: {e}"))?;
+        // What json-ld's toRdf does with an expanded document.
+        let mut vocabulary = ();
+        expanded.relabel_and_canonicalize_with(&mut vocabulary, &mut generator);
+        let rdf = expanded.rdf_quads_full(
+            &mut vocabulary,
+            &mut generator,
+            options.rdf_direction,
+            options.produce_generalized_rdf,
+        );
 
         let mut quads = Vec::new();
-        for Quad(s, p, o, g) in rdf.cloned_quads() {
+        for Quad(s, p, o, g) in rdf.cloned() {
             if quads.len() == MAX_QUADS {
                 return Err(format!(
                     "the document expands to more than {MAX_QUADS} quads"
