@@ -234,7 +234,7 @@ mod imp {
                 (),
             ))
             .map(|p| Arc::new(p.into_processed()))
-            .map_err(|e| to_rdf_error(ExpandError::ContextProcessing(e)))
+            .map_err(|e| to_rdf_error(ExpandError::Expansion(e.into())))
         });
         if let Ok(mut c) = cache.lock() {
             if c.len() < CONTEXT_CACHE_ENTRIES {
@@ -366,6 +366,73 @@ mod imp {
                 oxrdf::Literal::new_language_tagged_literal(l.value, tag.as_str())
                     .map_err(|_| format!("the document has a bad language tag {:?}", tag.as_str()))
             }
+        }
+    }
+}
+
+#[cfg(all(test, feature = "rdfc"))]
+mod tests {
+    use super::*;
+
+    fn credential() -> Map<String, Value> {
+        let text = include_str!("../../tests/fixtures/proofs/w3c-eddsa-rdfc-2022-signed.json");
+        let Ok(Value::Object(mut doc)) = serde_json::from_str::<Value>(text) else {
+            panic!("the W3C vector is a JSON object");
+        };
+        doc.remove("proof");
+        doc
+    }
+
+    /// The cached processed context (for a `@context` of URLs) gives what json-ld's own
+    /// expansion gives: an empty inline context, a no-op, sends the same credential down the
+    /// uncached path.
+    #[test]
+    fn the_processed_context_cache_changes_nothing() {
+        let cached = credential();
+        let mut uncached = cached.clone();
+        let Some(Value::Array(list)) = uncached.get_mut("@context") else {
+            panic!("the W3C vector's @context is a list");
+        };
+        list.push(Value::Object(Map::new()));
+
+        let first = canonicalize(&cached).expect("the W3C vector canonicalizes");
+        assert!(first.contains("<https://www.w3.org/2018/credentials#issuer>"));
+        assert_eq!(
+            canonicalize(&cached),
+            Ok(first.clone()),
+            "a cache hit differs"
+        );
+        assert_eq!(
+            canonicalize(&uncached),
+            Ok(first),
+            "the uncached path differs"
+        );
+    }
+
+    /// A context list that fails processing (a redefined protected term, a context credo does
+    /// not hold) fails the same way with and without the cache, and on a cache hit.
+    #[test]
+    fn a_context_error_is_the_same_from_the_cache() {
+        for list in [
+            serde_json::json!([
+                "https://www.w3.org/ns/credentials/v2",
+                "https://www.w3.org/2018/credentials/v1"
+            ]),
+            serde_json::json!([
+                "https://www.w3.org/ns/credentials/v2",
+                "https://example.org/not-built-in"
+            ]),
+        ] {
+            let mut doc = credential();
+            doc.insert("@context".into(), list);
+            let mut inline = doc.clone();
+            if let Some(Value::Array(list)) = inline.get_mut("@context") {
+                list.push(Value::Object(Map::new()));
+            }
+            let err = canonicalize(&doc).expect_err("the context list cannot be processed");
+            assert!(err.starts_with("JSON-LD expansion failed: "), "{err}");
+            assert_eq!(canonicalize(&doc), Err(err.clone()));
+            assert_eq!(canonicalize(&inline), Err(err));
         }
     }
 }
