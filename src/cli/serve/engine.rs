@@ -105,6 +105,9 @@ fn read(text: &[u8], line: usize, policy: &Policy) -> Result<(Candidate, Value),
     })?;
     let candidate = Candidate::from_json(&value, policy).map_err(|mut e| {
         (e.file, e.line) = (REQUEST.to_owned(), line);
+        if let Ok(text) = std::str::from_utf8(text) {
+            e.locate(text, line, None);
+        }
         e
     })?;
     Ok((candidate, value))
@@ -123,8 +126,11 @@ pub struct Single {
 pub fn read_single(body: &[u8], policy: &Policy) -> Result<Single, RecordError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| body_error(None, e.line().max(1), format!("not JSON: {e}")))?;
+    // The record's problems are placed in the body when the body is the record.
+    let mut bare = true;
     let (record, roles, as_of) = match value {
         Value::Object(mut m) if m.contains_key("record") => {
+            bare = false;
             let record = m.remove("record").unwrap_or(Value::Null);
             let (roles, as_of) = options(&m, policy)?;
             (record, roles, as_of)
@@ -140,6 +146,10 @@ pub fn read_single(body: &[u8], policy: &Policy) -> Result<Single, RecordError> 
     };
     let candidate = Candidate::from_json(&record, policy).map_err(|mut e| {
         (e.file, e.line) = (REQUEST.to_owned(), 1);
+        match std::str::from_utf8(body) {
+            Ok(text) if bare => e.locate(text, 1, None),
+            _ => {}
+        }
         e
     })?;
     Ok(Single {
