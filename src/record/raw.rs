@@ -122,7 +122,7 @@ fn unknown_fields(m: &Map<String, Value>, allowed: &[&str], what: &str) -> Vec<F
                 .unwrap_or_default();
             let help = close
                 .filter(|c| !m.contains_key(*c))
-                .map(|c| format!("rename the field: `{c}:`"));
+                .map(|c| format!("rename `{k}` to `{c}`"));
             found.push(Found::at(k, format!("unknown field `{k}` in {what}{hint}")).help(help));
         }
     }
@@ -183,7 +183,7 @@ fn date(m: &Map<String, Value>, key: &str, what: &str) -> Res<Option<Date>> {
     match m.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => parse_date_or_timestamp(s).map(Some).ok_or_else(|| {
-            let help = date_fix(s).map(|d| format!("write it as YYYY-MM-DD: `{key}: {d}`"));
+            let help = date_fix(s).map(|d| format!("write it as `{d}`"));
             Found::at(
                 key,
                 format!("`{key}` in {what} is not a real date: `{s}` (write YYYY-MM-DD)"),
