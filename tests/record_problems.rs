@@ -158,7 +158,11 @@ fn problems_without_text_keep_their_fields() {
             ("work_samples[0].score", 0, None)
         ]
     );
-    assert!(e.error.starts_with("2 problems: credential 1: `issued`"), "{}", e.error);
+    assert!(
+        e.error.starts_with("2 problems: credential 1: `issued`"),
+        "{}",
+        e.error
+    );
 }
 
 /// What a help line proposes makes its problem go away, and only it.

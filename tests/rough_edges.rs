@@ -193,7 +193,11 @@ fn every_problem_of_a_record_is_reported() {
     let places: Vec<(String, u64, u64)> = (first["problems"].as_array().unwrap().iter())
         .map(|p| {
             let field = p["field"].as_str().unwrap().to_owned();
-            (field, p["line"].as_u64().unwrap(), p["column"].as_u64().unwrap())
+            (
+                field,
+                p["line"].as_u64().unwrap(),
+                p["column"].as_u64().unwrap(),
+            )
         })
         .collect();
     let record = std::str::from_utf8(input).unwrap().lines().next().unwrap();
