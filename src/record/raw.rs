@@ -283,29 +283,27 @@ fn build(v: &Value, policy: &Policy) -> Result<Candidate, Vec<Found>> {
     }
     let items = |key: &str, p: &mut Problems| p.keep(list(m, key)).unwrap_or(&[]);
     for (i, cred) in items("credentials", &mut p).iter().enumerate() {
-        let lead = format!("credential {}: ", i + 1);
-        let read = p.within("credentials", i, lead, |p| credential(cred, policy, p));
+        let read = p.within("credentials", i, |p| credential(cred, policy, p));
         c.credentials.extend(read);
     }
     for (i, a) in items("artifacts", &mut p).iter().enumerate() {
-        let read = p.within("artifacts", i, String::new(), |p| artifact(a, i, p));
-        c.artifacts.extend(read);
+        c.artifacts
+            .extend(p.within("artifacts", i, |p| artifact(a, i, p)));
     }
     for (i, l) in items("labs", &mut p).iter().enumerate() {
-        c.labs
-            .extend(p.within("labs", i, String::new(), |p| lab(l, i, p)));
+        c.labs.extend(p.within("labs", i, |p| lab(l, i, p)));
     }
     for (i, w) in items("work_samples", &mut p).iter().enumerate() {
-        let read = p.within("work_samples", i, String::new(), |p| work_sample(w, i, p));
+        let read = p.within("work_samples", i, |p| work_sample(w, i, p));
         c.work_samples.extend(read);
     }
     for (i, x) in items("experience", &mut p).iter().enumerate() {
-        let read = p.within("experience", i, String::new(), |p| experience(x, i, p));
-        c.experience.extend(read);
+        c.experience
+            .extend(p.within("experience", i, |p| experience(x, i, p)));
     }
     for (i, e) in items("education", &mut p).iter().enumerate() {
-        let read = p.within("education", i, String::new(), |p| education(e, i, p));
-        c.education.extend(read);
+        c.education
+            .extend(p.within("education", i, |p| education(e, i, p)));
     }
     if p.found.is_empty() {
         Ok(c)
@@ -315,12 +313,13 @@ fn build(v: &Value, policy: &Policy) -> Result<Candidate, Vec<Found>> {
 }
 
 /// The problems found in one record, in the order of its fields; while an item of a list is
-/// read, placed under it (and its messages led by what names it).
+/// read, placed under it (and a credential's led by `credential N: `). Nothing is allocated
+/// for a record without problems.
 #[derive(Default)]
 struct Problems {
     found: Vec<Found>,
-    prefix: Vec<Seg>,
-    lead: String,
+    /// The list and index of the item being read.
+    item: Option<(&'static str, usize)>,
 }
 
 impl Problems {
@@ -336,11 +335,11 @@ impl Problems {
     }
 
     fn push(&mut self, mut f: Found) {
-        if !self.prefix.is_empty() {
-            f.at.splice(0..0, self.prefix.iter().cloned());
-        }
-        if !self.lead.is_empty() {
-            f.error.insert_str(0, &self.lead);
+        if let Some((key, i)) = self.item {
+            f.at.splice(0..0, [Seg::Key(key.to_owned()), Seg::Index(i)]);
+            if key == "credentials" {
+                f.error.insert_str(0, &format!("credential {}: ", i + 1));
+            }
         }
         self.found.push(f);
     }
@@ -364,19 +363,14 @@ impl Problems {
     /// Reads item `i` of the list `key` with its problems placed under it.
     fn within<T>(
         &mut self,
-        key: &str,
+        key: &'static str,
         i: usize,
-        lead: String,
         read: impl FnOnce(&mut Problems) -> Option<T>,
     ) -> Option<T> {
-        let n = self.prefix.len();
-        self.prefix
-            .extend([Seg::Key(key.to_owned()), Seg::Index(i)]);
-        let old = std::mem::replace(&mut self.lead, lead);
+        let old = self.item.replace((key, i));
         let before = self.found.len();
         let read = read(self);
-        self.prefix.truncate(n);
-        self.lead = old;
+        self.item = old;
         // An item with a problem is not kept (the record is an error anyway).
         read.filter(|_| self.found.len() == before)
     }
