@@ -998,5 +998,6 @@ fn assemble(
         by_achievement,
         by_issuer_title,
         index: Default::default(),
+        proofs: Default::default(),
     }
 }
