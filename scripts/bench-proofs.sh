@@ -30,9 +30,8 @@ python3 scripts/bench-proofs.py "$dir" "$n"
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # One run of "$@", output discarded: prints "WALL CPU" seconds.
 time_run() {
-  local t
-  t=$( { /usr/bin/time -f '%e %U %S' "$@" > /dev/null 2> /dev/null; } 2>&1 | tail -1)
-  awk '{printf "%s %s\n", $1, $2 + $3}' <<< "$t"
+  /usr/bin/time -o "$dir/time" -f '%e %U %S' "$@" > /dev/null 2> /dev/null
+  awk '{printf "%s %s\n", $1, $2 + $3}' "$dir/time"
 }
 # RUNS runs: prints "RECORDS/s-by-wall RECORDS/s-per-CPU-second" (medians).
 rate() {

@@ -29,7 +29,11 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
         if let Some(c) = jcs::canonical(&v) {
             let again: serde_json::Value = serde_json::from_str(&c).expect("JCS output is JSON");
-            assert_eq!(jcs::canonical(&again).as_deref(), Some(c.as_str()), "JCS is stable");
+            assert_eq!(
+                jcs::canonical(&again).as_deref(),
+                Some(c.as_str()),
+                "JCS is stable"
+            );
         }
         if let Some(o) = v.as_object() {
             let signed = Signed::Embedded(Arc::new(o.clone()));
@@ -38,7 +42,11 @@ fuzz_target!(|data: &[u8]| {
             assert_ne!(status, ProofStatus::Verified);
             // The run's cache answers what verifying answers, the first time and again.
             for _ in 0..2 {
-                let cached = (policy().proofs).verify(&signed, Some("https://i.example"), &policy().providers);
+                let cached = (policy().proofs).verify(
+                    &signed,
+                    Some("https://i.example"),
+                    &policy().providers,
+                );
                 assert_eq!(cached, status, "the cache changes the answer");
             }
         }
