@@ -156,10 +156,7 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
         .fallback(not_found)
-        .layer(layer(state.clone(), guard::time_limit))
-        .layer(layer(state.clone(), guard::admit))
-        .layer(layer(state.clone(), guard::auth))
-        .layer(layer(state.clone(), guard::observe))
+        .layer(layer(state.clone(), guard::gate))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .with_state(state)
 }
