@@ -97,7 +97,9 @@ impl Metrics {
         );
         let _ = writeln!(out, "# TYPE credo_decisions_total counter");
         if let Ok(m) = self.decisions.lock() {
-            for (role, outcome, n) in (m.iter()).flat_map(|(r, o)| o.iter().map(move |(o, n)| (r, o, n))) {
+            for (role, outcome, n) in
+                (m.iter()).flat_map(|(r, o)| o.iter().map(move |(o, n)| (r, o, n)))
+            {
                 let _ = writeln!(
                     out,
                     "credo_decisions_total{{role=\"{}\",outcome=\"{outcome}\"}} {n}",
