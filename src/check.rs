@@ -29,6 +29,7 @@ pub const DEFAULT_ASSESSMENTS: &[&str] = &[
 ];
 
 pub use crate::policy::protected::{PROTECTED, PROXIES};
+pub use exprs::{WHERE_ARTIFACT_FIELDS, WHERE_CREDENTIAL_FIELDS, WHERE_LAB_FIELDS};
 
 /// Guardrails that `check` enforces and an `exception` may waive.
 pub const STATIC_GUARDRAILS: &[&str] = &[
