@@ -6,7 +6,8 @@
 DIR/policy.credo pins an Ed25519 did:key and DIR/issuer.jwks.json an RSA key for one provider;
 DIR/{jcs,jwt-eddsa,jwt-rs256}.jsonl hold RECORDS records each with one Open Badges 3.0
 credential signed that way (eddsa-jcs-2022 Data Integrity proof, EdDSA VC-JWT, RS256 VC-JWT),
-every credential distinct (its own learner id). Needs the `cryptography` package
+every credential distinct (its own learner id); DIR/jcs-repeated.jsonl holds RECORDS records
+sharing RECORDS/10 distinct eddsa-jcs-2022 credentials (ten records each). Needs the `cryptography` package
 (`pip install cryptography`); the keys are made fresh on each run and thrown away.
 """
 import base64, hashlib, json, os, sys
@@ -67,16 +68,24 @@ guardrails {{ verified_only proofs }}
                                                       "name": "Network badge"}}}
     def record(i, c):
         return json.dumps({"id": f"c-{i}", "applied": ["r"], "credentials": [c]}) + "\n"
+    def signed(i):
+        doc = cred(i)
+        opts = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
+                "created": "2024-05-01T00:00:00Z", "verificationMethod": did,
+                "proofPurpose": "assertionMethod", "@context": ctx}
+        h = hashlib.sha256(jcs(opts).encode()).digest() + hashlib.sha256(jcs(doc).encode()).digest()
+        opts["proofValue"] = "z" + b58(ed.sign(h))
+        doc["proof"] = opts
+        return doc
     with open(os.path.join(out, "jcs.jsonl"), "w") as f:
         for i in range(n):
-            doc = cred(i)
-            opts = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
-                    "created": "2024-05-01T00:00:00Z", "verificationMethod": did,
-                    "proofPurpose": "assertionMethod", "@context": ctx}
-            h = hashlib.sha256(jcs(opts).encode()).digest() + hashlib.sha256(jcs(doc).encode()).digest()
-            opts["proofValue"] = "z" + b58(ed.sign(h))
-            doc["proof"] = opts
-            f.write(record(i, doc))
+            f.write(record(i, signed(i)))
+    # The same suite where every credential is held by ten records (one in ten distinct): what
+    # the run's proof cache saves.
+    distinct = [signed(i) for i in range(max(1, n // 10))]
+    with open(os.path.join(out, "jcs-repeated.jsonl"), "w") as f:
+        for i in range(n):
+            f.write(record(i, distinct[i % len(distinct)]))
     def jwt(alg, kid, payload, sign):
         head = b64(json.dumps({"alg": alg, "kid": kid}).encode())
         body = b64(json.dumps(payload).encode())

@@ -233,6 +233,11 @@ fn bad_bodies_are_record_errors_without_paths_or_traces() {
         ),
         (b"{not json", "not JSON"),
         (b"[{\"id\":\"a\"},{\"id\":\"b\"}]", "list of records"),
+        // As `eval` reads a JSON line: a key given twice is the record's error.
+        (
+            b"{\"id\": \"a\", \"applied\": [\"soc_analyst\"], \"id\": \"b\"}",
+            "`id`",
+        ),
         (
             b"{\"record\": {\"id\": \"a\"}, \"extra\": 1}",
             "unknown field `extra`",

@@ -564,7 +564,7 @@ fn credential(v: &Value, policy: &Policy, p: &mut Problems) -> Option<HeldCreden
         None => credential_fields(v, p)?,
     };
     if let Some(signed) = signed(v) {
-        cred.proof = crate::proof::verify(&signed, cred.issuer.as_deref(), &policy.providers);
+        cred.proof = (policy.proofs).verify(&signed, cred.issuer.as_deref(), &policy.providers);
         // With a proof, `verified` is what the proof says, never the caller's word.
         cred.verified = cred.proof == crate::proof::ProofStatus::Verified;
     }
