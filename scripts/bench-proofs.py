@@ -6,10 +6,11 @@
 DIR/policy.credo pins an Ed25519 did:key and DIR/issuer.jwks.json an RSA key for one provider;
 DIR/{jcs,rdfc,jwt-eddsa,jwt-rs256}.jsonl hold RECORDS records each with one Open Badges 3.0
 credential signed that way (eddsa-jcs-2022 and eddsa-rdfc-2022 Data Integrity proofs, EdDSA
-VC-JWT, RS256 VC-JWT), every credential distinct (its own learner id). The rdfc credentials'
-canonical N-Quads are written here from their fields (their only nodes are named, so RDFC-1.0
-is the sorted quads; the proof's one blank node is _:c14n0); bench-proofs.sh checks that every
-proof verifies, so a wrong quad here stops the benchmark. Needs the `cryptography` package
+VC-JWT, RS256 VC-JWT), every credential distinct (its own learner id); DIR/jcs-repeated.jsonl
+holds RECORDS records sharing RECORDS/10 distinct eddsa-jcs-2022 credentials (ten records each).
+The rdfc credentials' canonical N-Quads are written here from their fields (their only nodes are
+named, so RDFC-1.0 is the sorted quads; the proof's one blank node is _:c14n0); bench-proofs.sh
+checks that every proof verifies, so a wrong quad here stops the benchmark. Needs the `cryptography` package
 (`pip install cryptography`); the keys are made fresh on each run and thrown away.
 """
 import base64, hashlib, json, os, sys
@@ -70,16 +71,24 @@ guardrails {{ verified_only proofs }}
                                                       "name": "Network badge"}}}
     def record(i, c):
         return json.dumps({"id": f"c-{i}", "applied": ["r"], "credentials": [c]}) + "\n"
+    def signed(i):
+        doc = cred(i)
+        opts = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
+                "created": "2024-05-01T00:00:00Z", "verificationMethod": did,
+                "proofPurpose": "assertionMethod", "@context": ctx}
+        h = hashlib.sha256(jcs(opts).encode()).digest() + hashlib.sha256(jcs(doc).encode()).digest()
+        opts["proofValue"] = "z" + b58(ed.sign(h))
+        doc["proof"] = opts
+        return doc
     with open(os.path.join(out, "jcs.jsonl"), "w") as f:
         for i in range(n):
-            doc = cred(i)
-            opts = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
-                    "created": "2024-05-01T00:00:00Z", "verificationMethod": did,
-                    "proofPurpose": "assertionMethod", "@context": ctx}
-            h = hashlib.sha256(jcs(opts).encode()).digest() + hashlib.sha256(jcs(doc).encode()).digest()
-            opts["proofValue"] = "z" + b58(ed.sign(h))
-            doc["proof"] = opts
-            f.write(record(i, doc))
+            f.write(record(i, signed(i)))
+    # The same suite where every credential is held by ten records (one in ten distinct): what
+    # the run's proof cache saves.
+    distinct = [signed(i) for i in range(max(1, n // 10))]
+    with open(os.path.join(out, "jcs-repeated.jsonl"), "w") as f:
+        for i in range(n):
+            f.write(record(i, distinct[i % len(distinct)]))
     ob = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
     typ = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
     cred_ns = "https://www.w3.org/2018/credentials#"

@@ -200,6 +200,7 @@ impl<'p> Auditor<'p> {
                 file: entry.file,
                 line: entry.line,
                 error,
+                problems: Vec::new(),
             }),
         }
     }

@@ -29,6 +29,7 @@ pub const DEFAULT_ASSESSMENTS: &[&str] = &[
 ];
 
 pub use crate::policy::protected::{PROTECTED, PROXIES};
+pub use exprs::{WHERE_ARTIFACT_FIELDS, WHERE_CREDENTIAL_FIELDS, WHERE_LAB_FIELDS};
 
 /// Guardrails that `check` enforces and an `exception` may waive.
 pub const STATIC_GUARDRAILS: &[&str] = &[
@@ -998,5 +999,6 @@ fn assemble(
         by_achievement,
         by_issuer_title,
         index: Default::default(),
+        proofs: Default::default(),
     }
 }

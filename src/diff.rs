@@ -179,6 +179,7 @@ impl<'p> Differ<'p> {
                     file: ea.file,
                     line: ea.line,
                     error,
+                    problems: Vec::new(),
                 })
             }
         };

@@ -156,7 +156,7 @@ pub use eval::Summary;
 /// A calendar day: the `as_of` of a decision (jiff's civil date; `"2026-11-25".parse()`).
 pub use jiff::civil::Date;
 pub use policy::Outcome;
-pub use record::RecordError;
+pub use record::{RecordError, RecordProblem};
 
 /// `a`, `b` and `c` in backticks.
 pub(crate) fn diag_list(items: &[&str]) -> String {

@@ -212,6 +212,7 @@ impl<'p> Measurer<'p> {
                     file: entry.file,
                     line: entry.line,
                     error,
+                    problems: Vec::new(),
                 });
             }
         };
@@ -337,6 +338,7 @@ impl<'p> Measurer<'p> {
                     file: place.file.clone(),
                     line: place.line,
                     error,
+                    problems: Vec::new(),
                 },
             ));
         }

@@ -107,6 +107,7 @@ pub fn read_outcomes(
             file: file.to_owned(),
             line,
             error,
+            problems: Vec::new(),
         }),
     };
     let bytes = match crate::record::text_bytes(bytes) {
@@ -121,6 +122,7 @@ pub fn read_outcomes(
             file: file.to_owned(),
             line,
             error: problems.join("; "),
+            problems: Vec::new(),
         }),
     };
     match format {
@@ -220,6 +222,7 @@ impl Outcomes {
                             "repeated hire: `{}` hired as `{}` on {} is already at {at}",
                             hire.candidate, hire.role, hire.hired
                         ),
+                        problems: Vec::new(),
                     },
                 ));
                 continue;

@@ -54,6 +54,8 @@ pub struct Policy {
     pub by_issuer_title: HashMap<(String, String), usize>,
     /// The evaluation form: fast lookups and per-credential facts (built by the compiler).
     pub index: Arc<crate::eval::Index>,
+    /// Proof statuses already worked out for this policy's providers in this run (SPEC §15).
+    pub proofs: Arc<crate::proof::Cache>,
 }
 
 /// `attribute ID TYPE`.

@@ -8,6 +8,7 @@
 //! `issuers` contain the credential's issuer. Nothing is fetched: the JSON-LD contexts
 //! `eddsa-rdfc-2022` needs are built in ([`contexts`]).
 
+pub mod cache;
 pub mod contexts;
 pub mod dataintegrity;
 pub mod jcs;
@@ -19,6 +20,7 @@ use crate::policy::Provider;
 use serde_json::{Map, Value};
 use std::sync::Arc;
 
+pub use cache::Cache;
 pub use keys::{Jwk, PinnedKey};
 
 /// Most bytes of one signed credential (a JSON object or a JWT) that is checked.
@@ -85,24 +87,39 @@ pub enum Signed {
 
 /// Checks a signed credential whose issuer is `issuer` against the keys the policy pins.
 /// The provider is the one whose `issuers` contain `issuer`; its keys are the only ones tried.
+/// A batch goes through the policy's [`Cache`] instead, so a repeated credential is checked once.
 pub fn verify(signed: &Signed, issuer: Option<&str>, providers: &[Provider]) -> ProofStatus {
-    let result = (|| {
-        let issuer = issuer.ok_or("the credential names no issuer")?;
-        let provider = providers
-            .iter()
-            .find(|p| p.issuers.iter().any(|i| i == issuer))
-            .ok_or_else(|| format!("issuer {issuer} is not an issuer of any provider"))?;
-        if provider.keys.is_empty() && provider.jwks.is_empty() {
-            return Err(format!(
-                "provider {} pins no keys (`keys`, `jwks`)",
-                provider.id
-            ));
-        }
-        match signed {
-            Signed::Embedded(doc) => dataintegrity::verify(doc, provider),
-            Signed::Jwt(token) => jwt::verify(token, provider),
-        }
-    })();
+    match provider_for(issuer, providers) {
+        Ok(provider) => check(signed, provider),
+        Err(reason) => ProofStatus::Failed(reason),
+    }
+}
+
+/// The provider whose `issuers` contain `issuer`, if it pins keys (issuer binding: fail closed).
+fn provider_for<'p>(
+    issuer: Option<&str>,
+    providers: &'p [Provider],
+) -> Result<&'p Provider, String> {
+    let issuer = issuer.ok_or("the credential names no issuer")?;
+    let provider = providers
+        .iter()
+        .find(|p| p.issuers.iter().any(|i| i == issuer))
+        .ok_or_else(|| format!("issuer {issuer} is not an issuer of any provider"))?;
+    if provider.keys.is_empty() && provider.jwks.is_empty() {
+        return Err(format!(
+            "provider {} pins no keys (`keys`, `jwks`)",
+            provider.id
+        ));
+    }
+    Ok(provider)
+}
+
+/// Checks the signature with `provider`'s keys.
+fn check(signed: &Signed, provider: &Provider) -> ProofStatus {
+    let result = match signed {
+        Signed::Embedded(doc) => dataintegrity::verify(doc, provider),
+        Signed::Jwt(token) => jwt::verify(token, provider),
+    };
     match result {
         Ok(()) => ProofStatus::Verified,
         Err(reason) => ProofStatus::Failed(reason),

@@ -6,6 +6,7 @@
 mod document;
 mod dupes;
 mod lex;
+mod locate;
 mod raw;
 #[cfg(feature = "tables")]
 pub mod table;
@@ -150,8 +151,37 @@ pub struct RecordError {
     pub file: String,
     /// 1-based line where the record starts (or where reading failed).
     pub line: usize,
+    /// What is wrong (every problem, in one line).
+    pub error: String,
+    /// Each problem of a record that was read but is wrong, at its field, in the order of
+    /// their places. Empty when the record could not be read at all (its text, a repeated id,
+    /// a limit): `line` and `error` say it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<RecordProblem>,
+}
+
+/// One problem of a record, at the field it is about.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RecordProblem {
+    /// The field, as a path from the record (`credentials[0].issued`: list items are counted
+    /// from 0); empty for the record as a whole.
+    pub field: String,
+    /// 1-based line of the field (of its key; of a list item's start), or of the record when
+    /// the field's place is not known (the record was given without its text).
+    pub line: usize,
+    /// 1-based column of the field, in characters, when its place is known.
+    pub column: Option<usize>,
     /// What is wrong.
     pub error: String,
+    /// How to fix it, when there is a sure fix: its proposed text makes the problem go away.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The field's path, to place it.
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    path: Vec<locate::Seg>,
 }
 
 impl RecordError {
@@ -163,7 +193,63 @@ impl RecordError {
             file: file.to_owned(),
             line,
             error,
+            problems: Vec::new(),
         }
+    }
+
+    /// The error of a record with these problems, each placed at the record's line until
+    /// [`RecordError::locate`] finds its field.
+    pub(crate) fn of_problems(
+        record: Option<String>,
+        file: &str,
+        line: usize,
+        found: Vec<raw::Found>,
+    ) -> RecordError {
+        let error = match found.as_slice() {
+            [] => "the record could not be read".to_owned(),
+            [one] => one.error.clone(),
+            many => {
+                let all: Vec<&str> = many.iter().map(|f| f.error.as_str()).collect();
+                format!("{} problems: {}", many.len(), all.join("; "))
+            }
+        };
+        let problems = (found.into_iter())
+            .map(|f| RecordProblem {
+                field: locate::path_text(&f.at),
+                line,
+                column: None,
+                error: f.error,
+                help: f.help,
+                path: f.at,
+            })
+            .collect();
+        RecordError {
+            record,
+            file: file.to_owned(),
+            line,
+            error,
+            problems,
+        }
+    }
+
+    /// Places each problem at its field in `text`, the text of the record (or of more than
+    /// it), whose first line is line `first_line` of the file; `start` is where the record
+    /// starts in it (line and column), when the text holds more than the record. A field that
+    /// is not found keeps the place of the nearest part of the record that is. Costs a parse
+    /// of the text: meant for records that have problems only.
+    #[doc(hidden)]
+    pub fn locate(&mut self, text: &str, first_line: usize, start: Option<(usize, usize)>) {
+        if self.problems.is_empty() {
+            return;
+        }
+        let paths: Vec<&[locate::Seg]> = self.problems.iter().map(|p| p.path.as_slice()).collect();
+        let places = locate::locate(text, first_line, start, &paths);
+        for (p, place) in self.problems.iter_mut().zip(places) {
+            if let Some((line, column)) = place {
+                (p.line, p.column) = (line, Some(column));
+            }
+        }
+        self.problems.sort_by_key(|p| (p.line, p.column));
     }
 }
 
@@ -234,6 +320,7 @@ pub fn read_records_bytes(bytes: &[u8], file: &str, format: Format, policy: &Pol
             file: file.to_owned(),
             line,
             error,
+            problems: Vec::new(),
         }),
     };
     let bytes = match text_bytes(bytes) {
@@ -288,6 +375,7 @@ pub fn read_json_line(line: &str, file: &str, line_no: usize, policy: &Policy) -
             file: file.to_owned(),
             line: line_no,
             error: format!("line is longer than the limit of {MAX_LINE} bytes"),
+            problems: Vec::new(),
         })
     } else {
         let line = line.trim_end_matches('\r');
@@ -313,20 +401,23 @@ fn read_json_value(
 ) -> Result<Candidate, RecordError> {
     match document::json(line) {
         Ok(b) => match b.problem {
-            None => raw::candidate(&b.value, file, line_no, policy),
-            Some(error) => Err(RecordError {
-                record: b.value.get("id").and_then(raw::id_string),
-                file: file.to_owned(),
-                line: line_no,
-                error,
+            None => raw::candidate(&b.value, file, line_no, policy).map_err(|mut e| {
+                e.locate(line, line_no, None);
+                e
             }),
+            Some(error) => Err(RecordError::new(
+                b.value.get("id").and_then(raw::id_string),
+                file,
+                line_no,
+                error,
+            )),
         },
-        Err(e) => Err(RecordError {
-            record: None,
-            file: file.to_owned(),
-            line: line_no,
-            error: format!("invalid JSON: {e}"),
-        }),
+        Err(e) => Err(RecordError::new(
+            None,
+            file,
+            line_no,
+            format!("invalid JSON: {e}"),
+        )),
     }
 }
 
@@ -347,12 +438,12 @@ pub fn mark_duplicates(entries: &mut [Entry]) {
     for e in entries.iter_mut() {
         let Ok(c) = &e.result else { continue };
         if let Some(first) = seen.get(&c.id) {
-            e.result = Err(RecordError {
-                record: Some(c.id.clone()),
-                file: e.file.clone(),
-                line: e.line,
-                error: format!("duplicate record id `{}` (first at line {first})", c.id),
-            });
+            e.result = Err(RecordError::new(
+                Some(c.id.clone()),
+                &e.file,
+                e.line,
+                format!("duplicate record id `{}` (first at line {first})", c.id),
+            ));
         } else {
             seen.insert(c.id.clone(), e.line);
         }

@@ -334,3 +334,28 @@ fn from_str_enforces_the_nesting_limit_of_a_policy_file() {
         err.diagnostics()
     );
 }
+
+#[test]
+fn json_text_reads_every_shipped_record_as_its_value_does() {
+    let policy = acme();
+    let text = std::fs::read_to_string("policies/acme-cyber.records.jsonl").expect("shipped");
+    let mut read = 0;
+    for line in text.lines() {
+        let value: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        let from_text = Candidate::from_json_str(line, &policy).map_err(|e| e.error);
+        let from_value = Candidate::from_json(&value, &policy).map_err(|e| e.error);
+        assert_eq!(from_text, from_value, "{line}");
+        read += usize::from(from_text.is_ok());
+    }
+    assert!(read >= 5, "only {read} shipped records read");
+}
+
+#[test]
+fn json_text_with_a_key_given_twice_is_an_error() {
+    let policy = acme();
+    let text = r#"{"id": "c-1", "id": "c-2", "applied": ["soc_analyst"]}"#;
+    let e = Candidate::from_json_str(text, &policy).expect_err("a repeated key");
+    assert!(e.error.contains("`id`"), "{}", e.error);
+    let e = Candidate::from_json_str("{\"id\": ", &policy).expect_err("not JSON");
+    assert!(e.error.contains("JSON"), "{}", e.error);
+}

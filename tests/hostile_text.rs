@@ -295,7 +295,7 @@ fn hostile_file_and_role_names() {
     ]);
     assert_eq!(code, Some(3));
     assert!(
-        out.contains(r"r\u{1b}[2J\u{202e}\n.jsonl:2: unknown field"),
+        out.contains(r"r\u{1b}[2J\u{202e}\n.jsonl:2:209: unknown field"),
         "{out}"
     );
     let (code, _, err) = run(&["eval", POLICY, &format!("{}x", name.display())]);

@@ -555,3 +555,60 @@ fn sample_q3(extra: &[&str]) -> std::process::Output {
     args.extend_from_slice(extra);
     credo(&args)
 }
+
+/// The quarter's applicants may come as an HR system's tables with `--columns` renaming its
+/// headers: the review is the same as from the JSON lines they were exported from.
+#[test]
+fn applicants_from_renamed_tables_review_as_their_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("ats");
+    let converted = credo(&[
+        "convert",
+        &fixture("applicants-2026Q3.jsonl"),
+        "--to",
+        "csv",
+        "--out",
+        set.to_str().unwrap(),
+    ]);
+    assert_eq!(converted.status.code(), Some(0), "{}", stderr(&converted));
+    // The export names its columns its own way.
+    let candidates = set.join("candidates.csv");
+    let text = std::fs::read_to_string(&candidates).unwrap();
+    let renamed = text.replacen("id,applied,", "Candidate ID,Job,", 1);
+    assert_ne!(text, renamed, "the header is as expected");
+    std::fs::write(&candidates, renamed).unwrap();
+    let map = dir.path().join("map.yaml");
+    std::fs::write(
+        &map,
+        "candidates:\n  \"Candidate ID\": id\n  Job: applied\n",
+    )
+    .unwrap();
+
+    let from_jsonl = json(&q3(&["--format", "json"]));
+    let review = |extra: &[&str]| {
+        let mut args = vec![
+            "review".to_string(),
+            fixture("policy.credo"),
+            set.display().to_string(),
+            "--outcomes".into(),
+            fixture("outcomes-2026Q3.jsonl"),
+            "--quarter".into(),
+            "2026Q3".into(),
+            "--format".into(),
+            "json".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        credo(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let unmapped = review(&[]);
+    assert_eq!(unmapped.status.code(), Some(2), "{}", stderr(&unmapped));
+    assert!(stderr(&unmapped).contains("unknown column `Candidate ID`"));
+    let from_tables = json(&review(&["--columns", map.to_str().unwrap()]));
+    assert_eq!(
+        from_tables["roles"], from_jsonl["roles"],
+        "the same funnel, flags, outcomes and proposals"
+    );
+    assert!(from_tables["roles"]
+        .as_array()
+        .is_some_and(|r| !r.is_empty()));
+}

@@ -189,6 +189,31 @@ fn every_problem_of_a_record_is_reported() {
         error.contains("`score` 250 in work sample 1 is outside 0..100"),
         "{error}"
     );
+    // Each problem is also given on its own, at its field's line and column.
+    let places: Vec<(String, u64, u64)> = (first["problems"].as_array().unwrap().iter())
+        .map(|p| {
+            let field = p["field"].as_str().unwrap().to_owned();
+            (
+                field,
+                p["line"].as_u64().unwrap(),
+                p["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let record = std::str::from_utf8(input).unwrap().lines().next().unwrap();
+    let at = |field: &str, key: &str| {
+        let col = record.find(&format!("\"{key}\"")).unwrap();
+        (field.to_owned(), 1, col as u64 + 1)
+    };
+    assert_eq!(
+        places,
+        [
+            at("nickname", "nickname"),
+            at("credentials[0].issued", "issued"),
+            at("work_samples[0].score", "score"),
+            at("labs[0].hours", "hours")
+        ]
+    );
     // The batch goes on.
     assert!(
         out.lines()

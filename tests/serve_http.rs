@@ -233,6 +233,11 @@ fn bad_bodies_are_record_errors_without_paths_or_traces() {
         ),
         (b"{not json", "not JSON"),
         (b"[{\"id\":\"a\"},{\"id\":\"b\"}]", "list of records"),
+        // As `eval` reads a JSON line: a key given twice is the record's error.
+        (
+            b"{\"id\": \"a\", \"applied\": [\"soc_analyst\"], \"id\": \"b\"}",
+            "`id`",
+        ),
         (
             b"{\"record\": {\"id\": \"a\"}, \"extra\": 1}",
             "unknown field `extra`",
@@ -502,4 +507,50 @@ fn only_loopback_without_a_token() {
     assert!(server.addr.ip().is_unspecified());
     let (status, _) = server.stop();
     assert!(status.success());
+}
+
+#[test]
+fn a_records_problems_are_placed_in_the_request() {
+    let server = Server::start(&["policies/acme-cyber.credo", "--as-of", AS_OF]);
+    // Line 2 of a batch: a bad date at column 45 and an unknown field at column 81.
+    let bad = r#"{"id":"b","applied":["soc_analyst"],"credentials":[{"id":"security_plus","issued":"2025-13-01"}],"nickname":"x"}"#;
+    let body = format!("{{\"id\":\"a\",\"applied\":[\"soc_analyst\"]}}\n{bad}\n");
+    let a = server.post("/v1/decisions/batch", body.as_bytes());
+    assert_eq!(a.status, 200);
+    let lines = a.lines();
+    assert_eq!(lines[1]["line"], 2, "{}", a.text());
+    let places: Vec<(String, u64, u64)> = (lines[1]["problems"].as_array().unwrap().iter())
+        .map(|p| {
+            let (field, line, column) = (&p["field"], &p["line"], &p["column"]);
+            let column = column.as_u64().unwrap();
+            let at = bad.chars().skip(column as usize - 1).collect::<String>();
+            let key = field
+                .as_str()
+                .unwrap()
+                .rsplit('.')
+                .next()
+                .unwrap()
+                .to_owned();
+            assert!(
+                at.starts_with(&format!("\"{key}\"")),
+                "{field} at {column}: {at}"
+            );
+            (
+                field.as_str().unwrap().to_owned(),
+                line.as_u64().unwrap(),
+                column,
+            )
+        })
+        .collect();
+    assert_eq!(places.len(), 2, "{places:?}");
+    assert!(places.iter().all(|p| p.1 == 2), "{places:?}");
+
+    // A single record written over several lines: each problem at its own line.
+    let single = "{\n  \"id\": \"c\",\n  \"applied\": [\"soc_analyst\"],\n  \"work_samples\": [{\"skill\": \"scripting\", \"score\": 250}],\n  \"nickname\": \"x\"\n}\n";
+    let a = server.post("/v1/decisions", single.as_bytes());
+    assert_eq!(a.status, 422, "{}", a.text());
+    let lines: Vec<u64> = (a.json()["problems"].as_array().unwrap().iter())
+        .map(|p| p["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [4, 5], "{}", a.text());
 }

@@ -1,6 +1,6 @@
 //! Proof parsing and canonicalization (SPEC §15): any bytes as an embedded-proof credential, a
-//! compact JWT or a JWKS never panic, JCS output is itself canonical JSON, and nothing unsigned
-//! verifies.
+//! compact JWT or a JWKS never panic, JCS output is itself canonical JSON, nothing unsigned
+//! verifies, and the run's proof cache answers as verifying does.
 #![no_main]
 
 use credo::proof::{jcs, jwt, keys, verify, ProofStatus, Signed};
@@ -29,16 +29,26 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
         if let Some(c) = jcs::canonical(&v) {
             let again: serde_json::Value = serde_json::from_str(&c).expect("JCS output is JSON");
-            assert_eq!(jcs::canonical(&again).as_deref(), Some(c.as_str()), "JCS is stable");
+            assert_eq!(
+                jcs::canonical(&again).as_deref(),
+                Some(c.as_str()),
+                "JCS is stable"
+            );
         }
         if let Some(o) = v.as_object() {
-            let status = verify(
-                &Signed::Embedded(Arc::new(o.clone())),
-                Some("https://i.example"),
-                &policy().providers,
-            );
+            let signed = Signed::Embedded(Arc::new(o.clone()));
+            let status = verify(&signed, Some("https://i.example"), &policy().providers);
             // A random document is never signed by the pinned key.
             assert_ne!(status, ProofStatus::Verified);
+            // The run's cache answers what verifying answers, the first time and again.
+            for _ in 0..2 {
+                let cached = (policy().proofs).verify(
+                    &signed,
+                    Some("https://i.example"),
+                    &policy().providers,
+                );
+                assert_eq!(cached, status, "the cache changes the answer");
+            }
         }
     }
     let _ = jwt::credential(&text);

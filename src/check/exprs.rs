@@ -19,6 +19,24 @@ pub(crate) enum Ctx {
     Where(ItemKind),
 }
 
+/// The fields a `where` about credentials may name (SPEC §4); the language server completes
+/// them from here.
+pub const WHERE_CREDENTIAL_FIELDS: &[&str] = &[
+    "id",
+    "provider",
+    "tier",
+    "assessment",
+    "hours",
+    "cost",
+    "issued",
+    "age",
+    "verified",
+];
+/// The fields a `where` about artifacts may name.
+pub const WHERE_ARTIFACT_FIELDS: &[&str] = &["age", "reviewed"];
+/// The fields a `where` about labs may name.
+pub const WHERE_LAB_FIELDS: &[&str] = &["age", "hours"];
+
 impl Ctx {
     fn describe(self) -> &'static str {
         match self {
@@ -44,19 +62,9 @@ impl Ctx {
                 "coverage",
                 "candidate.ATTR",
             ],
-            Ctx::Where(ItemKind::Credentials) => &[
-                "id",
-                "provider",
-                "tier",
-                "assessment",
-                "hours",
-                "cost",
-                "issued",
-                "age",
-                "verified",
-            ],
-            Ctx::Where(ItemKind::Artifacts) => &["age", "reviewed"],
-            Ctx::Where(ItemKind::Labs) => &["age", "hours"],
+            Ctx::Where(ItemKind::Credentials) => WHERE_CREDENTIAL_FIELDS,
+            Ctx::Where(ItemKind::Artifacts) => WHERE_ARTIFACT_FIELDS,
+            Ctx::Where(ItemKind::Labs) => WHERE_LAB_FIELDS,
         }
     }
 

@@ -159,8 +159,8 @@ pub fn text(r: &DiffReport) -> String {
         let parts: Vec<String> = t.iter().map(|(k, v)| format!("{k}: {v}")).collect();
         report_line!(s, "  {role}: {}", parts.join(", "));
     }
-    for e in &r.errors {
-        report_line!(s, "{}", credo::render::text::error_line(e));
+    for line in r.errors.iter().flat_map(credo::render::text::error_lines) {
+        report_line!(s, "{line}");
     }
     s.into_string()
 }

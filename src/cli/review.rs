@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     /// A `.credo` file or a directory of them.
     policy: PathBuf,
-    /// The quarter's applicants: YAML, JSON or JSONL files; `-` reads standard input.
+    /// The quarter's applicants: YAML, JSON or JSONL files, or record sets of tables (a folder
+    /// of CSV files, an `.xlsx` workbook); `-` reads standard input.
     #[arg(required = true)]
     records: Vec<String>,
     /// Outcome records of every hire to date (YAML, JSON, JSONL or CSV).
@@ -38,6 +39,10 @@ pub struct Args {
     /// Format of records on standard input.
     #[arg(long, value_enum)]
     input_format: Option<InputFormat>,
+    /// Rename or ignore the columns of a record set of tables (a folder of CSV files or an
+    /// `.xlsx` workbook): a YAML map `{ TABLE: { "Export header": column, "Other": ~ } }`.
+    #[arg(long, value_name = "MAP.yaml")]
+    columns: Option<PathBuf>,
     /// How to print policy diagnostics.
     #[arg(long, value_enum, default_value_t)]
     error_format: ErrorFormat,
@@ -106,8 +111,12 @@ pub fn run(a: Args) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let map = match source::column_map(a.columns.as_deref()) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
     let progress = source::progress_bar(&a.records);
-    let reader = Reader::new(&pool, &progress, a.input_format);
+    let reader = Reader::new(&pool, &progress, a.input_format).with_columns(map);
     let new = || Reviewer::new(&policy, as_of, &hires);
     let mut reviewing = Folding::new(&new, &policy, &pool);
     let read = reader.read(&a.records, &mut reviewing);

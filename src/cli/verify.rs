@@ -32,6 +32,11 @@ pub struct Args {
     /// Threads that read records (the output is the same for any N).
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
+    /// Also print, on standard error, how many proofs were checked and how many were answered
+    /// from the run's cache (a credential seen before). These counts can vary with --jobs when
+    /// threads meet a new credential at once; the statuses never do.
+    #[arg(long)]
+    stats: bool,
 }
 
 /// One credential's line of the report.
@@ -179,6 +184,13 @@ pub fn run(a: Args) -> u8 {
             s
         }
     };
+    if a.stats {
+        let s = policy.proofs.stats();
+        complain(format_args!(
+            "proofs: {} checked, {} answered from the cache",
+            s.checked, s.reused
+        ));
+    }
     let summary = (a.format == Format::Text).then(|| {
         format!(
             "{verified} verified, {failed} failed, {none} without a proof, {errors} record errors"

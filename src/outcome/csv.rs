@@ -22,6 +22,7 @@ pub(super) fn read(bytes: &[u8], file: &str, check: &Check<'_>) -> Vec<OutcomeEn
             file: file.to_owned(),
             line,
             error,
+            problems: Vec::new(),
         }),
     };
     let mut reader = ::csv::ReaderBuilder::new()

@@ -48,24 +48,32 @@ fn write(v: &Value, out: &mut String) -> Option<()> {
     Some(())
 }
 
-/// A string as `JSON.stringify` writes it.
+/// A string as `JSON.stringify` writes it. Runs of bytes that need no escape (all but `"`, `\`
+/// and controls) are copied whole: this is most of what an `eddsa-jcs-2022` proof hashes.
 pub fn string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        // `b` is ASCII, so `i` and `i + 1` are character boundaries.
+        out.push_str(&s[start..i]);
+        start = i + 1;
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            c => {
+                let _ = write!(out, "\\u{c:04x}");
             }
-            c => out.push(c),
         }
     }
+    out.push_str(&s[start..]);
     out.push('"');
 }
 
@@ -140,6 +148,23 @@ mod tests {
             (1.7976931348623157e308, "1.7976931348623157e+308"),
         ] {
             assert_eq!(es_number(f).as_deref(), Some(want), "{f}");
+        }
+    }
+
+    #[test]
+    fn strings_escape_at_either_end_and_between_wide_characters() {
+        for (text, want) in [
+            ("", r#""""#),
+            ("\"", r#""\"""#),
+            ("\u{1f}é\\", r#""\u001fé\\""#),
+            ("😀\n€\u{7f}\t", "\"😀\\n€\u{7f}\\t\""),
+            ("plain text", r#""plain text""#),
+        ] {
+            let mut out = String::new();
+            string(text, &mut out);
+            assert_eq!(out, want, "{text:?}");
+            // What JCS writes for a string is what JSON reads back as the same string.
+            assert_eq!(serde_json::from_str::<String>(&out).unwrap(), text);
         }
     }
 

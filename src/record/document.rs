@@ -52,6 +52,11 @@ pub struct RawRecord {
     /// Why the record cannot be read (with a value: a problem inside it, such as a repeated
     /// key; without: the text could not be parsed).
     error: Option<String>,
+    /// The 1-based column where the record starts.
+    column: usize,
+    /// The record's text (and maybe some after it) and the line it starts on, to place its
+    /// problems at their fields when it has some (see [`RecordError::locate`]).
+    text: Option<(usize, Box<str>)>,
     size: usize,
 }
 
@@ -61,17 +66,30 @@ impl RawRecord {
             line,
             value: None,
             error: Some(error),
+            column: 1,
+            text: None,
             size: 0,
         }
     }
 
-    fn parsed(line: usize, b: Bounded) -> RawRecord {
+    fn parsed(line: usize, column: usize, b: Bounded) -> RawRecord {
         RawRecord {
             line,
             value: Some(b.value),
             error: b.problem,
+            column,
+            text: None,
             size: b.size,
         }
+    }
+
+    /// The record with its text, whose first line is `first_line`.
+    fn with_text(mut self, first_line: usize, text: Option<String>) -> RawRecord {
+        if let Some(text) = text {
+            self.size += text.len();
+            self.text = Some((first_line, text.into_boxed_str()));
+        }
+        self
     }
 
     /// An estimate of the memory the record takes, in bytes (to size batches by).
@@ -98,18 +116,27 @@ impl RawRecord {
     /// Checks the record against the policy.
     pub fn entry(&self, file: &str, policy: &Policy) -> Entry {
         let result = match (&self.value, &self.error) {
-            (Some(v), None) => super::raw::candidate(v, file, self.line, policy),
+            (Some(v), None) => {
+                super::raw::candidate(v, file, self.line, policy).map_err(|mut e| {
+                    if let Some((first, text)) = &self.text {
+                        e.locate(text, *first, Some((self.line, self.column)));
+                    }
+                    e
+                })
+            }
             (_, Some(error)) => Err(RecordError {
                 record: self.id(),
                 file: file.to_owned(),
                 line: self.line,
                 error: error.clone(),
+                problems: Vec::new(),
             }),
             (None, None) => Err(RecordError {
                 record: None,
                 file: file.to_owned(),
                 line: self.line,
                 error: "the record could not be read".into(),
+                problems: Vec::new(),
             }),
         };
         Entry {
@@ -333,6 +360,7 @@ impl ListPart {
             indent: None,
             stopped: false,
             tape: &**tape,
+            pending: None,
         };
         let parsed = {
             let shared = std::io::BufReader::with_capacity(1 << 16, Shared(tape.clone()));
@@ -346,6 +374,10 @@ impl ListPart {
             Ok(()) => None,
             Err(e) => Some(stop(&e, watch, offset)),
         };
+        // The record read last goes before the error that stopped the list, if any.
+        if !records.stopped && records.hand_on(None).is_break() {
+            records.stopped = true;
+        }
         ListPart {
             last: records.last,
             error,
@@ -365,15 +397,22 @@ impl<R: BufRead> Read for Shared<R> {
     }
 }
 
-/// What a list's records tell its input.
+/// What a list's records tell its input, and take from it.
 trait Forget {
     /// Reading will never go back before `line`.
     fn forget_before(&self, line: usize);
+    /// The text from line `from` through line `through` (else all that was read), at most
+    /// [`MAX_RECORD_INPUT`] bytes.
+    fn text(&self, from: usize, through: Option<usize>) -> Option<String>;
 }
 
 impl<R: BufRead> Forget for RefCell<Tape<R>> {
     fn forget_before(&self, line: usize) {
         self.borrow_mut().forget_before(line);
+    }
+
+    fn text(&self, from: usize, through: Option<usize>) -> Option<String> {
+        self.borrow().text(from, through, MAX_RECORD_INPUT)
     }
 }
 
@@ -383,16 +422,22 @@ fn read_single(
     watch: &Watch,
     each: &mut dyn FnMut(RawRecord) -> ControlFlow<()>,
 ) {
+    let kept = RefCell::new(Vec::new());
+    let input = Keep {
+        inner: input,
+        kept: &kept,
+    };
     let parsed = serde_saphyr::from_reader_with_options::<_, serde_saphyr::Spanned<Bounded>>(
         input,
         options(),
     );
     let _ = match parsed {
         Ok(s) if s.value.value.is_null() && s.value.problem.is_none() => return,
-        Ok(s) => each(RawRecord::parsed(
-            (s.referenced.line() as usize).max(1),
-            s.value,
-        )),
+        Ok(s) => {
+            let (line, column) = (s.referenced.line() as usize, s.referenced.column() as usize);
+            let text = String::from_utf8(kept.take()).ok();
+            each(RawRecord::parsed(line.max(1), column.max(1), s.value).with_text(1, text))
+        }
         Err(e) => {
             let stop = stop(&e, watch, 0);
             each(single_error(stop.at, stop.what, watch))
@@ -400,7 +445,25 @@ fn read_single(
     };
 }
 
-/// The top-level sequence: hands on each element as it is parsed.
+/// A reader that keeps the first [`MAX_RECORD_INPUT`] bytes it reads (a document that holds
+/// one record: its text, to place the record's problems).
+struct Keep<'k, R> {
+    inner: R,
+    kept: &'k RefCell<Vec<u8>>,
+}
+
+impl<R: Read> Read for Keep<'_, R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(out)?;
+        let mut kept = self.kept.borrow_mut();
+        let room = MAX_RECORD_INPUT.saturating_sub(kept.len());
+        kept.extend_from_slice(&out[..n.min(room)]);
+        Ok(n)
+    }
+}
+
+/// The top-level sequence: hands on each element once the next one starts (so that its text,
+/// up to there, goes with it).
 struct Records<'a> {
     each: &'a mut dyn FnMut(RawRecord) -> ControlFlow<()>,
     watch: &'a Watch,
@@ -414,6 +477,21 @@ struct Records<'a> {
     stopped: bool,
     /// The input, which may forget what comes before the next record.
     tape: &'a dyn Forget,
+    /// The record read last, not handed on yet.
+    pending: Option<RawRecord>,
+}
+
+impl Records<'_> {
+    /// Hands on the record read last with its text, through line `next` (where the next
+    /// record starts; `None`: all that was read).
+    fn hand_on(&mut self, next: Option<usize>) -> ControlFlow<()> {
+        let Some(r) = self.pending.take() else {
+            return ControlFlow::Continue(());
+        };
+        let text = self.tape.text(r.line, next);
+        let line = r.line;
+        (self.each)(r.with_text(line, text))
+    }
 }
 impl<'de> Visitor<'de> for &mut Records<'_> {
     type Value = ();
@@ -426,14 +504,16 @@ impl<'de> Visitor<'de> for &mut Records<'_> {
         while let Some(s) = seq.next_element::<serde_saphyr::Spanned<Bounded>>()? {
             self.watch.mark();
             let line = (s.referenced.line() as usize).max(1) + self.offset;
-            self.indent = Some((s.referenced.column() as usize).saturating_sub(1));
-            self.last = Some(line);
-            // Reading never goes back before the next record.
-            self.tape.forget_before(line + 1);
-            if (self.each)(RawRecord::parsed(line, s.value)).is_break() {
+            let column = (s.referenced.column() as usize).max(1);
+            self.indent = Some(column - 1);
+            if self.hand_on(Some(line)).is_break() {
                 self.stopped = true;
                 return Err(de::Error::custom("stopped"));
             }
+            self.last = Some(line);
+            // Reading never goes back before this record (its text goes with it).
+            self.tape.forget_before(line);
+            self.pending = Some(RawRecord::parsed(line, column, s.value));
         }
         Ok(())
     }

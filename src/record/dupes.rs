@@ -156,6 +156,7 @@ impl Duplicates {
                 file: e.file.clone(),
                 line: e.line,
                 error: format!("duplicate record id `{}` ({at})", c.id),
+                problems: Vec::new(),
             });
         } else {
             self.first.insert(c.id.clone(), (file, e.line));

@@ -1,25 +1,65 @@
-//! From a parsed JSON/YAML value to a [`Candidate`], checking every field.
+//! From a parsed JSON/YAML value to a [`Candidate`], checking every field. Every problem of a
+//! record is found (not only the first), each with the path of its field, so that a reader
+//! that has the record's text can place it (see [`super::locate`]).
 
+use super::locate::Seg;
 use super::{typed_attr, Artifact, Candidate, Education, HeldCredential, Lab, RecordError};
 use crate::policy::Policy;
 use jiff::civil::Date;
 use serde_json::{Map, Value};
 
-type Res<T> = Result<T, String>;
+/// One problem of a record: where (a path from the record), what, and how to fix it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Found {
+    pub at: Vec<Seg>,
+    pub error: String,
+    pub help: Option<String>,
+}
 
-/// Reads one record value.
+impl Found {
+    /// A problem of the value being read itself.
+    fn here(error: impl Into<String>) -> Found {
+        Found {
+            at: Vec::new(),
+            error: error.into(),
+            help: None,
+        }
+    }
+
+    /// A problem of the field `key` of the mapping being read.
+    fn at(key: &str, error: String) -> Found {
+        Found {
+            at: vec![Seg::Key(key.to_owned())],
+            error,
+            help: None,
+        }
+    }
+
+    fn help(mut self, help: Option<String>) -> Found {
+        self.help = help;
+        self
+    }
+}
+
+impl From<String> for Found {
+    fn from(error: String) -> Found {
+        Found::here(error)
+    }
+}
+
+type Res<T> = Result<T, Found>;
+
+/// Reads one record value. Its error lists every problem, placed at the record's line (see
+/// [`RecordError::locate`] to place them at their fields).
 pub(crate) fn candidate(
     v: &Value,
     file: &str,
     line: usize,
     policy: &Policy,
 ) -> Result<Candidate, RecordError> {
-    let id = v.get("id").and_then(id_string);
-    build(v, policy).map_err(|error| RecordError {
-        record: id,
-        file: file.to_owned(),
-        line,
-        error,
+    build(v, policy).map_err(|found| {
+        let id = v.get("id").and_then(id_string);
+        RecordError::of_problems(id, file, line, found)
     })
 }
 
@@ -46,7 +86,7 @@ const RECORD_FIELDS: &[&str] = &[
 
 fn object<'a>(v: &'a Value, what: &str) -> Res<&'a Map<String, Value>> {
     v.as_object()
-        .ok_or_else(|| format!("{what} must be a mapping, found {}", kind(v)))
+        .ok_or_else(|| Found::here(format!("{what} must be a mapping, found {}", kind(v))))
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -69,23 +109,34 @@ fn sorted(m: &Map<String, Value>) -> Vec<(&String, &Value)> {
     v
 }
 
-fn check_fields(m: &Map<String, Value>, allowed: &[&str], what: &str) -> Res<()> {
+/// Every field of `m` that is not `allowed`, as a problem at its key. The help renames a slip
+/// to the field it is close to, when the mapping does not have that field already (the
+/// renamed record would then have a repeated key).
+fn unknown_fields(m: &Map<String, Value>, allowed: &[&str], what: &str) -> Vec<Found> {
+    let mut found = Vec::new();
     for (k, _) in sorted(m) {
         if !allowed.contains(&k.as_str()) {
-            let hint = crate::diag::did_you_mean(k, allowed.iter().copied())
-                .map(|h| format!(" ({h})"))
+            let close = crate::diag::closest(k, allowed.iter().copied());
+            let hint = close
+                .map(|c| format!(" (did you mean `{c}`?)"))
                 .unwrap_or_default();
-            return Err(format!("unknown field `{k}` in {what}{hint}"));
+            let help = close
+                .filter(|c| !m.contains_key(*c))
+                .map(|c| format!("rename `{k}` to `{c}`"));
+            found.push(Found::at(k, format!("unknown field `{k}` in {what}{hint}")).help(help));
         }
     }
-    Ok(())
+    found
 }
 
 fn list<'a>(m: &'a Map<String, Value>, key: &str) -> Res<&'a [Value]> {
     match m.get(key) {
         None | Some(Value::Null) => Ok(&[]),
         Some(Value::Array(a)) => Ok(a),
-        Some(other) => Err(format!("`{key}` must be a list, found {}", kind(other))),
+        Some(other) => Err(Found::at(
+            key,
+            format!("`{key}` must be a list, found {}", kind(other)),
+        )),
     }
 }
 
@@ -93,9 +144,9 @@ fn string(m: &Map<String, Value>, key: &str, what: &str) -> Res<Option<String>> 
     match m.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(format!(
-            "`{key}` in {what} must be a string, found {}",
-            kind(other)
+        Some(other) => Err(Found::at(
+            key,
+            format!("`{key}` in {what} must be a string, found {}", kind(other)),
         )),
     }
 }
@@ -104,9 +155,12 @@ fn boolean(m: &Map<String, Value>, key: &str, what: &str) -> Res<bool> {
     match m.get(key) {
         None | Some(Value::Null) => Ok(false),
         Some(Value::Bool(b)) => Ok(*b),
-        Some(other) => Err(format!(
-            "`{key}` in {what} must be true or false, found {}",
-            kind(other)
+        Some(other) => Err(Found::at(
+            key,
+            format!(
+                "`{key}` in {what} must be true or false, found {}",
+                kind(other)
+            ),
         )),
     }
 }
@@ -116,11 +170,11 @@ fn number(m: &Map<String, Value>, key: &str, what: &str) -> Res<Option<f64>> {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => match n.as_f64() {
             Some(f) if f.is_finite() => Ok(Some(f)),
-            _ => Err(format!("`{key}` in {what} is out of range")),
+            _ => Err(Found::at(key, format!("`{key}` in {what} is out of range"))),
         },
-        Some(other) => Err(format!(
-            "`{key}` in {what} must be a number, found {}",
-            kind(other)
+        Some(other) => Err(Found::at(
+            key,
+            format!("`{key}` in {what} must be a number, found {}", kind(other)),
         )),
     }
 }
@@ -129,13 +183,37 @@ fn date(m: &Map<String, Value>, key: &str, what: &str) -> Res<Option<Date>> {
     match m.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => parse_date_or_timestamp(s).map(Some).ok_or_else(|| {
-            format!("`{key}` in {what} is not a real date: `{s}` (write YYYY-MM-DD)")
+            let help = date_fix(s).map(|d| format!("write it as `{d}`"));
+            Found::at(
+                key,
+                format!("`{key}` in {what} is not a real date: `{s}` (write YYYY-MM-DD)"),
+            )
+            .help(help)
         }),
-        Some(other) => Err(format!(
-            "`{key}` in {what} must be a date (YYYY-MM-DD), found {}",
-            kind(other)
+        Some(other) => Err(Found::at(
+            key,
+            format!(
+                "`{key}` in {what} must be a date (YYYY-MM-DD), found {}",
+                kind(other)
+            ),
         )),
     }
+}
+
+/// A date written year first in another common form (`2024/5/1`, `2024.05.01`, `2024-5-1`) as
+/// `YYYY-MM-DD`, when it is a real date: the one reading of it that is not a guess.
+fn date_fix(s: &str) -> Option<String> {
+    let s = s.trim();
+    let mut parts = s.split(['-', '/', '.']);
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    if parts.next().is_some() || !digits(y, 4..=4) || !digits(m, 1..=2) || !digits(d, 1..=2) {
+        return None;
+    }
+    let fixed = format!("{y}-{m:0>2}-{d:0>2}");
+    (fixed != s && crate::parse::parse_date(&fixed).is_some()).then_some(fixed)
 }
 
 /// `YYYY-MM-DD`, or an RFC 3339 timestamp (Open Badges), whose UTC date is taken.
@@ -156,174 +234,294 @@ pub fn parse_date_or_timestamp(s: &str) -> Option<Date> {
 fn strings(m: &Map<String, Value>, key: &str, what: &str) -> Res<Vec<String>> {
     list(m, key)?
         .iter()
-        .map(|v| match v {
+        .enumerate()
+        .map(|(i, v)| match v {
             Value::String(s) => Ok(s.clone()),
-            other => Err(format!(
-                "`{key}` in {what} must list strings, found {}",
-                kind(other)
-            )),
+            other => Err(Found {
+                at: vec![Seg::Key(key.to_owned()), Seg::Index(i)],
+                error: format!("`{key}` in {what} must list strings, found {}", kind(other)),
+                help: None,
+            }),
         })
         .collect()
 }
 
-fn build(v: &Value, policy: &Policy) -> Res<Candidate> {
-    let m = object(v, "a record")?;
-    // Every problem of the record is reported, not only the first: each part (a list, each
-    // item of one) is checked on its own and its problem kept.
-    let mut problems = Problems::default();
-    problems.keep(check_fields(m, RECORD_FIELDS, "the record"));
+fn build(v: &Value, policy: &Policy) -> Result<Candidate, Vec<Found>> {
+    let mut p = Problems::default();
+    let Some(m) = p.keep(object(v, "a record")) else {
+        return Err(p.found);
+    };
+    p.all(unknown_fields(m, RECORD_FIELDS, "the record"));
     let id = match m.get("id") {
-        None | Some(Value::Null) => Err("the record has no `id`".into()),
-        Some(v) => id_string(v).ok_or_else(|| match v {
-            Value::String(_) => "`id` is empty".to_owned(),
-            other => format!("`id` must be a non-empty string, found {}", kind(other)),
+        None | Some(Value::Null) => Err(Found::here("the record has no `id`")),
+        Some(v) => id_string(v).ok_or_else(|| {
+            Found::at(
+                "id",
+                match v {
+                    Value::String(_) => "`id` is empty".to_owned(),
+                    other => format!("`id` must be a non-empty string, found {}", kind(other)),
+                },
+            )
         }),
     };
     let mut c = Candidate {
-        id: problems.keep(id).unwrap_or_default(),
+        id: p.keep(id).unwrap_or_default(),
         ..Default::default()
     };
-    c.applied = problems
+    c.applied = p
         .keep(strings(m, "applied", "the record"))
         .unwrap_or_default();
-    problems.keep(attributes(m.get("attributes"), policy, &mut c));
-    problems.keep(protected(m.get("protected"), &mut c));
-    let items = |key: &str, problems: &mut Problems| problems.keep(list(m, key)).unwrap_or(&[]);
-    for (i, cred) in items("credentials", &mut problems).iter().enumerate() {
-        let cred = credential(cred, policy).map_err(|e| format!("credential {}: {e}", i + 1));
-        c.credentials.extend(problems.keep(cred));
+    if let Err(found) = attributes(m.get("attributes"), policy, &mut c) {
+        found
+            .into_iter()
+            .for_each(|f| p.push(under("attributes", f)));
     }
-    for (i, a) in items("artifacts", &mut problems).iter().enumerate() {
-        c.artifacts.extend(problems.keep(artifact(a, i)));
+    if let Err(found) = protected(m.get("protected"), &mut c) {
+        found
+            .into_iter()
+            .for_each(|f| p.push(under("protected", f)));
     }
-    for (i, l) in items("labs", &mut problems).iter().enumerate() {
-        c.labs.extend(problems.keep(lab(l, i)));
+    let items = |key: &str, p: &mut Problems| p.keep(list(m, key)).unwrap_or(&[]);
+    for (i, cred) in items("credentials", &mut p).iter().enumerate() {
+        let read = p.within("credentials", i, |p| credential(cred, policy, p));
+        c.credentials.extend(read);
     }
-    for (i, w) in items("work_samples", &mut problems).iter().enumerate() {
-        c.work_samples.extend(problems.keep(work_sample(w, i)));
+    for (i, a) in items("artifacts", &mut p).iter().enumerate() {
+        c.artifacts
+            .extend(p.within("artifacts", i, |p| artifact(a, i, p)));
     }
-    for (i, x) in items("experience", &mut problems).iter().enumerate() {
-        c.experience.extend(problems.keep(experience(x, i)));
+    for (i, l) in items("labs", &mut p).iter().enumerate() {
+        c.labs.extend(p.within("labs", i, |p| lab(l, i, p)));
     }
-    for (i, e) in items("education", &mut problems).iter().enumerate() {
-        c.education.extend(problems.keep(education(e, i)));
+    for (i, w) in items("work_samples", &mut p).iter().enumerate() {
+        let read = p.within("work_samples", i, |p| work_sample(w, i, p));
+        c.work_samples.extend(read);
     }
-    problems.into_result(c)
+    for (i, x) in items("experience", &mut p).iter().enumerate() {
+        c.experience
+            .extend(p.within("experience", i, |p| experience(x, i, p)));
+    }
+    for (i, e) in items("education", &mut p).iter().enumerate() {
+        c.education
+            .extend(p.within("education", i, |p| education(e, i, p)));
+    }
+    if p.found.is_empty() {
+        Ok(c)
+    } else {
+        Err(p.found)
+    }
 }
 
-/// The problems found in one record, in the order of its fields.
+/// The problems found in one record, in the order of its fields; while an item of a list is
+/// read, placed under it (and a credential's led by `credential N: `). Nothing is allocated
+/// for a record without problems.
 #[derive(Default)]
-struct Problems(Vec<String>);
+struct Problems {
+    found: Vec<Found>,
+    /// The list and index of the item being read.
+    item: Option<(&'static str, usize)>,
+}
 
 impl Problems {
     /// The value, or `None` with its problem kept.
     fn keep<T>(&mut self, r: Res<T>) -> Option<T> {
-        r.map_err(|e| self.0.push(e)).ok()
-    }
-
-    /// The candidate when nothing was wrong; else every problem, in order, as one error.
-    fn into_result(self, c: Candidate) -> Res<Candidate> {
-        match self.0.as_slice() {
-            [] => Ok(c),
-            [one] => Err(one.clone()),
-            many => Err(format!("{} problems: {}", many.len(), many.join("; "))),
+        match r {
+            Ok(v) => Some(v),
+            Err(f) => {
+                self.push(f);
+                None
+            }
         }
     }
+
+    fn push(&mut self, mut f: Found) {
+        if let Some((key, i)) = self.item {
+            f.at.splice(0..0, [Seg::Key(key.to_owned()), Seg::Index(i)]);
+            if key == "credentials" {
+                f.error.insert_str(0, &format!("credential {}: ", i + 1));
+            }
+        }
+        self.found.push(f);
+    }
+
+    fn all(&mut self, found: Vec<Found>) {
+        found.into_iter().for_each(|f| self.push(f));
+    }
+
+    /// A field that must be given: its value, or `None` with its problem kept (`missing`
+    /// when it is absent).
+    fn required<T>(&mut self, r: Res<Option<T>>, missing: impl FnOnce() -> String) -> Option<T> {
+        match self.keep(r)? {
+            Some(v) => Some(v),
+            None => {
+                self.push(Found::here(missing()));
+                None
+            }
+        }
+    }
+
+    /// Reads item `i` of the list `key` with its problems placed under it.
+    fn within<T>(
+        &mut self,
+        key: &'static str,
+        i: usize,
+        read: impl FnOnce(&mut Problems) -> Option<T>,
+    ) -> Option<T> {
+        let old = self.item.replace((key, i));
+        let before = self.found.len();
+        let read = read(self);
+        self.item = old;
+        // An item with a problem is not kept (the record is an error anyway).
+        read.filter(|_| self.found.len() == before)
+    }
 }
 
-fn artifact(a: &Value, i: usize) -> Res<Artifact> {
+fn artifact(a: &Value, i: usize, p: &mut Problems) -> Option<Artifact> {
     let what = format!("artifact {}", i + 1);
-    let o = object(a, &what)?;
-    check_fields(o, &["title", "skills", "date", "reviewed"], &what)?;
-    Ok(Artifact {
-        title: string(o, "title", &what)?.unwrap_or_else(|| what.clone()),
-        skills: strings(o, "skills", &what)?,
-        date: date(o, "date", &what)?,
-        reviewed: boolean(o, "reviewed", &what)?,
+    let o = p.keep(object(a, &what))?;
+    p.all(unknown_fields(
+        o,
+        &["title", "skills", "date", "reviewed"],
+        &what,
+    ));
+    let title = p.keep(string(o, "title", &what));
+    let skills = p.keep(strings(o, "skills", &what));
+    let date = p.keep(date(o, "date", &what));
+    let reviewed = p.keep(boolean(o, "reviewed", &what));
+    Some(Artifact {
+        title: title?.unwrap_or_else(|| what.clone()),
+        skills: skills?,
+        date: date?,
+        reviewed: reviewed?,
     })
 }
 
-fn lab(l: &Value, i: usize) -> Res<Lab> {
+fn lab(l: &Value, i: usize, p: &mut Problems) -> Option<Lab> {
     let what = format!("lab {}", i + 1);
-    let o = object(l, &what)?;
-    check_fields(o, &["title", "skills", "completed", "hours"], &what)?;
-    let hours = number(o, "hours", &what)?;
-    if hours.is_some_and(|h| h < 0.0) {
-        return Err(format!("`hours` in {what} is negative"));
+    let o = p.keep(object(l, &what))?;
+    p.all(unknown_fields(
+        o,
+        &["title", "skills", "completed", "hours"],
+        &what,
+    ));
+    let hours = p.keep(number(o, "hours", &what));
+    if hours.flatten().is_some_and(|h| h < 0.0) {
+        p.push(Found::at("hours", format!("`hours` in {what} is negative")));
     }
-    Ok(Lab {
-        title: string(o, "title", &what)?.unwrap_or_else(|| what.clone()),
-        skills: strings(o, "skills", &what)?,
-        completed: date(o, "completed", &what)?,
-        hours,
+    let title = p.keep(string(o, "title", &what));
+    let skills = p.keep(strings(o, "skills", &what));
+    let completed = p.keep(date(o, "completed", &what));
+    Some(Lab {
+        title: title?.unwrap_or_else(|| what.clone()),
+        skills: skills?,
+        completed: completed?,
+        hours: hours?,
     })
 }
 
-fn work_sample(w: &Value, i: usize) -> Res<(String, f64)> {
+fn work_sample(w: &Value, i: usize, p: &mut Problems) -> Option<(String, f64)> {
     let what = format!("work sample {}", i + 1);
-    let o = object(w, &what)?;
-    check_fields(o, &["skill", "score"], &what)?;
-    let skill = string(o, "skill", &what)?.ok_or_else(|| format!("{what} has no `skill`"))?;
-    let score = number(o, "score", &what)?.ok_or_else(|| format!("{what} has no `score`"))?;
-    if !(0.0..=100.0).contains(&score) {
-        return Err(format!("`score` {score} in {what} is outside 0..100"));
+    let o = p.keep(object(w, &what))?;
+    p.all(unknown_fields(o, &["skill", "score"], &what));
+    let skill = p.required(string(o, "skill", &what), || {
+        format!("{what} has no `skill`")
+    });
+    let score = p.required(number(o, "score", &what), || {
+        format!("{what} has no `score`")
+    });
+    if let Some(score) = score.filter(|s| !(0.0..=100.0).contains(s)) {
+        p.push(Found::at(
+            "score",
+            format!("`score` {score} in {what} is outside 0..100"),
+        ));
     }
-    Ok((skill, score))
+    Some((skill?, score?))
 }
 
-fn experience(x: &Value, i: usize) -> Res<(String, f64)> {
+fn experience(x: &Value, i: usize, p: &mut Problems) -> Option<(String, f64)> {
     let what = format!("experience entry {}", i + 1);
-    let o = object(x, &what)?;
-    check_fields(o, &["skill", "months"], &what)?;
-    let skill = string(o, "skill", &what)?.ok_or_else(|| format!("{what} has no `skill`"))?;
-    let months = number(o, "months", &what)?.ok_or_else(|| format!("{what} has no `months`"))?;
-    if !(0.0..=1200.0).contains(&months) {
-        return Err(format!("`months` {months} in {what} is outside 0..1200"));
+    let o = p.keep(object(x, &what))?;
+    p.all(unknown_fields(o, &["skill", "months"], &what));
+    let skill = p.required(string(o, "skill", &what), || {
+        format!("{what} has no `skill`")
+    });
+    let months = p.required(number(o, "months", &what), || {
+        format!("{what} has no `months`")
+    });
+    if let Some(months) = months.filter(|m| !(0.0..=1200.0).contains(m)) {
+        p.push(Found::at(
+            "months",
+            format!("`months` {months} in {what} is outside 0..1200"),
+        ));
     }
-    Ok((skill, months))
+    Some((skill?, months?))
 }
 
-fn education(e: &Value, i: usize) -> Res<Education> {
+fn education(e: &Value, i: usize, p: &mut Problems) -> Option<Education> {
     let what = format!("education entry {}", i + 1);
-    let o = object(e, &what)?;
-    check_fields(o, &["level", "field", "completed"], &what)?;
-    Ok(Education {
-        level: string(o, "level", &what)?,
-        field: string(o, "field", &what)?,
-        completed: boolean(o, "completed", &what)?,
+    let o = p.keep(object(e, &what))?;
+    p.all(unknown_fields(o, &["level", "field", "completed"], &what));
+    let level = p.keep(string(o, "level", &what));
+    let field = p.keep(string(o, "field", &what));
+    let completed = p.keep(boolean(o, "completed", &what));
+    Some(Education {
+        level: level?,
+        field: field?,
+        completed: completed?,
     })
 }
 
-/// Protected attributes (for audits only): strings, numbers or true/false.
-pub(super) fn protected(p: Option<&Value>, c: &mut Candidate) -> Res<()> {
+/// `f` placed under the field `key`.
+fn under(key: &str, mut f: Found) -> Found {
+    f.at.insert(0, Seg::Key(key.to_owned()));
+    f
+}
+
+/// Protected attributes (for audits only): strings, numbers or true/false. Every bad value is
+/// a problem.
+pub(super) fn protected(p: Option<&Value>, c: &mut Candidate) -> Result<(), Vec<Found>> {
     let Some(p) = p.filter(|p| !p.is_null()) else {
         return Ok(());
     };
-    for (k, v) in sorted(object(p, "`protected`")?) {
+    let mut found = Vec::new();
+    for (k, v) in sorted(object(p, "`protected`").map_err(|f| vec![f])?) {
         let s = match v {
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
             Value::Null => continue,
             other => {
-                return Err(format!(
-                    "protected value `{k}` must be a string, found {}",
-                    kind(other)
-                ))
+                found.push(Found::at(
+                    k,
+                    format!(
+                        "protected value `{k}` must be a string, found {}",
+                        kind(other)
+                    ),
+                ));
+                continue;
             }
         };
         c.protected.insert(k.clone(), s);
     }
-    Ok(())
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(found)
+    }
 }
 
-/// Declared attributes are type-checked; undeclared ones are kept aside (rules cannot read
-/// them) and noted in the decision.
-pub(super) fn attributes(a: Option<&Value>, policy: &Policy, c: &mut Candidate) -> Res<()> {
+/// Declared attributes are type-checked (every bad value is a problem); undeclared ones are
+/// kept aside (rules cannot read them) and noted in the decision.
+pub(super) fn attributes(
+    a: Option<&Value>,
+    policy: &Policy,
+    c: &mut Candidate,
+) -> Result<(), Vec<Found>> {
     let Some(a) = a.filter(|a| !a.is_null()) else {
         return Ok(());
     };
-    for (k, v) in sorted(object(a, "`attributes`")?) {
+    let mut found = Vec::new();
+    for (k, v) in sorted(object(a, "`attributes`").map_err(|f| vec![f])?) {
         let Some(&i) = policy.attr_index.get(k) else {
             c.undeclared.push(k.clone());
             continue;
@@ -332,39 +530,56 @@ pub(super) fn attributes(a: Option<&Value>, policy: &Policy, c: &mut Candidate) 
             continue;
         }
         let ty = policy.attributes[i].ty;
-        let value = typed_attr(ty, v).ok_or_else(|| {
-            let ty_name = match ty {
-                crate::ast::AttrType::Bool => "bool",
-                crate::ast::AttrType::Number => "number",
-                crate::ast::AttrType::String => "string",
-                crate::ast::AttrType::Date => "date",
-            };
-            format!(
-                "attribute `{k}` is declared `{ty_name}` but the record gives {}",
-                kind(v)
-            )
-        })?;
-        c.attributes.insert(k.clone(), value);
+        match typed_attr(ty, v) {
+            Some(value) => {
+                c.attributes.insert(k.clone(), value);
+            }
+            None => {
+                let ty_name = match ty {
+                    crate::ast::AttrType::Bool => "bool",
+                    crate::ast::AttrType::Number => "number",
+                    crate::ast::AttrType::String => "string",
+                    crate::ast::AttrType::Date => "date",
+                };
+                found.push(Found::at(
+                    k,
+                    format!(
+                        "attribute `{k}` is declared `{ty_name}` but the record gives {}",
+                        kind(v)
+                    ),
+                ));
+            }
+        }
     }
-    Ok(())
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(found)
+    }
 }
 
-fn credential(v: &Value, policy: &Policy) -> Res<HeldCredential> {
+fn credential(v: &Value, policy: &Policy, p: &mut Problems) -> Option<HeldCredential> {
     let mut cred = match v.as_object().and_then(|o| o.get("jwt")) {
-        Some(_) => jwt_credential(v)?,
-        None => credential_fields(v)?,
+        Some(_) => p.keep(jwt_credential(v))?,
+        None => credential_fields(v, p)?,
     };
     if let Some(signed) = signed(v) {
-        cred.proof = crate::proof::verify(&signed, cred.issuer.as_deref(), &policy.providers);
+        cred.proof = (policy.proofs).verify(&signed, cred.issuer.as_deref(), &policy.providers);
         // With a proof, `verified` is what the proof says, never the caller's word.
         cred.verified = cred.proof == crate::proof::ProofStatus::Verified;
     }
     if let (Some(i), Some(e)) = (cred.issued, cred.expires) {
         if e < i {
-            return Err(format!("it expires ({e}) before it was issued ({i})"));
+            let at = ["expires", "validUntil", "expirationDate"]
+                .into_iter()
+                .find(|k| v.get(k).is_some())
+                .unwrap_or("jwt");
+            let error = format!("it expires ({e}) before it was issued ({i})");
+            p.push(Found::at(at, error));
+            return None;
         }
     }
-    Ok(cred)
+    Some(cred)
 }
 
 /// The credential as signed, when it carries a proof or is a JWT.
@@ -385,62 +600,79 @@ fn signed(v: &Value) -> Option<crate::proof::Signed> {
 /// `{ jwt: "eyJ…" }` (and an optional `verified`): the Open Badges credential the JWT carries.
 fn jwt_credential(v: &Value) -> Res<HeldCredential> {
     let o = object(v, "a credential")?;
-    check_fields(o, &["jwt", "verified"], "a `jwt` credential")?;
+    if let Some(f) = unknown_fields(o, &["jwt", "verified"], "a `jwt` credential")
+        .into_iter()
+        .next()
+    {
+        return Err(f);
+    }
     let token = match o.get("jwt") {
         Some(Value::String(t)) => t,
-        Some(other) => return Err(format!("`jwt` must be a string, found {}", kind(other))),
-        None => return Err("`jwt` is missing".into()),
+        Some(other) => {
+            return Err(Found::at(
+                "jwt",
+                format!("`jwt` must be a string, found {}", kind(other)),
+            ))
+        }
+        None => return Err(Found::here("`jwt` is missing")),
     };
     if token.len() > crate::proof::MAX_SIGNED {
-        return Err(format!(
-            "`jwt` is longer than {} bytes",
-            crate::proof::MAX_SIGNED
+        return Err(Found::at(
+            "jwt",
+            format!("`jwt` is longer than {} bytes", crate::proof::MAX_SIGNED),
         ));
     }
-    let vc = crate::proof::jwt::credential(token).map_err(|e| format!("`jwt`: {e}"))?;
-    let mut cred = open_badge(&vc).map_err(|e| format!("the credential in `jwt`: {e}"))?;
+    let vc = crate::proof::jwt::credential(token)
+        .map_err(|e| Found::at("jwt", format!("`jwt`: {e}")))?;
+    let mut cred = open_badge(&vc)
+        .map_err(|f| Found::at("jwt", format!("the credential in `jwt`: {}", f.error)))?;
     cred.verified = boolean(o, "verified", "a `jwt` credential")?;
     Ok(cred)
 }
 
-fn credential_fields(v: &Value) -> Res<HeldCredential> {
-    let o = object(v, "a credential")?;
+fn credential_fields(v: &Value, p: &mut Problems) -> Option<HeldCredential> {
+    let o = p.keep(object(v, "a credential"))?;
     if o.contains_key("type") || o.contains_key("credentialSubject") {
-        return open_badge(o);
+        return p.keep(open_badge(o));
     }
     let what = "the credential";
-    check_fields(
-        o,
-        &[
-            "id",
-            "issuer",
-            "title",
-            "achievement",
-            "issued",
-            "expires",
-            "verified",
-        ],
-        what,
-    )?;
+    let fields = [
+        "id",
+        "issuer",
+        "title",
+        "achievement",
+        "issued",
+        "expires",
+        "verified",
+    ];
+    p.all(unknown_fields(o, &fields, what));
+    let id = p.keep(string(o, "id", what));
+    let issuer = p.keep(string(o, "issuer", what));
+    let title = p.keep(string(o, "title", what));
+    let achievement = p.keep(string(o, "achievement", what));
+    let issued = p.keep(date(o, "issued", what));
+    let expires = p.keep(date(o, "expires", what));
+    let verified = p.keep(boolean(o, "verified", what));
     let cred = HeldCredential {
-        id: string(o, "id", what)?,
-        issuer: string(o, "issuer", what)?,
-        title: string(o, "title", what)?,
-        achievement: string(o, "achievement", what)?,
-        issued: date(o, "issued", what)?,
-        expires: date(o, "expires", what)?,
-        verified: boolean(o, "verified", what)?,
+        id: id?,
+        issuer: issuer?,
+        title: title?,
+        achievement: achievement?,
+        issued: issued?,
+        expires: expires?,
+        verified: verified?,
         proof: crate::proof::ProofStatus::None,
     };
     if cred.id.is_none()
         && cred.achievement.is_none()
         && (cred.issuer.is_none() || cred.title.is_none())
     {
-        return Err(
-            "give the credential an `id`, an `achievement`, or an `issuer` and a `title`".into(),
-        );
+        p.push(Found::here(
+            "give the credential an `id`, an `achievement`, or an `issuer` and a `title`",
+        ));
+        return None;
     }
-    Ok(cred)
+    Some(cred)
 }
 
 /// An Open Badges 3.0 / W3C Verifiable Credential (1.1's `issuanceDate`/`expirationDate` too).
@@ -456,36 +688,46 @@ fn open_badge(o: &Map<String, Value>) -> Res<HeldCredential> {
         .iter()
         .any(|t| *t == "OpenBadgeCredential" || *t == "AchievementCredential")
     {
-        return Err("a credential with `type` must be an Open Badges credential (`OpenBadgeCredential` or `AchievementCredential`)".into());
+        return Err(Found::at("type", "a credential with `type` must be an Open Badges credential (`OpenBadgeCredential` or `AchievementCredential`)".into()));
     }
     let what = "the Open Badges credential";
     let issuer = match o.get("issuer") {
         Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Object(i)) => string(i, "id", "`issuer`")?,
+        Some(Value::Object(i)) => string(i, "id", "`issuer`").map_err(|f| under("issuer", f))?,
         None | Some(Value::Null) => None,
         Some(other) => {
-            return Err(format!(
-                "`issuer` must be a string or a mapping with `id`, found {}",
-                kind(other)
+            return Err(Found::at(
+                "issuer",
+                format!(
+                    "`issuer` must be a string or a mapping with `id`, found {}",
+                    kind(other)
+                ),
             ))
         }
     };
+    let subject = |f: Found| under("credentialSubject", f);
     let achievement = match o.get("credentialSubject") {
         Some(Value::Object(s)) => match s.get("achievement") {
             Some(Value::Object(a)) => Some(a),
             None | Some(Value::Null) => None,
             Some(other) => {
-                return Err(format!(
-                    "`credentialSubject.achievement` must be a mapping, found {}",
-                    kind(other)
-                ))
+                return Err(subject(Found::at(
+                    "achievement",
+                    format!(
+                        "`credentialSubject.achievement` must be a mapping, found {}",
+                        kind(other)
+                    ),
+                )))
             }
         },
         None | Some(Value::Null) => None,
         Some(other) => {
-            return Err(format!(
-                "`credentialSubject` must be a mapping, found {}",
-                kind(other)
+            return Err(Found::at(
+                "credentialSubject",
+                format!(
+                    "`credentialSubject` must be a mapping, found {}",
+                    kind(other)
+                ),
             ))
         }
     };
@@ -497,10 +739,11 @@ fn open_badge(o: &Map<String, Value>) -> Res<HeldCredential> {
         Some(d) => Some(d),
         None => date(o, "expirationDate", what)?,
     };
+    let in_achievement = |f: Found| subject(under("achievement", f));
     let (title, achievement_id) = match achievement {
         Some(a) => (
-            string(a, "name", "`achievement`")?,
-            string(a, "id", "`achievement`")?,
+            string(a, "name", "`achievement`").map_err(&in_achievement)?,
+            string(a, "id", "`achievement`").map_err(&in_achievement)?,
         ),
         None => (None, None),
     };

@@ -88,8 +88,8 @@ pub fn report(r: &Report) -> String {
     if !r.record_errors.is_empty() {
         s.end();
         report_line!(s, "record errors ({})", r.record_errors.len());
-        for e in &r.record_errors {
-            report_line!(s, "  {}", super::text::error_line(e));
+        for line in r.record_errors.iter().flat_map(super::text::error_lines) {
+            report_line!(s, "  {line}");
         }
     }
     if !r.notes.is_empty() {

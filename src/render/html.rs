@@ -427,6 +427,21 @@ fn usage(s: &mut String, r: &Report) {
         }
         s.push_str("</table>");
     }
+    s.push_str("<h3>Failed credential proofs per provider (possible forgeries)</h3>");
+    if u.failed_proofs.is_empty() {
+        s.push_str("<p class=\"sub\">None.</p>");
+    } else {
+        s.push_str("<table><tr><th class=\"text\">provider</th><th>credentials whose proof failed</th></tr>");
+        for f in &u.failed_proofs {
+            let _ = write!(
+                s,
+                "<tr class=\"failed-proofs\"><td><code>{}</code></td><td>{}</td></tr>",
+                esc(&f.provider),
+                f.failed
+            );
+        }
+        s.push_str("</table>");
+    }
     s.push_str("</section>\n");
 }
 

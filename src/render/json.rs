@@ -466,5 +466,21 @@ fn record_error(e: &RecordError, out: &mut Vec<u8>) {
     o.str(k!("file"), &e.file);
     o.int(k!("line"), e.line);
     o.str(k!("error"), &e.error);
+    if !e.problems.is_empty() {
+        list(o.key(k!("problems")), &e.problems, |p, out| {
+            let mut o = Obj::new(out);
+            o.str(k!("field"), &p.field);
+            o.int(k!("line"), p.line);
+            match p.column {
+                Some(c) => o.int(k!("column"), c),
+                None => o.key(k!("column")).extend_from_slice(b"null"),
+            }
+            o.str(k!("error"), &p.error);
+            if let Some(help) = &p.help {
+                o.str(k!("help"), help);
+            }
+            o.end();
+        });
+    }
     o.end();
 }

@@ -26,16 +26,34 @@ pub fn summary(d: &Decision) -> String {
     shown(s)
 }
 
-/// A record error as one line.
+/// A record error as lines (without line breaks): one per problem placed at its field
+/// (`c-1  error  r.yaml:5:7: …`, and an indented `help:` line where there is a sure fix), else
+/// one for the record.
+pub fn error_lines(e: &RecordError) -> Vec<String> {
+    let id = e.record.as_deref().unwrap_or("(no id)");
+    if !e.problems.iter().any(|p| p.column.is_some()) {
+        return vec![shown(format!(
+            "{id}  error  {}:{}: {}",
+            e.file, e.line, e.error
+        ))];
+    }
+    let mut lines = Vec::with_capacity(e.problems.len());
+    for p in &e.problems {
+        let at = match p.column {
+            Some(c) => format!("{}:{}:{c}", e.file, p.line),
+            None => format!("{}:{}", e.file, p.line),
+        };
+        lines.push(shown(format!("{id}  error  {at}: {}", p.error)));
+        if let Some(help) = &p.help {
+            lines.push(shown(format!("    help: {help}")));
+        }
+    }
+    lines
+}
+
+/// A record error as text: [`error_lines`], each ended by a line break but the last.
 pub fn error_line(e: &RecordError) -> String {
-    let line = format!(
-        "{}  error  {}:{}: {}",
-        e.record.as_deref().unwrap_or("(no id)"),
-        e.file,
-        e.line,
-        e.error
-    );
-    shown(line)
+    error_lines(e).join("\n")
 }
 
 /// A line with its control and bidi characters escaped; not copied when it has none.

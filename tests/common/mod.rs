@@ -71,6 +71,7 @@ pub fn skipped(why: std::fmt::Arguments<'_>) {
 }
 
 pub mod server;
+pub mod signed;
 
 /// Every shipped record file and the policy it goes with.
 pub const SHIPPED: [(&str, &str); 6] = [

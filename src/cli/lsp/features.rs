@@ -372,6 +372,25 @@ fn code(s: &str) -> String {
     credo::visible::visible(&one_line).replace('`', "'")
 }
 
+/// The words of a block: its keywords and, on an accept line, the fields a `where` may name
+/// as the checker knows them (each once).
+fn words(block: Block) -> Vec<&'static str> {
+    let mut words = keywords(block).to_vec();
+    if block == Block::Accept {
+        let fields = [
+            credo::check::WHERE_CREDENTIAL_FIELDS,
+            credo::check::WHERE_ARTIFACT_FIELDS,
+            credo::check::WHERE_LAB_FIELDS,
+        ];
+        for f in fields.into_iter().flatten() {
+            if !words.contains(f) {
+                words.push(f);
+            }
+        }
+    }
+    words
+}
+
 /// Words that start a line or continue a condition in each block.
 fn keywords(block: Block) -> &'static [&'static str] {
     match block {
@@ -404,7 +423,8 @@ fn keywords(block: Block) -> &'static [&'static str] {
             "not",
             "in",
         ],
-        // The fields of SPEC §4's contexts (src/check/exprs.rs) and the expression words.
+        // The expression words; the fields of SPEC §4's contexts come from the checker (see
+        // `words`).
         Block::Accept => &[
             "accept",
             "any",
@@ -424,16 +444,6 @@ fn keywords(block: Block) -> &'static [&'static str] {
             "work_sample",
             "experience",
             "candidate",
-            "id",
-            "provider",
-            "tier",
-            "assessment",
-            "hours",
-            "cost",
-            "issued",
-            "age",
-            "verified",
-            "reviewed",
             "true",
             "false",
         ],
@@ -524,7 +534,7 @@ pub fn completion(a: &Analysis, offset: usize) -> Vec<CompletionItem> {
             out
         }
         Expect::NewName => Vec::new(),
-        Expect::Words(block) => fixed(keywords(block), CompletionItemKind::KEYWORD, ""),
+        Expect::Words(block) => fixed(&words(block), CompletionItemKind::KEYWORD, ""),
     }
 }
 

@@ -51,3 +51,21 @@ fn every_request_everywhere_is_answered() {
     }
     assert!(definitions > 100, "{definitions} definitions found");
 }
+
+#[test]
+fn an_accept_line_completes_the_checkers_where_fields_once_each() {
+    let text = "skill net \"Networking\"\nrole r {\n  title \"R\"\n  require net {\n    accept any credential where ver\n  }\n}\n";
+    let a = Analysis::new("p.credo", text, None);
+    let offset = text.find("where ver").unwrap() + "where ".len();
+    let labels: Vec<String> = (features::completion(&a, offset).into_iter())
+        .map(|i| i.label)
+        .collect();
+    let fields = (credo::check::WHERE_CREDENTIAL_FIELDS.iter())
+        .chain(credo::check::WHERE_ARTIFACT_FIELDS)
+        .chain(credo::check::WHERE_LAB_FIELDS);
+    for f in fields {
+        let n = labels.iter().filter(|l| l == f).count();
+        assert_eq!(n, 1, "`{f}` offered {n} times in {labels:?}");
+    }
+    assert!(labels.iter().any(|l| l == "accept"), "{labels:?}");
+}

@@ -48,6 +48,8 @@ pub struct State {
     pub token: Option<[u8; 32]>,
     /// `--log`, taken out when the service stops.
     log: Mutex<Option<Appender>>,
+    /// Whether the service was started with `--log` (read without taking the log's lock).
+    logs: bool,
     pub limits: Limits,
     pub permits: Arc<tokio::sync::Semaphore>,
     pub metrics: Metrics,
@@ -73,6 +75,7 @@ impl State {
             served: ArcSwap::from_pointee(served),
             fixed_as_of,
             token: token.map(|t| guard::digest(&t)),
+            logs: log.is_some(),
             log: Mutex::new(log),
             permits: Arc::new(tokio::sync::Semaphore::new(limits.max_concurrent as usize)),
             limits,
@@ -117,7 +120,7 @@ impl State {
     }
 
     fn logging(&self) -> bool {
-        self.log.lock().is_ok_and(|l| l.is_some())
+        self.logs
     }
 
     /// Writes out and syncs the log when the service stops.
@@ -156,10 +159,7 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
         .fallback(not_found)
-        .layer(layer(state.clone(), guard::time_limit))
-        .layer(layer(state.clone(), guard::admit))
-        .layer(layer(state.clone(), guard::auth))
-        .layer(layer(state.clone(), guard::observe))
+        .layer(layer(state.clone(), guard::gate))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .with_state(state)
 }

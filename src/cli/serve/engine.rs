@@ -94,20 +94,43 @@ fn body_error(record: Option<String>, line: usize, error: String) -> RecordError
     RecordError::new(record, REQUEST, line, error)
 }
 
-/// Reads one record from JSON text (a request body, a batch line).
-fn read(text: &[u8], line: usize, policy: &Policy) -> Result<(Candidate, Value), RecordError> {
-    let value: Value = serde_json::from_slice(text).map_err(|e| {
-        body_error(
-            None,
-            line + e.line().saturating_sub(1),
-            format!("not JSON: {e}"),
-        )
-    })?;
-    let candidate = Candidate::from_json(&value, policy).map_err(|mut e| {
-        (e.file, e.line) = (REQUEST.to_owned(), line);
-        e
-    })?;
-    Ok((candidate, value))
+/// Reads one record from JSON text (a request body, a batch line), as `eval` reads a line of
+/// a JSON-lines file: the same reader, so the same checks (a key given twice is an error too).
+fn read(text: &[u8], line: usize, policy: &Policy) -> Result<Candidate, RecordError> {
+    let parsed = std::str::from_utf8(text)
+        .map_err(|e| e.to_string())
+        .map(|t| Candidate::from_json_str(t, policy));
+    match parsed {
+        Ok(Ok(candidate)) => Ok(candidate),
+        Ok(Err(e)) => {
+            // Text that is not JSON at all is named as such, at its own line.
+            if let Err(not_json) = serde_json::from_slice::<serde::de::IgnoredAny>(text) {
+                return Err(not_json_error(&not_json, line));
+            }
+            Err(in_request(e, line))
+        }
+        Err(utf8) => Err(body_error(None, line, format!("not JSON: {utf8}"))),
+    }
+}
+
+/// A record error read from a request, named `request` and placed at `line` of its body: its
+/// problems, placed in the record's own text (or not placed, at the record's line), move with it.
+fn in_request(mut e: RecordError, line: usize) -> RecordError {
+    let base = e.line.max(1);
+    for p in &mut e.problems {
+        p.line = line + p.line.max(base) - base;
+    }
+    (e.file, e.line) = (REQUEST.to_owned(), line);
+    e
+}
+
+/// The error of a body or line that is not JSON, at the line of the body it is on.
+fn not_json_error(e: &serde_json::Error, line: usize) -> RecordError {
+    body_error(
+        None,
+        line + e.line().saturating_sub(1),
+        format!("not JSON: {e}"),
+    )
 }
 
 /// What a single-decision request asks.
@@ -121,35 +144,35 @@ pub struct Single {
 /// Reads the body of `POST /v1/decisions`: one record, or `{"record", "roles", "as_of"}`.
 /// Anything wrong with it is a record error.
 pub fn read_single(body: &[u8], policy: &Policy) -> Result<Single, RecordError> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| body_error(None, e.line().max(1), format!("not JSON: {e}")))?;
-    let (record, roles, as_of) = match value {
-        Value::Object(mut m) if m.contains_key("record") => {
-            let record = m.remove("record").unwrap_or(Value::Null);
-            let (roles, as_of) = options(&m, policy)?;
-            (record, roles, as_of)
-        }
-        Value::Array(_) => {
-            return Err(body_error(
-                None,
-                1,
-                "the body holds a list of records; send one record here, or JSON lines to /v1/decisions/batch".into(),
-            ))
-        }
-        record => (record, None, None),
-    };
-    let candidate = Candidate::from_json(&record, policy).map_err(|mut e| {
-        (e.file, e.line) = (REQUEST.to_owned(), 1);
-        e
-    })?;
-    Ok(Single {
+    let single = |candidate, roles, as_of| Single {
         entry: Entry {
             line: 1,
             result: Ok(candidate),
         },
         roles,
         as_of,
-    })
+    };
+    // Most bodies are one record: read straight from the text, as `eval` reads a line.
+    let direct = read(body, 1, policy);
+    if let Ok(candidate) = direct {
+        return Ok(single(candidate, None, None));
+    }
+    let value: Value = serde_json::from_slice(body).map_err(|e| not_json_error(&e, 1))?;
+    match value {
+        Value::Object(mut m) if m.contains_key("record") => {
+            let record = m.remove("record").unwrap_or(Value::Null);
+            let (roles, as_of) = options(&m, policy)?;
+            let candidate =
+                Candidate::from_json(&record, policy).map_err(|e| in_request(e, 1))?;
+            Ok(single(candidate, roles, as_of))
+        }
+        Value::Array(_) => Err(body_error(
+            None,
+            1,
+            "the body holds a list of records; send one record here, or JSON lines to /v1/decisions/batch".into(),
+        )),
+        _ => direct.map(|c| single(c, None, None)),
+    }
 }
 
 /// `roles` and `as_of` of a wrapped request; any other member is an error.
@@ -223,7 +246,7 @@ pub fn read_line(
     policy: &Policy,
     ids: &mut std::collections::HashMap<String, usize>,
 ) -> Entry {
-    let result = read(line, line_no, policy).and_then(|(c, _)| match ids.get(c.id()) {
+    let result = read(line, line_no, policy).and_then(|c| match ids.get(c.id()) {
         Some(first) => Err(body_error(
             Some(c.id().to_owned()),
             line_no,
@@ -292,12 +315,15 @@ pub fn decide<'p>(
 pub fn render(item: &Item, decision_id: Option<&str>, out: &mut Vec<u8>) {
     match (item, decision_id) {
         (Item::Decision(_), Some(id)) => {
-            let mut json = Vec::with_capacity(8 << 10);
-            credo::render::write_item(item, &mut json);
-            out.extend_from_slice(b"{\"decision_id\":");
-            out.extend_from_slice(serde_json::to_string(id).unwrap_or_default().as_bytes());
-            out.push(b',');
-            out.extend_from_slice(json.get(1..).unwrap_or_default());
+            // The decision's object, then its id spliced in as the first member.
+            let start = out.len();
+            credo::render::write_item(item, out);
+            let mut first = Vec::with_capacity(id.len() + 20);
+            first.extend_from_slice(b"\"decision_id\":");
+            first.extend_from_slice(serde_json::to_string(id).unwrap_or_default().as_bytes());
+            first.push(b',');
+            let at = (start + 1).min(out.len());
+            out.splice(at..at, first);
         }
         _ => credo::render::write_item(item, out),
     }

@@ -17,7 +17,7 @@ pub struct Metrics {
     /// Requests by route and status.
     requests: Mutex<BTreeMap<(&'static str, u16), u64>>,
     /// Decisions by role and outcome.
-    decisions: Mutex<BTreeMap<(String, &'static str), u64>>,
+    decisions: Mutex<BTreeMap<String, BTreeMap<&'static str, u64>>>,
     /// Requests per latency bucket (not cumulative; the last is `+Inf`).
     buckets: [AtomicU64; BOUNDS.len() + 1],
     micros: AtomicU64,
@@ -45,12 +45,12 @@ impl Metrics {
     pub fn decisions<'a>(&self, decided: impl IntoIterator<Item = (&'a str, &'static str)>) {
         if let Ok(mut m) = self.decisions.lock() {
             for (role, outcome) in decided {
-                match m.get_mut(&(role.to_owned(), outcome)) {
-                    Some(n) => *n += 1,
-                    None => {
-                        m.insert((role.to_owned(), outcome), 1);
-                    }
-                }
+                // A role seen before is found by its name, without a new string.
+                let outcomes = match m.get_mut(role) {
+                    Some(o) => o,
+                    None => m.entry(role.to_owned()).or_default(),
+                };
+                *outcomes.entry(outcome).or_default() += 1;
             }
         }
     }
@@ -97,7 +97,9 @@ impl Metrics {
         );
         let _ = writeln!(out, "# TYPE credo_decisions_total counter");
         if let Ok(m) = self.decisions.lock() {
-            for ((role, outcome), n) in m.iter() {
+            for (role, outcome, n) in
+                (m.iter()).flat_map(|(r, o)| o.iter().map(move |(o, n)| (r, o, n)))
+            {
                 let _ = writeln!(
                     out,
                     "credo_decisions_total{{role=\"{}\",outcome=\"{outcome}\"}} {n}",

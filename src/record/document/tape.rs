@@ -70,6 +70,40 @@ impl<R: BufRead> Tape<R> {
         self.compact();
     }
 
+    /// The text of the lines `from` through `through` (else through all that was handed on),
+    /// at most `max` bytes (cut at a character's start); `None` when `from` was forgotten.
+    pub fn text(&self, from: usize, through: Option<usize>, max: usize) -> Option<String> {
+        if from < self.start_line {
+            return None;
+        }
+        let kept = &self.kept[self.start..self.pos];
+        let mut begin = 0;
+        for _ in self.start_line..from {
+            begin += memchr::memchr(b'\n', &kept[begin..])? + 1;
+        }
+        let mut end = begin;
+        match through {
+            Some(through) => {
+                for _ in from..=through {
+                    match memchr::memchr(b'\n', &kept[end..]) {
+                        Some(i) => end += i + 1,
+                        None => {
+                            end = kept.len();
+                            break;
+                        }
+                    }
+                }
+            }
+            None => end = kept.len(),
+        }
+        let bytes = &kept[begin..end.min(begin.saturating_add(max))];
+        let valid = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?,
+        };
+        Some(valid.to_owned())
+    }
+
     fn compact(&mut self) {
         if self.start >= COMPACT_OVER && self.start * 2 >= self.kept.len() {
             self.kept.drain(..self.start);

@@ -79,6 +79,7 @@ pub(super) fn value(r: &TableRecord, policy: Option<&Policy>) -> Result<Value, R
                 file,
                 line,
                 error: error.join("; "),
+                problems: Vec::new(),
             })
         }
     }
