@@ -71,7 +71,7 @@ class Policy:
         chunk_size: int = 1024,
     ) -> Decisions:
         """Decisions of every record, in order, with record errors as
-        ``{"record", "file", "line", "error"}`` dicts in the record's place."""
+        ``{"record", "file", "line", "error", "problems"}`` dicts in the record's place."""
     def evaluate_arrow(
         self,
         batch: Any,

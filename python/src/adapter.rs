@@ -115,9 +115,18 @@ pub fn today() -> Date {
         .date()
 }
 
-/// Reads one record given as a line of JSON, as a JSONL file's line `line` of `file`.
+/// Reads one record given as a line of JSON, as a JSONL file's line `line` of `file`. The JSON
+/// is this adapter's own writing of a Python object or an Arrow row, so a problem's column in it
+/// would mean nothing to the caller: problems keep their field and stand at the record's
+/// position, without a column.
 pub fn read(policy: &Policy, json: &str, file: &str, line: usize) -> Entry {
-    credo::record::read_json_line(json, file, line, policy)
+    let mut entry = credo::record::read_json_line(json, file, line, policy);
+    if let Err(e) = &mut entry.result {
+        for p in &mut e.problems {
+            (p.line, p.column) = (line, None);
+        }
+    }
+    entry
 }
 
 /// A record that could not even be turned into JSON (a value Python cannot express in JSON).
