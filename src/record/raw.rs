@@ -421,40 +421,42 @@ fn lab(l: &Value, i: usize, p: &mut Problems) -> Option<Lab> {
 
 fn work_sample(w: &Value, i: usize, p: &mut Problems) -> Option<(String, f64)> {
     let what = format!("work sample {}", i + 1);
-    let o = p.keep(object(w, &what))?;
-    p.all(unknown_fields(o, &["skill", "score"], &what));
-    let skill = p.required(string(o, "skill", &what), || {
-        format!("{what} has no `skill`")
-    });
-    let score = p.required(number(o, "score", &what), || {
-        format!("{what} has no `score`")
-    });
-    if let Some(score) = score.filter(|s| !(0.0..=100.0).contains(s)) {
-        p.push(Found::at(
-            "score",
-            format!("`score` {score} in {what} is outside 0..100"),
-        ));
-    }
-    Some((skill?, score?))
+    skill_and_number(w, &what, "score", 0.0..=100.0, p)
 }
 
 fn experience(x: &Value, i: usize, p: &mut Problems) -> Option<(String, f64)> {
     let what = format!("experience entry {}", i + 1);
-    let o = p.keep(object(x, &what))?;
-    p.all(unknown_fields(o, &["skill", "months"], &what));
-    let skill = p.required(string(o, "skill", &what), || {
+    skill_and_number(x, &what, "months", 0.0..=1200.0, p)
+}
+
+/// An item that is a `skill` and a number `field` within `range` (a work sample's score, an
+/// experience entry's months).
+fn skill_and_number(
+    x: &Value,
+    what: &str,
+    field: &str,
+    range: std::ops::RangeInclusive<f64>,
+    p: &mut Problems,
+) -> Option<(String, f64)> {
+    let o = p.keep(object(x, what))?;
+    p.all(unknown_fields(o, &["skill", field], what));
+    let skill = p.required(string(o, "skill", what), || {
         format!("{what} has no `skill`")
     });
-    let months = p.required(number(o, "months", &what), || {
-        format!("{what} has no `months`")
+    let n = p.required(number(o, field, what), || {
+        format!("{what} has no `{field}`")
     });
-    if let Some(months) = months.filter(|m| !(0.0..=1200.0).contains(m)) {
+    if let Some(n) = n.filter(|n| !range.contains(n)) {
         p.push(Found::at(
-            "months",
-            format!("`months` {months} in {what} is outside 0..1200"),
+            field,
+            format!(
+                "`{field}` {n} in {what} is outside {}..{}",
+                range.start(),
+                range.end()
+            ),
         ));
     }
-    Some((skill?, months?))
+    Some((skill?, n?))
 }
 
 fn education(e: &Value, i: usize, p: &mut Problems) -> Option<Education> {
