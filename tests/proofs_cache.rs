@@ -49,6 +49,15 @@ fn a_repeated_credential_is_verified_once() {
         stderr.contains("proofs: 2 checked, 4 answered from the cache"),
         "{stderr}"
     );
+    // With several threads too: a thread meeting a credential being checked waits for it.
+    for jobs in ["2", "4"] {
+        let out = common::credo(&["verify", &r, "--policy", &p, "--stats", "--jobs", jobs]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("proofs: 2 checked, 4 answered from the cache"),
+            "--jobs {jobs}: {stderr}"
+        );
+    }
     let statuses: Vec<&str> = text
         .lines()
         .map(|l| l.rsplit_once("): ").map_or(l, |(_, s)| s))

@@ -13,7 +13,7 @@ use crate::policy::Provider;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Most answers one cache keeps (about 100 bytes each). Once full it keeps what it has and
 /// further credentials are verified every time they appear.
@@ -27,7 +27,9 @@ type Key = [u8; 32];
 /// Proof statuses already worked out in this run, shared by the reading threads.
 #[derive(Debug)]
 pub struct Cache {
-    shards: [Mutex<HashMap<Key, ProofStatus>>; SHARDS],
+    /// Each credential's answer, worked out once: a thread meeting a credential another thread
+    /// is checking waits for that answer.
+    shards: [Mutex<HashMap<Key, Arc<OnceLock<ProofStatus>>>>; SHARDS],
     /// Proofs actually verified (cache misses).
     checked: AtomicU64,
     /// Proofs answered from the cache.
@@ -69,18 +71,35 @@ impl Cache {
         };
         let key = key(signed, issuer.unwrap_or_default(), provider);
         let shard = &self.shards[usize::from(key[0]) % SHARDS];
-        if let Some(status) = lock(shard).get(&key) {
-            self.reused.fetch_add(1, Ordering::Relaxed);
-            return status.clone();
-        }
-        // Verified outside the lock: two threads meeting the same new credential at once may
-        // both check it, and both reach the same answer.
-        let status = super::check(signed, provider);
-        self.checked.fetch_add(1, Ordering::Relaxed);
-        let mut map = lock(shard);
-        if map.len() < MAX_ENTRIES / SHARDS {
-            map.insert(key, status.clone());
-        }
+        let cell = {
+            let mut map = lock(shard);
+            match map.get(&key) {
+                Some(cell) => Some(Arc::clone(cell)),
+                None if map.len() < MAX_ENTRIES / SHARDS => {
+                    let cell = Arc::new(OnceLock::new());
+                    map.insert(key, Arc::clone(&cell));
+                    Some(cell)
+                }
+                None => None,
+            }
+        };
+        // Checked outside the shard's lock, once per credential: the first thread checks it,
+        // any other meeting it meanwhile waits for that answer.
+        let mut fresh = false;
+        let status = match cell {
+            Some(cell) => cell
+                .get_or_init(|| {
+                    fresh = true;
+                    super::check(signed, provider)
+                })
+                .clone(),
+            None => {
+                fresh = true;
+                super::check(signed, provider)
+            }
+        };
+        let counter = if fresh { &self.checked } else { &self.reused };
+        counter.fetch_add(1, Ordering::Relaxed);
         status
     }
 
@@ -105,9 +124,9 @@ impl Cache {
 
 /// A shard's map; a thread that panicked while holding it left a map that is still whole
 /// (inserts do not unwind half-way), so a poisoned lock is used as is.
-fn lock(
-    m: &Mutex<HashMap<Key, ProofStatus>>,
-) -> std::sync::MutexGuard<'_, HashMap<Key, ProofStatus>> {
+type Shard = HashMap<Key, Arc<OnceLock<ProofStatus>>>;
+
+fn lock(m: &Mutex<Shard>) -> std::sync::MutexGuard<'_, Shard> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -290,7 +309,7 @@ mod tests {
                 let mut k = [0u8; 32];
                 k[..8].copy_from_slice(&(i as u64).to_le_bytes());
                 k[31] = 0xff;
-                map.insert(k, ProofStatus::None);
+                map.insert(k, Arc::new(OnceLock::from(ProofStatus::None)));
             }
         }
         for _ in 0..2 {
