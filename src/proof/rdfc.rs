@@ -14,6 +14,13 @@
 
 use serde_json::{Map, Value};
 
+#[cfg(feature = "rdfc")]
+mod canon;
+#[cfg(feature = "rdfc")]
+mod template;
+#[cfg(all(test, feature = "rdfc"))]
+mod tests;
+
 /// Most calls of RDFC-1.0's Hash N-Degree Quads per canonicalization. A credential's blank
 /// nodes are few and almost always told apart by their first-degree hashes (no call at all);
 /// a graph built to make the algorithm explode reaches this bound and fails.
@@ -38,14 +45,28 @@ const PANICKED: &str = "JSON-LD processing failed on this document";
 /// The canonical N-Quads of a JSON-LD document (its expansion with the built-in contexts,
 /// turned into RDF and canonicalized with RDFC-1.0).
 ///
-/// The work runs on a big-stack worker thread that each calling thread keeps for its lifetime,
-/// so a batch does not pay for a new thread (and its freshly zeroed stack) per proof.
+/// A document whose shape was met before gets its quads from that shape's template
+/// ([`template`]) without JSON-LD expansion; others are expanded by json-ld. Either way the
+/// quads are canonicalized by the first-degree path ([`canon`]) when it settles them, and by
+/// `rdf-canon` otherwise. json-ld and `rdf-canon` run on a big-stack worker thread that each
+/// calling thread keeps for its lifetime, so a batch does not pay for a new thread (and its
+/// freshly zeroed stack) per proof.
 pub fn canonicalize(doc: &Map<String, Value>) -> Result<String, String> {
     check_shape(doc, 1)?;
-    WORKER
-        .try_with(|worker| worker::run(&mut worker.borrow_mut(), doc))
+    imp::canonicalize(doc)
+}
+
+/// Runs `job` on the calling thread's big-stack worker.
+fn on_worker<R: Send + 'static>(job: impl FnOnce() -> R + Send + 'static) -> Result<R, String> {
+    let mut job = Some(job);
+    let ran =
+        WORKER.try_with(|worker| job.take().map(|j| worker::run(&mut worker.borrow_mut(), j)));
+    match (ran, job) {
+        (Ok(Some(result)), _) => result,
         // The calling thread is exiting: do the work on a thread of its own.
-        .unwrap_or_else(|_| on_new_thread(doc))
+        (_, Some(job)) => on_new_thread(job),
+        (_, None) => Err(PANICKED.into()),
+    }
 }
 
 std::thread_local! {
@@ -54,61 +75,62 @@ std::thread_local! {
 }
 
 mod worker {
-    use super::{imp, PANICKED, STACK};
-    use serde_json::{Map, Value};
+    use super::{PANICKED, STACK};
     use std::sync::mpsc;
 
-    type Reply = mpsc::Sender<Result<String, String>>;
+    type Job = Box<dyn FnOnce() + Send>;
 
     /// The sending end of a worker thread's queue; dropping it ends the thread.
-    pub struct Worker(mpsc::Sender<(Map<String, Value>, Reply)>);
+    pub struct Worker(mpsc::Sender<Job>);
 
     fn spawn() -> Result<Worker, String> {
-        let (jobs, queue) = mpsc::channel::<(Map<String, Value>, Reply)>();
+        let (jobs, queue) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("credo-rdfc".into())
             .stack_size(STACK)
-            .spawn(move || {
-                for (doc, reply) in queue {
-                    // The caller waits for this reply; it cannot have gone.
-                    let _ = reply.send(imp::canonicalize(&doc));
-                }
-            })
+            .spawn(move || queue.into_iter().for_each(|job| job()))
             .map_err(|e| format!("cannot start RDF canonicalization: {e}"))?;
         Ok(Worker(jobs))
     }
 
-    /// Canonicalizes `doc` on `slot`'s worker, starting one if there is none (or the last one
-    /// died of a panic).
-    pub fn run(slot: &mut Option<Worker>, doc: &Map<String, Value>) -> Result<String, String> {
+    /// Runs `job` on `slot`'s worker, starting one if there is none (or the last one died of
+    /// a panic).
+    pub fn run<R: Send + 'static>(
+        slot: &mut Option<Worker>,
+        job: impl FnOnce() -> R + Send + 'static,
+    ) -> Result<R, String> {
         let worker = match slot.take() {
             Some(w) => w,
             None => spawn()?,
         };
         let (reply, answer) = mpsc::channel();
-        if worker.0.send((doc.clone(), reply)).is_err() {
+        let job = Box::new(move || {
+            // The caller waits for this reply; it cannot have gone.
+            let _ = reply.send(job());
+        });
+        if worker.0.send(job).is_err() {
             return Err(PANICKED.into());
         }
         match answer.recv() {
             Ok(result) => {
                 *slot = Some(worker);
-                result
+                Ok(result)
             }
-            // The worker panicked (and is gone): the next document gets a new one.
+            // The worker panicked (and is gone): the next job gets a new one.
             Err(_) => Err(PANICKED.into()),
         }
     }
 }
 
-/// [`canonicalize`]'s work on a thread started for it alone.
-fn on_new_thread(doc: &Map<String, Value>) -> Result<String, String> {
+/// [`on_worker`]'s work on a thread started for it alone.
+fn on_new_thread<R: Send>(job: impl FnOnce() -> R + Send) -> Result<R, String> {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("credo-rdfc".into())
             .stack_size(STACK)
-            .spawn_scoped(scope, || imp::canonicalize(doc))
+            .spawn_scoped(scope, job)
             .map_err(|e| format!("cannot start RDF canonicalization: {e}"))?;
-        worker.join().unwrap_or_else(|_| Err(PANICKED.into()))
+        worker.join().map_err(|_| PANICKED.to_string())
     })
 }
 
@@ -152,7 +174,7 @@ mod imp {
 
 #[cfg(feature = "rdfc")]
 mod imp {
-    use super::{HNDQ_CALL_LIMIT, MAX_QUADS};
+    use super::{canon, template, HNDQ_CALL_LIMIT, MAX_QUADS};
     use crate::proof::contexts;
     use json_ld::rdf::RdfQuads as _;
     use json_ld::rdf_types::{self, LiteralType, Quad, Term};
@@ -262,6 +284,44 @@ mod imp {
     }
 
     pub fn canonicalize(doc: &Map<String, Value>) -> Result<String, String> {
+        let quads = template::shape(doc)
+            .and_then(|shape| template::quads(&shape, &by_expansion))
+            .map_or_else(|| by_expansion(doc), Ok)?;
+        nquads(quads)
+    }
+
+    /// The canonical N-Quads of `quads`: the first-degree path when it settles them, else the
+    /// whole of RDFC-1.0 (`rdf-canon`, on the worker: its n-degree hashing recurses).
+    pub fn nquads(quads: Vec<oxrdf::Quad>) -> Result<String, String> {
+        match canon::first_degree(&quads) {
+            Some(text) => Ok(text),
+            None => super::on_worker(move || full_rdfc(&quads))?,
+        }
+    }
+
+    /// `doc`'s quads through JSON-LD expansion and toRdf, on the worker (expansion recurses
+    /// deeply).
+    pub fn by_expansion(doc: &Map<String, Value>) -> Result<Vec<oxrdf::Quad>, String> {
+        let doc = doc.clone();
+        super::on_worker(move || expand(&doc))?
+    }
+
+    /// RDFC-1.0 by `rdf-canon`, every step.
+    pub fn full_rdfc(quads: &[oxrdf::Quad]) -> Result<String, String> {
+        let options = rdf_canon::CanonicalizationOptions {
+            hndq_call_limit: Some(HNDQ_CALL_LIMIT),
+        };
+        rdf_canon::canonicalize_quads_with::<sha2::Sha256>(quads, &options).map_err(|e| match e {
+            rdf_canon::CanonicalizationError::HndqCallLimitExceeded(_) => format!(
+                "RDF canonicalization gave up: the document's blank nodes need more than \
+                 {HNDQ_CALL_LIMIT} n-degree hashing steps"
+            ),
+            other => format!("RDF canonicalization failed: {other}"),
+        })
+    }
+
+    /// JSON-LD expansion with the built-in contexts, then toRdf.
+    fn expand(doc: &Map<String, Value>) -> Result<Vec<oxrdf::Quad>, String> {
         let loader = loader()?;
         let text = serde_json::to_string(doc).map_err(|e| format!("unreadable document: {e}"))?;
         let (mut json, _) = json_ld::syntax::Value::parse_str(&text)
@@ -328,16 +388,7 @@ mod imp {
             };
             quads.push(oxrdf::Quad::new(subject, predicate, object, graph));
         }
-        let options = rdf_canon::CanonicalizationOptions {
-            hndq_call_limit: Some(HNDQ_CALL_LIMIT),
-        };
-        rdf_canon::canonicalize_quads_with::<sha2::Sha256>(&quads, &options).map_err(|e| match e {
-            rdf_canon::CanonicalizationError::HndqCallLimitExceeded(_) => format!(
-                "RDF canonicalization gave up: the document's blank nodes need more than \
-                 {HNDQ_CALL_LIMIT} n-degree hashing steps"
-            ),
-            other => format!("RDF canonicalization failed: {other}"),
-        })
+        Ok(quads)
     }
 
     fn named(iri: &str) -> Result<oxrdf::NamedNode, String> {
@@ -366,73 +417,6 @@ mod imp {
                 oxrdf::Literal::new_language_tagged_literal(l.value, tag.as_str())
                     .map_err(|_| format!("the document has a bad language tag {:?}", tag.as_str()))
             }
-        }
-    }
-}
-
-#[cfg(all(test, feature = "rdfc"))]
-mod tests {
-    use super::*;
-
-    fn credential() -> Map<String, Value> {
-        let text = include_str!("../../tests/fixtures/proofs/w3c-eddsa-rdfc-2022-signed.json");
-        let Ok(Value::Object(mut doc)) = serde_json::from_str::<Value>(text) else {
-            panic!("the W3C vector is a JSON object");
-        };
-        doc.remove("proof");
-        doc
-    }
-
-    /// The cached processed context (for a `@context` of URLs) gives what json-ld's own
-    /// expansion gives: an empty inline context, a no-op, sends the same credential down the
-    /// uncached path.
-    #[test]
-    fn the_processed_context_cache_changes_nothing() {
-        let cached = credential();
-        let mut uncached = cached.clone();
-        let Some(Value::Array(list)) = uncached.get_mut("@context") else {
-            panic!("the W3C vector's @context is a list");
-        };
-        list.push(Value::Object(Map::new()));
-
-        let first = canonicalize(&cached).expect("the W3C vector canonicalizes");
-        assert!(first.contains("<https://www.w3.org/2018/credentials#issuer>"));
-        assert_eq!(
-            canonicalize(&cached),
-            Ok(first.clone()),
-            "a cache hit differs"
-        );
-        assert_eq!(
-            canonicalize(&uncached),
-            Ok(first),
-            "the uncached path differs"
-        );
-    }
-
-    /// A context list that fails processing (a redefined protected term, a context credo does
-    /// not hold) fails the same way with and without the cache, and on a cache hit.
-    #[test]
-    fn a_context_error_is_the_same_from_the_cache() {
-        for list in [
-            serde_json::json!([
-                "https://www.w3.org/ns/credentials/v2",
-                "https://www.w3.org/2018/credentials/v1"
-            ]),
-            serde_json::json!([
-                "https://www.w3.org/ns/credentials/v2",
-                "https://example.org/not-built-in"
-            ]),
-        ] {
-            let mut doc = credential();
-            doc.insert("@context".into(), list);
-            let mut inline = doc.clone();
-            if let Some(Value::Array(list)) = inline.get_mut("@context") {
-                list.push(Value::Object(Map::new()));
-            }
-            let err = canonicalize(&doc).expect_err("the context list cannot be processed");
-            assert!(err.starts_with("JSON-LD expansion failed: "), "{err}");
-            assert_eq!(canonicalize(&doc), Err(err.clone()));
-            assert_eq!(canonicalize(&inline), Err(err));
         }
     }
 }
