@@ -158,9 +158,8 @@ fn key(signed: &Signed, issuer: &str, provider: &Provider) -> Key {
         part(b'a', j.alg.as_deref().unwrap_or_default().as_bytes());
         match &j.key {
             JwkKey::Rsa(k) => {
-                use rsa::traits::PublicKeyParts;
-                part(b'n', &k.n().to_bytes_be());
-                part(b'e', &k.e().to_bytes_be());
+                part(b'n', k.n());
+                part(b'e', k.e());
             }
             JwkKey::P256(k) => part(b'p', k.to_encoded_point(false).as_bytes()),
             JwkKey::Ed25519(k) => part(b'x', k.as_bytes()),

@@ -100,10 +100,7 @@ pub fn verify(token: &str, provider: &Provider) -> Result<(), String> {
                 match (&j.key, alg) {
                     (JwkKey::Rsa(k), "RS256") => {
                         tried = true;
-                        let hashed = super::sha256(input);
-                        ok |= k
-                            .verify(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &hashed, &sig)
-                            .is_ok();
+                        ok |= k.verify_rs256(input, &sig);
                     }
                     (JwkKey::P256(k), "ES256") => {
                         tried = true;

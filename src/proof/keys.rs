@@ -94,11 +94,58 @@ pub struct Jwk {
 #[derive(Clone, Debug)]
 pub enum JwkKey {
     /// `kty: RSA` (RS256).
-    Rsa(rsa::RsaPublicKey),
+    Rsa(RsaKey),
     /// `kty: EC`, `crv: P-256` (ES256).
     P256(p256::ecdsa::VerifyingKey),
     /// `kty: OKP`, `crv: Ed25519` (EdDSA).
     Ed25519(VerifyingKey),
+}
+
+/// An RSA public key, checked when read, with its modulus and exponent as ring takes them
+/// (big-endian, no leading zeros).
+#[derive(Clone, Debug)]
+pub struct RsaKey {
+    key: rsa::RsaPublicKey,
+    n: Vec<u8>,
+    e: Vec<u8>,
+}
+
+impl RsaKey {
+    fn new(key: rsa::RsaPublicKey) -> RsaKey {
+        use rsa::traits::PublicKeyParts;
+        let (n, e) = (key.n().to_bytes_be(), key.e().to_bytes_be());
+        RsaKey { key, n, e }
+    }
+
+    /// The modulus, big-endian without leading zeros.
+    pub fn n(&self) -> &[u8] {
+        &self.n
+    }
+
+    /// The public exponent, big-endian without leading zeros.
+    pub fn e(&self) -> &[u8] {
+        &self.e
+    }
+
+    /// Whether `sig` is this key's RSASSA-PKCS1-v1_5 SHA-256 signature of `message` (RS256).
+    pub fn verify_rs256(&self, message: &[u8], sig: &[u8]) -> bool {
+        use rsa::traits::PublicKeyParts;
+        if self.key.size() * 8 >= 2048 {
+            let components = ring::signature::RsaPublicKeyComponents {
+                n: &self.n,
+                e: &self.e,
+            };
+            components
+                .verify(&ring::signature::RSA_PKCS1_2048_8192_SHA256, message, sig)
+                .is_ok()
+        } else {
+            // Below ring's floor: rsa's slower arithmetic.
+            let hashed = super::sha256(message);
+            self.key
+                .verify(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &hashed, sig)
+                .is_ok()
+        }
+    }
 }
 
 impl JwkKey {
@@ -142,7 +189,8 @@ fn jwk(k: &Value) -> Result<Jwk, String> {
         (Some("RSA"), _) => {
             let n = rsa::BigUint::from_bytes_be(&field("n")?);
             let e = rsa::BigUint::from_bytes_be(&field("e")?);
-            JwkKey::Rsa(rsa::RsaPublicKey::new(n, e).map_err(|e| format!("bad RSA key: {e}"))?)
+            let key = rsa::RsaPublicKey::new(n, e).map_err(|e| format!("bad RSA key: {e}"))?;
+            JwkKey::Rsa(RsaKey::new(key))
         }
         (Some("EC"), Some("P-256")) => {
             let (x, y) = (field("x")?, field("y")?);
@@ -184,4 +232,54 @@ fn jwk(k: &Value) -> Result<Jwk, String> {
         alg,
         key,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys and signatures of `header.payload` made with Python's `cryptography` (e = 65537).
+    const KEYS: [(&str, &str); 2] = [
+        // 1,024 bits: below ring's floor, checked by rsa.
+        (
+            "qQoxF1ioFPfSR9sXczVhIo6VXjkRnAjsoysbwP0amZk2_OfN21M0m2EBfXCRqnCad3ID1_FIOVVUVCTsIOSJ5u1ZlcJqKaasbEGtDVJDmcPlia3Sy5lgZXqhGgnIz7FPa4tx48Jf1kNcs5eHM9AG01J2etKNl20pEL85FK2tBjc",
+            "DwRONnXcN-ib_2J4Hnuh3KWpUktnDzV1UA8FrfAAYG1-xHNWjgjRhxPV8DShkdfN16JAeDOKdO6mV4sWvfnZ54zKneC7HsqyHQVsNA15yR2plQz5cVwTtpMq-lMDmA0Gbutxh0tm15WBzj0zNX1PmZRLha3gSs32WdDYCmjF1Lc",
+        ),
+        // 2,048 bits: checked by ring.
+        (
+            "yF_w0c8YY3KVfh9fO3R-xpnouBnZtBGXIdAC0qz4j4dSsVBxjjpObYXr7VkWpWbb_YkWSA_jYnHSAbwJKx-dKs2la1G-Hu7BasMIc49kG26rToJC5Kb3IxM_L7ZPEx_RWKeHxk2yHds1ac0DjcHQ_xAPizntPciESv_SM_WbQFS0M05snW4ITBCt6MNUkR_jj68NEoZ4UsFmRuRL9Wrv1ZZIEaPmXJgzX6AbHaplvhe1fd76NaoMvztwHyLrpm9c54GuOF_hBvVWGQVmtWabBNFfng6iuh2RKS2KAgT7Slot_wLuKPh7ADscJSoQ9Cf--sD76OshzMZT034aTXEQjw",
+            "r-1MD7oKKL5Z86INpSb7-8klv2rBWz2o2TJMfRO6zIdkkq67PFyWB3cSSy5j5fnT4yFUqKJYgR0HCXCL3yAU2e_kZUw3fCIalhHCw86z7zZKJjW85Fv7whB9tsJrLt4jjL-LF48S-L3D70YLDwsDOZHMeSthUPGCcvY4JvJH9kKl-Kttmp5D_A46Zd1c-ohNLI_iGE3RW0675FH37Ao2RKcOs5r0MOFl16CF_QG5NlaIpTOt68QquoAlaLZtpCS80VqMTvRcVipHyQ2gW6FSPx9MzIfE4u60JNhctbncLE8BMxlxYMGlPDAKXPcpd6uWyPE6RzoYb2d-6GrzUfRM2g",
+        ),
+    ];
+
+    #[test]
+    fn rs256_on_both_sides_of_rings_floor() {
+        for (n, sig) in KEYS {
+            // A leading zero byte in `n` (allowed in a JWK) changes nothing.
+            let mut padded = vec![0u8];
+            padded.extend(b64(n).expect("base64url"));
+            let padded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(padded);
+            for n in [n.to_string(), padded] {
+                let text = serde_json::json!({"kty": "RSA", "n": n, "e": "AQAB"});
+                let Ok(Jwk {
+                    key: JwkKey::Rsa(key),
+                    ..
+                }) = jwk(&text)
+                else {
+                    panic!("an RSA JWK reads");
+                };
+                let sig = b64(sig).expect("base64url");
+                assert!(
+                    key.verify_rs256(b"header.payload", &sig),
+                    "{} bits",
+                    key.n().len() * 8
+                );
+                assert!(!key.verify_rs256(b"header.payloaD", &sig));
+                let mut bad = sig.clone();
+                bad[10] ^= 1;
+                assert!(!key.verify_rs256(b"header.payload", &bad));
+                assert!(!key.verify_rs256(b"header.payload", &sig[1..]));
+            }
+        }
+    }
 }

@@ -136,10 +136,7 @@ fn string(s: &str, out: &mut String) {
 /// A string that lands on an IRI but is not a plain one (a vocabulary term such as
 /// `assertionMethod`, a compact IRI) is made part of a refined shape: the shape plus those
 /// strings, whose template has them in place of their placeholders.
-pub fn quads(
-    shape: &Shape<'_>,
-    slow: &Expand,
-) -> Option<Vec<Quad>> {
+pub fn quads(shape: &Shape<'_>, slow: &Expand) -> Option<Vec<Quad>> {
     let template = cached(&shape.key, || make(shape, &[], slow))?;
     let fixed = match template.fill(&shape.values) {
         Ok(quads) => {
@@ -186,11 +183,7 @@ fn cached(key: &str, make: impl FnOnce() -> Option<Template>) -> Option<Arc<Temp
 
 /// The template of `shape` with the slots in `fixed` holding their own strings: its
 /// placeholder document through json-ld, each placeholder found.
-fn make(
-    shape: &Shape<'_>,
-    fixed: &[usize],
-    slow: &Expand,
-) -> Option<Template> {
+fn make(shape: &Shape<'_>, fixed: &[usize], slow: &Expand) -> Option<Template> {
     let Ok(Value::Object(mut doc)) = serde_json::from_str::<Value>(&shape.key) else {
         return None;
     };
