@@ -3,10 +3,10 @@
 
   python3 scripts/bench-proofs.py DIR RECORDS
 
-DIR/policy.credo pins an Ed25519 did:key and DIR/issuer.jwks.json an RSA key for one provider;
-DIR/{jcs,rdfc,jwt-eddsa,jwt-rs256}.jsonl hold RECORDS records each with one Open Badges 3.0
-credential signed that way (eddsa-jcs-2022 and eddsa-rdfc-2022 Data Integrity proofs, EdDSA
-VC-JWT, RS256 VC-JWT), every credential distinct (its own learner id); DIR/jcs-repeated.jsonl
+DIR/policy.credo pins an Ed25519 did:key and DIR/issuer.jwks.json an RSA and a P-256 key for one
+provider; DIR/{jcs,rdfc,jwt-eddsa,jwt-rs256,jwt-es256}.jsonl hold RECORDS records each with one
+Open Badges 3.0 credential signed that way (eddsa-jcs-2022 and eddsa-rdfc-2022 Data Integrity
+proofs, EdDSA, RS256 and ES256 VC-JWT), every credential distinct (its own learner id); DIR/jcs-repeated.jsonl
 holds RECORDS records sharing RECORDS/10 distinct eddsa-jcs-2022 credentials (ten records each).
 The rdfc credentials' canonical N-Quads are written here from their fields (their only nodes are
 named, so RDFC-1.0 is the sorted quads; the proof's one blank node is _:c14n0); bench-proofs.sh
@@ -14,7 +14,8 @@ checks that every proof verifies, so a wrong quad here stops the benchmark. Need
 (`pip install cryptography`); the keys are made fresh on each run and thrown away.
 """
 import base64, hashlib, json, os, sys
-from cryptography.hazmat.primitives.asymmetric import ed25519, rsa, padding
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, padding
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives import hashes, serialization
 
 def b58(data):
@@ -44,9 +45,19 @@ def main():
     rk = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     nums = rk.public_key().public_numbers()
     as_bytes = lambda i: i.to_bytes((i.bit_length() + 7) // 8, "big")
+    eck = ec.generate_private_key(ec.SECP256R1())
+    point = eck.public_key().public_numbers()
     with open(os.path.join(out, "issuer.jwks.json"), "w") as f:
         json.dump({"keys": [{"kty": "RSA", "kid": "rsa-1", "alg": "RS256",
-                             "n": b64(as_bytes(nums.n)), "e": b64(as_bytes(nums.e))}]}, f)
+                             "n": b64(as_bytes(nums.n)), "e": b64(as_bytes(nums.e))},
+                            {"kty": "EC", "crv": "P-256", "kid": "ec-1", "alg": "ES256",
+                             "x": b64(point.x.to_bytes(32, "big")),
+                             "y": b64(point.y.to_bytes(32, "big"))}]}, f)
+
+    def es256(message):
+        # JWS wants r || s, 32 bytes each; cryptography gives DER.
+        r, s = decode_dss_signature(eck.sign(message, ec.ECDSA(hashes.SHA256())))
+        return r.to_bytes(32, "big") + s.to_bytes(32, "big")
     with open(os.path.join(out, "policy.credo"), "w") as f:
         f.write(f'''policy "Proof bench" {{ version "1" effective 2024-01-01 owner "bench" }}
 skill net "Network security"
@@ -128,6 +139,7 @@ guardrails {{ verified_only proofs }}
     for name, alg, kid, sign in [
         ("jwt-eddsa", "EdDSA", did, ed.sign),
         ("jwt-rs256", "RS256", "rsa-1", lambda m: rk.sign(m, padding.PKCS1v15(), hashes.SHA256())),
+        ("jwt-es256", "ES256", "ec-1", es256),
     ]:
         with open(os.path.join(out, name + ".jsonl"), "w") as f:
             for i in range(n):

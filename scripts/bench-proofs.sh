@@ -5,7 +5,7 @@
 #
 # Writes RECORDS records per suite with scripts/bench-proofs.py (needs Python's `cryptography`),
 # each record holding one distinct signed Open Badges 3.0 credential: eddsa-jcs-2022,
-# eddsa-rdfc-2022, EdDSA VC-JWT and RS256 VC-JWT, plus `jcs-rep`, where ten records share each eddsa-jcs-2022
+# eddsa-rdfc-2022, EdDSA, RS256 and ES256 VC-JWT, plus `jcs-rep`, where ten records share each eddsa-jcs-2022
 # credential (what the run's proof cache saves). For each suite it times
 #   - `credo verify` (reads every record and checks its proof): verifications/s, and
 #   - `credo eval --format jsonl` under `verified_only proofs` (reads, checks, decides):
@@ -43,7 +43,7 @@ rate() {
 }
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)   ($n records, $(nproc) cores, --jobs ${JOBS:-all})"
 printf '%-10s %10s %12s %11s %13s\n' suite "verify/s" "verify/cpu-s" "eval rec/s" "eval rec/cpu-s"
-for suite in jcs jcs-rep rdfc jwt-eddsa jwt-rs256; do
+for suite in jcs jcs-rep rdfc jwt-eddsa jwt-rs256 jwt-es256; do
   f="$dir/$suite.jsonl"
   [ "$suite" = jcs-rep ] && f="$dir/jcs-repeated.jsonl"
   # Every proof must verify: a benchmark of failures would measure the wrong thing.

@@ -161,7 +161,7 @@ fn key(signed: &Signed, issuer: &str, provider: &Provider) -> Key {
                 part(b'n', k.n());
                 part(b'e', k.e());
             }
-            JwkKey::P256(k) => part(b'p', k.to_encoded_point(false).as_bytes()),
+            JwkKey::P256(k) => part(b'p', k.sec1()),
             JwkKey::Ed25519(k) => part(b'x', k.as_bytes()),
         }
     }

@@ -104,10 +104,7 @@ pub fn verify(token: &str, provider: &Provider) -> Result<(), String> {
                     }
                     (JwkKey::P256(k), "ES256") => {
                         tried = true;
-                        use p256::ecdsa::signature::Verifier;
-                        if let Ok(s) = p256::ecdsa::Signature::from_slice(&sig) {
-                            ok |= k.verify(input, &s).is_ok();
-                        }
+                        ok |= k.verify_es256(input, &sig);
                     }
                     _ => {}
                 }
