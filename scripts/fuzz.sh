@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 secs="${1:-600}"; shift || true
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(policy records eval tables proofs)
 mkdir -p fuzz/corpus/policy fuzz/corpus/records fuzz/corpus/eval fuzz/corpus/tables fuzz/corpus/proofs
-cp -n tests/fixtures/proofs/*.json fuzz/corpus/proofs/ 2>/dev/null || true
+cp -n tests/fixtures/proofs/*.json tests/fixtures/malformed/proofs/*.json fuzz/corpus/proofs/ 2>/dev/null || true
 cp -n policies/*.credo tests/fixtures/check-ok/*.credo fuzz/corpus/policy/ 2>/dev/null || true
 cp -n policies/*.yaml policies/*.jsonl fuzz/corpus/eval/ 2>/dev/null || true
 for f in policies/*.jsonl; do printf '\x02' | cat - "$f" > "fuzz/corpus/records/$(basename "$f")"; done

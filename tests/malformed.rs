@@ -189,3 +189,45 @@ fn a_yaml_document_of_20000_records_is_read_whole() {
     assert_eq!(entries.len(), 20_000);
     assert!(entries.iter().all(|e| e.result.is_ok()));
 }
+
+/// The broken-proof corpus (`fixtures/malformed/proofs/`, each the W3C eddsa-rdfc-2022 vector
+/// changed one way), checked against a provider that pins the vector's key for its issuer: only
+/// the unchanged vector verifies, and each other fails with the reason its name says.
+#[test]
+fn broken_proofs_fail_with_their_reason() {
+    use credo::proof::{verify, ProofStatus, Signed};
+    let key = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
+    let issuer = "https://vc.example/issuers/5678";
+    let policy = credo::compile_str(
+        "w3c.credo",
+        &format!(
+            r#"policy "P" {{ version "1" effective 2026-01-01 owner "o" }}
+            skill s "S"
+            provider w3c {{ name "W3C" tier trusted issuers ["{issuer}"]
+              keys ["{issuer}#{key} {key}"] }}
+            credential c {{ title "C" provider w3c skills [s] }}
+            role r {{ title "R" require s }}"#
+        ),
+    )
+    .policy
+    .expect("the pinning policy checks");
+    insta::glob!("fixtures/malformed/proofs/*.json", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let signed = Signed::Embedded(std::sync::Arc::new(doc.as_object().unwrap().clone()));
+        // Twice: the second answer comes through the shape template the first one made.
+        let first = verify(&signed, Some(issuer), &policy.providers);
+        let again = verify(&signed, Some(issuer), &policy.providers);
+        assert_eq!(first, again, "a second check differs");
+        let name = path.file_name().unwrap().to_string_lossy();
+        assert_eq!(
+            first == ProofStatus::Verified,
+            name.ends_with("-valid.json"),
+            "{name}: {first:?}"
+        );
+        insta::assert_snapshot!(match first {
+            ProofStatus::Failed(reason) => format!("failed: {}", visible(&reason)),
+            other => format!("{other:?}"),
+        });
+    });
+}
