@@ -1,6 +1,7 @@
 //! Proof parsing and canonicalization (SPEC §15): any bytes as an embedded-proof credential, a
 //! compact JWT or a JWKS never panic, JCS output is itself canonical JSON, nothing unsigned
-//! verifies, and the run's proof cache answers as verifying does.
+//! verifies, the run's proof cache answers as verifying does, and eddsa-rdfc-2022's shape
+//! templates and first-degree labelling give what json-ld and rdf-canon alone give.
 #![no_main]
 
 use credo::proof::{jcs, jwt, keys, verify, ProofStatus, Signed};
@@ -36,6 +37,11 @@ fuzz_target!(|data: &[u8]| {
             );
         }
         if let Some(o) = v.as_object() {
+            // Twice: the first call may make the shape's template, the second uses it.
+            let alone = credo::proof::rdfc::canonicalize_by_expansion(o);
+            for _ in 0..2 {
+                assert_eq!(credo::proof::rdfc::canonicalize(o), alone, "a shortcut differs");
+            }
             let signed = Signed::Embedded(Arc::new(o.clone()));
             let status = verify(&signed, Some("https://i.example"), &policy().providers);
             // A random document is never signed by the pinned key.

@@ -56,6 +56,15 @@ pub fn canonicalize(doc: &Map<String, Value>) -> Result<String, String> {
     imp::canonicalize(doc)
 }
 
+/// [`canonicalize`] by JSON-LD expansion and `rdf-canon` alone, without the shape templates
+/// and the first-degree path: what the fuzz target compares them with (built for fuzzing only).
+#[cfg(all(fuzzing, feature = "rdfc"))]
+#[doc(hidden)]
+pub fn canonicalize_by_expansion(doc: &Map<String, Value>) -> Result<String, String> {
+    check_shape(doc, 1)?;
+    imp::by_expansion(doc).and_then(|quads| imp::full_rdfc(&quads))
+}
+
 /// Runs `job` on the calling thread's big-stack worker.
 fn on_worker<R: Send + 'static>(job: impl FnOnce() -> R + Send + 'static) -> Result<R, String> {
     let mut job = Some(job);
@@ -134,10 +143,17 @@ fn on_new_thread<R: Send>(job: impl FnOnce() -> R + Send) -> Result<R, String> {
     })
 }
 
-/// Refuses a `@context` below the top level (only the credential's own, checked against the
-/// built-in list, may shape its meaning, so what credo reads is what was signed), and nesting
-/// deeper than [`MAX_DEPTH`].
+/// Refuses a top-level `@context` that names a context credo does not hold (or writes one
+/// inline) and any `@context` below the top level (only the credential's own, known contexts
+/// may shape its meaning, so what credo reads is what was signed), nesting deeper than
+/// [`MAX_DEPTH`], and a key or string whose percent-escapes are not UTF-8.
 fn check_shape(map: &Map<String, Value>, depth: usize) -> Result<(), String> {
+    if depth == 1 {
+        // Proof verification checked this already; a direct caller has not.
+        if let Some(ctx) = map.get("@context") {
+            super::contexts::check_all(Some(ctx))?;
+        }
+    }
     if depth > MAX_DEPTH {
         return Err(format!("the document nests deeper than {MAX_DEPTH} levels"));
     }
@@ -147,7 +163,41 @@ fn check_shape(map: &Map<String, Value>, depth: usize) -> Result<(), String> {
                 "a nested @context is not supported (credo holds only known contexts)".into(),
             );
         }
+        check_escapes(k)?;
         check_value(v, depth + 1)?;
+    }
+    Ok(())
+}
+
+/// `json-ld` 0.21 panics on an IRI whose percent-escapes decode to bytes that are not UTF-8
+/// (`did:example:a%bc`; its IRI crate decodes them to hash the IRI). Such a string fails the
+/// proof with this reason before JSON-LD sees it, literal or not, so the shape templates and
+/// `json-ld` answer alike (the fuzz target found it).
+fn check_escapes(s: &str) -> Result<(), String> {
+    if !s.contains('%') {
+        return Ok(());
+    }
+    let bytes = s.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let (mut i, mut run) = (0, Vec::new());
+    while i <= bytes.len() {
+        let escape = bytes.get(i) == Some(&b'%')
+            && bytes.get(i + 1).and_then(|b| hex(*b)).is_some()
+            && bytes.get(i + 2).and_then(|b| hex(*b)).is_some();
+        if escape {
+            let (hi, lo) = (hex(bytes[i + 1]), hex(bytes[i + 2]));
+            run.push((hi.unwrap_or(0) * 16 + lo.unwrap_or(0)) as u8);
+            i += 3;
+            continue;
+        }
+        if !run.is_empty() && std::str::from_utf8(&run).is_err() {
+            return Err(format!(
+                "the document holds {}, whose percent-escapes are not UTF-8",
+                crate::visible::visible(s)
+            ));
+        }
+        run.clear();
+        i += 1;
     }
     Ok(())
 }
@@ -159,6 +209,7 @@ fn check_value(v: &Value, depth: usize) -> Result<(), String> {
             Err(format!("the document nests deeper than {MAX_DEPTH} levels"))
         }
         Value::Array(a) => a.iter().try_for_each(|x| check_value(x, depth + 1)),
+        Value::String(s) => check_escapes(s),
         _ => Ok(()),
     }
 }

@@ -11,18 +11,22 @@ fn credential() -> Map<String, Value> {
     doc
 }
 
+/// `doc` through json-ld's own expansion of its whole `@context`, not the cached processed
+/// context: an inline context (here an empty one, a no-op) has no cache entry. The public
+/// [`canonicalize`] refuses inline contexts, so this goes below it.
+fn uncached(doc: &Map<String, Value>) -> Result<String, String> {
+    let mut inline = doc.clone();
+    if let Some(Value::Array(list)) = inline.get_mut("@context") {
+        list.push(Value::Object(Map::new()));
+    }
+    imp::by_expansion(&inline).and_then(imp::nquads)
+}
+
 /// The cached processed context (for a `@context` of URLs) gives what json-ld's own
-/// expansion gives: an empty inline context, a no-op, sends the same credential down the
-/// uncached path.
+/// expansion of the whole `@context` gives, on a cache miss and on a hit.
 #[test]
 fn the_processed_context_cache_changes_nothing() {
     let cached = credential();
-    let mut uncached = cached.clone();
-    let Some(Value::Array(list)) = uncached.get_mut("@context") else {
-        panic!("the W3C vector's @context is a list");
-    };
-    list.push(Value::Object(Map::new()));
-
     let first = canonicalize(&cached).expect("the W3C vector canonicalizes");
     assert!(first.contains("<https://www.w3.org/2018/credentials#issuer>"));
     assert_eq!(
@@ -30,37 +34,48 @@ fn the_processed_context_cache_changes_nothing() {
         Ok(first.clone()),
         "a cache hit differs"
     );
-    assert_eq!(
-        canonicalize(&uncached),
-        Ok(first),
-        "the uncached path differs"
-    );
+    assert_eq!(uncached(&cached), Ok(first), "the uncached path differs");
 }
 
-/// A context list that fails processing (a redefined protected term, a context credo does
-/// not hold) fails the same way with and without the cache, and on a cache hit.
+/// A context list that fails processing (a redefined protected term) fails the same way with
+/// and without the cache, and on a cache hit.
 #[test]
 fn a_context_error_is_the_same_from_the_cache() {
-    for list in [
+    let mut doc = credential();
+    doc.insert(
+        "@context".into(),
         serde_json::json!([
             "https://www.w3.org/ns/credentials/v2",
             "https://www.w3.org/2018/credentials/v1"
         ]),
-        serde_json::json!([
-            "https://www.w3.org/ns/credentials/v2",
-            "https://example.org/not-built-in"
-        ]),
+    );
+    let err = canonicalize(&doc).expect_err("the context list cannot be processed");
+    assert!(err.starts_with("JSON-LD expansion failed: "), "{err}");
+    assert_eq!(canonicalize(&doc), Err(err.clone()));
+    assert_eq!(uncached(&doc), Err(err));
+}
+
+/// Called directly, not through proof verification, `canonicalize` still holds to the
+/// built-in contexts: an unknown or inline `@context` fails before json-ld sees it (json-ld
+/// would otherwise try to load it, or print warnings about its IRIs).
+#[test]
+fn canonicalize_refuses_contexts_credo_does_not_hold() {
+    for (list, reason) in [
+        (
+            serde_json::json!([
+                "https://www.w3.org/ns/credentials/v2",
+                "https://example.org/x"
+            ]),
+            "unknown @context https://example.org/x (credo fetches nothing)",
+        ),
+        (
+            serde_json::json!(["https://www.w3.org/ns/credentials/v2", {"@vocab": "urn:x#"}]),
+            "an inline @context is not supported (credo holds only known contexts)",
+        ),
     ] {
         let mut doc = credential();
         doc.insert("@context".into(), list);
-        let mut inline = doc.clone();
-        if let Some(Value::Array(list)) = inline.get_mut("@context") {
-            list.push(Value::Object(Map::new()));
-        }
-        let err = canonicalize(&doc).expect_err("the context list cannot be processed");
-        assert!(err.starts_with("JSON-LD expansion failed: "), "{err}");
-        assert_eq!(canonicalize(&doc), Err(err.clone()));
-        assert_eq!(canonicalize(&inline), Err(err));
+        assert_eq!(canonicalize(&doc), Err(reason.to_string()));
     }
 }
 
@@ -352,5 +367,30 @@ mod first_degree {
             Quad::new(subject(4), iri(20), object(1), graph(0)),
         ];
         assert_eq!(canon::first_degree(&alike), None);
+    }
+}
+
+/// Found by the `proofs` fuzz target: json-ld panicked on an IRI whose percent-escapes are not
+/// UTF-8 (`%bc`), while the template path took it. Both now refuse it with a reason; escapes
+/// that are UTF-8 (`%C3%A9`, `%20`) and a `%` that escapes nothing still canonicalize, alike.
+#[test]
+fn percent_escapes_that_are_not_utf8_fail_on_both_paths() {
+    for (id, ok) in [
+        ("did:example:a%bcdefgh", false),
+        ("https://example.org/%E2%82", false),
+        ("https://example.org/caf%C3%A9", true),
+        ("https://example.org/a%20b", true),
+        ("urn:x:100%", true),
+    ] {
+        let mut doc = credential();
+        doc["credentialSubject"]["id"] = Value::String(id.into());
+        let expected = by_expansion_alone(&doc);
+        assert_eq!(expected.is_ok(), ok, "{id}: {expected:?}");
+        if !ok {
+            let e = expected.clone().unwrap_err();
+            assert!(e.contains("percent-escapes are not UTF-8"), "{e}");
+        }
+        assert_eq!(canonicalize(&doc), expected, "{id}");
+        assert_eq!(canonicalize(&doc), expected, "{id}, again");
     }
 }
