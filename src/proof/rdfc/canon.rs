@@ -11,7 +11,8 @@
 //! A credential's blank nodes (its subject, a proof, an alignment) nearly always differ in their
 //! own quads, so this is the path a batch takes. It writes each quad as `rdf-canon` does (oxrdf's
 //! N-Quads form followed by ` .`) and sorts as it does, so the two agree byte for byte wherever
-//! this path answers; `tests/proofs_rdfc_fast.rs` checks that against `rdf-canon` itself.
+//! this path answers; the `first_degree` proptest in `tests.rs` checks that against `rdf-canon`
+//! itself on random datasets.
 //! Written here rather than taken from a crate because `rdf-canon` offers no first-degree-only
 //! entry, and building its full state for every credential cost more than the hashing.
 

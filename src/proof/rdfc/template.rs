@@ -40,15 +40,45 @@ const MARK: &str = "x-credo-slot";
 /// A placeholder is this followed by its number.
 const SLOT: &str = "urn:x-credo-slot:";
 
-/// How many documents got their quads from a template (tests check the path is taken).
 #[cfg(test)]
-pub static HITS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+thread_local! {
+    /// How many documents this thread got the quads of from a template (tests check the path
+    /// is taken; per thread, as tests run side by side).
+    pub static HITS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+fn hit() {
+    HITS.with(|h| h.set(h.get() + 1));
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many templates this thread has made (tests check what is kept).
+    pub static MADE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
 
 /// Most shapes kept. A batch has a few (one per issuer's template, one per odd string on an
-/// IRI); when a batch brings more, the cache is emptied and filled again. Memory stays
-/// bounded, and a batch crafted to have a new shape per record costs one expansion of its
-/// placeholder document per record on top of the slow path's own.
+/// IRI); when a batch brings more, the cache is emptied and filled again. A batch crafted to
+/// have a new shape per record costs one expansion of its placeholder document per record on
+/// top of the slow path's own.
 const SHAPES: usize = 256;
+
+/// Most weight kept, a shape weighing its template's quads plus one per 64 bytes of its key (a
+/// kept quad takes a few hundred bytes): a few tens of megabytes at most, in a long-running
+/// `credo serve` too. A credential of some forty quads and a 3 KB shape weighs under a hundred,
+/// so 256 of them fit many times over.
+const WEIGHT: usize = 50_000;
+
+/// A shape weighing more than this (thousands of quads, a key of hundreds of kilobytes) is
+/// used for its document but not kept: no real credential is that large, and one crafted to be
+/// must not push out the shapes a batch does use.
+const KEPT_WEIGHT: usize = WEIGHT / 16;
+
+/// What keeping `key` with `template` weighs (see [`WEIGHT`]).
+fn weight(key: &str, template: Option<&Template>) -> usize {
+    1 + key.len() / 64 + template.map_or(0, |t| t.quads.len())
+}
 
 /// A document's shape (its JSON with each slot string replaced by its placeholder) and the
 /// strings taken out, in placeholder order.
@@ -141,7 +171,7 @@ pub fn quads(shape: &Shape<'_>, slow: &Expand) -> Option<Vec<Quad>> {
     let fixed = match template.fill(&shape.values) {
         Ok(quads) => {
             #[cfg(test)]
-            HITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            hit();
             return Some(quads);
         }
         Err(fixed) if fixed.is_empty() => return None,
@@ -155,35 +185,53 @@ pub fn quads(shape: &Shape<'_>, slow: &Expand) -> Option<Vec<Quad>> {
         .fill(&shape.values)
         .ok();
     #[cfg(test)]
-    HITS.fetch_add(
-        usize::from(quads.is_some()),
-        std::sync::atomic::Ordering::Relaxed,
-    );
+    if quads.is_some() {
+        hit();
+    }
     quads
 }
 
 /// The template kept for `key`, made by `make` (and kept, while there is room) if there is
 /// none; `None` when the shape has no template.
 fn cached(key: &str, make: impl FnOnce() -> Option<Template>) -> Option<Arc<Template>> {
-    static CACHE: OnceLock<RwLock<HashMap<String, Option<Arc<Template>>>>> = OnceLock::new();
+    #[derive(Default)]
+    struct Cache {
+        shapes: HashMap<String, Option<Arc<Template>>>,
+        weight: usize,
+    }
+    static CACHE: OnceLock<RwLock<Cache>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    if let Some(known) = cache.read().ok()?.get(key) {
+    if let Some(known) = cache.read().ok()?.shapes.get(key) {
         return known.clone();
     }
     let template = make().map(Arc::new);
+    let weight = weight(key, template.as_deref());
+    if weight > KEPT_WEIGHT {
+        return template;
+    }
     let mut cache = cache.write().ok()?;
-    if cache.len() >= SHAPES {
+    if cache.shapes.len() >= SHAPES || cache.weight + weight > WEIGHT {
         // Full (a batch of many shapes, or one built to have them): start again rather than
         // leave the shapes still to come to the slow path.
-        cache.clear();
+        cache.shapes.clear();
+        cache.weight = 0;
     }
-    cache.insert(key.to_owned(), template.clone());
+    // Another thread may have kept the same shape meanwhile: the same template, weighed once.
+    if cache
+        .shapes
+        .insert(key.to_owned(), template.clone())
+        .is_none()
+    {
+        cache.weight += weight;
+    }
     template
 }
 
 /// The template of `shape` with the slots in `fixed` holding their own strings: its
 /// placeholder document through json-ld, each placeholder found.
 fn make(shape: &Shape<'_>, fixed: &[usize], slow: &Expand) -> Option<Template> {
+    #[cfg(test)]
+    MADE.with(|m| m.set(m.get() + 1));
     let Ok(Value::Object(mut doc)) = serde_json::from_str::<Value>(&shape.key) else {
         return None;
     };

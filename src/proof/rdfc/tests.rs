@@ -1,6 +1,7 @@
 //! The rdfc transformation's own tests: its caches change nothing.
 
 use super::*;
+use sha2::Digest;
 
 fn credential() -> Map<String, Value> {
     let text = include_str!("../../../tests/fixtures/proofs/w3c-eddsa-rdfc-2022-signed.json");
@@ -235,10 +236,10 @@ fn templates_and_the_first_degree_path_agree_with_json_ld() {
             by_expansion_alone(&base).is_ok(),
             "the base document expands"
         );
-        let hits = template::HITS.load(std::sync::atomic::Ordering::Relaxed);
+        let before = hits();
         canonicalize(&base).expect("the base document canonicalizes");
         assert!(
-            template::HITS.load(std::sync::atomic::Ordering::Relaxed) > hits,
+            hits() > before,
             "the base document did not go through a template: {base:?}"
         );
         let base = Value::Object(base);
@@ -278,14 +279,68 @@ fn one_shape_many_credentials() {
     }
 }
 
-/// The W3C vector's published canonical document comes out of the template path too.
+/// How many documents this thread has canonicalized through a template.
+fn hits() -> usize {
+    template::HITS.with(|h| h.get())
+}
+
+/// The W3C vector's published canonical document (its SHA-256 is the second half of the
+/// published `combinedHashDataInt.txt`) comes out of the template path too.
 #[test]
 fn the_w3c_vector_through_a_template() {
     let doc = credential();
-    let first = canonicalize(&doc);
-    assert!(first.is_ok(), "{first:?}");
-    assert_eq!(canonicalize(&doc), first);
-    assert_eq!(by_expansion_alone(&doc), first);
+    let first = canonicalize(&doc).expect("the W3C vector canonicalizes");
+    let before = hits();
+    assert_eq!(canonicalize(&doc).as_ref(), Ok(&first));
+    assert_eq!(hits(), before + 1, "the second time takes the template");
+    assert_eq!(by_expansion_alone(&doc).as_ref(), Ok(&first));
+    let published =
+        include_str!("../../../tests/fixtures/proofs/w3c-eddsa-rdfc-2022-combined-hash.txt");
+    let digest: String = sha2::Sha256::digest(first.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(digest, published.trim()[64..]);
+}
+
+/// One string in two places (the issuer's id given again as the subject's) makes json-ld
+/// merge the two into one node; filled in, the template gives the same quads (a set: a quad
+/// given twice counts once).
+#[test]
+fn one_string_in_two_slots() {
+    let mut doc = badge();
+    let id = "https://issuer.example/";
+    assert_eq!(doc["issuer"]["id"], id);
+    doc["credentialSubject"]["id"] = Value::String(id.into());
+    let expected = by_expansion_alone(&doc).expect("the badge expands");
+    assert_eq!(canonicalize(&doc).as_ref(), Ok(&expected));
+    let before = hits();
+    assert_eq!(canonicalize(&doc).as_ref(), Ok(&expected));
+    assert_eq!(hits(), before + 1, "the second time takes the template");
+    let subject = format!("<https://www.w3.org/2018/credentials#credentialSubject> <{id}>");
+    assert!(expected.contains(&subject), "{expected}");
+}
+
+/// A JSON literal (`@type: @json`) keeps its strings inside one literal, where a placeholder
+/// does not come out whole: that shape is never templated, and json-ld answers every time.
+#[test]
+fn a_json_literal_is_never_templated() {
+    let mut doc = badge();
+    doc["credentialSubject"]["achievement"]["description"] = serde_json::json!({
+        "@type": "@json",
+        "@value": {"text": "a JSON literal", "n": 1}
+    });
+    let expected = by_expansion_alone(&doc);
+    assert!(expected.is_ok(), "{expected:?}");
+    let before = hits();
+    for _ in 0..2 {
+        assert_eq!(canonicalize(&doc), expected);
+    }
+    assert_eq!(
+        hits(),
+        before,
+        "a JSON literal's shape went through a template"
+    );
 }
 
 /// Random small datasets (a few blank nodes, IRIs and literals, some quads repeated, some in
@@ -393,4 +448,51 @@ fn percent_escapes_that_are_not_utf8_fail_on_both_paths() {
         assert_eq!(canonicalize(&doc), expected, "{id}");
         assert_eq!(canonicalize(&doc), expected, "{id}, again");
     }
+}
+
+/// Text is not an IRI: json-ld leaves a literal's escapes alone, so "95%accuracy" (`%ac` is no
+/// UTF-8) canonicalizes on both paths, and only a string that could be an IRI (a `:`, no
+/// white space) is refused, wherever it sits.
+#[test]
+fn percent_escapes_in_text_are_left_alone() {
+    for text in ["95%accuracy", "Score: 95%accuracy", "a%bc"] {
+        let mut doc = badge();
+        doc["credentialSubject"]["achievement"]["description"] = Value::String(text.into());
+        let expected = by_expansion_alone(&doc);
+        assert!(expected.is_ok(), "{text}: {expected:?}");
+        for _ in 0..2 {
+            assert_eq!(canonicalize(&doc), expected, "{text}");
+        }
+    }
+    let mut doc = badge();
+    doc["issuer"]["id"] = Value::String("https://issuer.example/a%bc".into());
+    let err = canonicalize(&doc).expect_err("an IRI whose escapes are not UTF-8");
+    assert!(err.contains("percent-escapes are not UTF-8"), "{err}");
+}
+
+/// A shape too heavy to keep (here some 4,000 quads) still gives its document the quads
+/// json-ld gives, but is made afresh each time rather than kept: a crafted credential cannot
+/// fill the cache (or a long-running service's memory) with one shape.
+#[test]
+fn a_heavy_shape_is_used_but_not_kept() {
+    let mut doc = badge();
+    let names: Vec<Value> = (0..4_000)
+        .map(|i| Value::String(format!("name {i}")))
+        .collect();
+    doc.insert("name".into(), Value::Array(names));
+    let expected = by_expansion_alone(&doc);
+    assert!(
+        expected.as_ref().is_ok_and(|t| t.lines().count() > 4_000),
+        "{expected:?}"
+    );
+    let made = || template::MADE.with(|m| m.get());
+    let before = (made(), hits());
+    for _ in 0..2 {
+        assert_eq!(canonicalize(&doc), expected);
+    }
+    assert_eq!(
+        (made(), hits()),
+        (before.0 + 2, before.1 + 2),
+        "kept, or not used"
+    );
 }
