@@ -37,9 +37,11 @@ pub const MAX_DEPTH: usize = 32;
 /// Stack of the thread that expands and canonicalizes: the JSON-LD expansion's nested futures
 /// take far more stack per level than a record reader's thread may have (a debug build overflows
 /// 2 MiB at about 14 levels). Only the pages used are committed.
+#[cfg(feature = "rdfc")]
 const STACK: usize = 16 * 1024 * 1024;
 
 /// What a JSON-LD processing panic (a bug in a dependency) turns into: the proof fails.
+#[cfg(feature = "rdfc")]
 const PANICKED: &str = "JSON-LD processing failed on this document";
 
 /// The canonical N-Quads of a JSON-LD document (its expansion with the built-in contexts,
@@ -66,6 +68,7 @@ pub fn canonicalize_by_expansion(doc: &Map<String, Value>) -> Result<String, Str
 }
 
 /// Runs `job` on the calling thread's big-stack worker.
+#[cfg(feature = "rdfc")]
 fn on_worker<R: Send + 'static>(job: impl FnOnce() -> R + Send + 'static) -> Result<R, String> {
     let mut job = Some(job);
     let ran =
@@ -78,11 +81,13 @@ fn on_worker<R: Send + 'static>(job: impl FnOnce() -> R + Send + 'static) -> Res
     }
 }
 
+#[cfg(feature = "rdfc")]
 std::thread_local! {
     static WORKER: std::cell::RefCell<Option<worker::Worker>> =
         const { std::cell::RefCell::new(None) };
 }
 
+#[cfg(feature = "rdfc")]
 mod worker {
     use super::{PANICKED, STACK};
     use std::sync::mpsc;
@@ -132,6 +137,7 @@ mod worker {
 }
 
 /// [`on_worker`]'s work on a thread started for it alone.
+#[cfg(feature = "rdfc")]
 fn on_new_thread<R: Send>(job: impl FnOnce() -> R + Send) -> Result<R, String> {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
