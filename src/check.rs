@@ -478,6 +478,7 @@ fn compile_providers(scope: &Scope<'_>, diags: &mut Vec<Diag>) -> Vec<policy::Pr
                 .help(r#"add `name "…"` with the provider's display name"#),
             );
         }
+        proofs::keys_without_issuers(p, diags);
         out.push(policy::Provider {
             id: p.id.node.clone(),
             name: p

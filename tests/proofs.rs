@@ -721,3 +721,60 @@ fn the_command_line_shows_proof_status() {
     );
     assert!(err.contains("key 1: unsupported key type oct"), "{err}");
 }
+
+/// A JWKS that reads but cannot protect anything is a warning at the `jwks` line, one per
+/// problem: no key, private key material, a repeated `kid`, a key whose secret is published
+/// (RFC 8037's example, RFC 8032's first test key). A sound JWKS gets none.
+#[test]
+fn jwks_that_protect_nothing_are_warned_about() {
+    let (_, sound) = rsa_key();
+    let rsa = sound["keys"][0].clone();
+    let mut private = rsa.clone();
+    private["d"] = json!("AQAB");
+    let mut twin = rsa.clone();
+    twin["n"] = rsa["n"].clone();
+    let rfc8037 = json!({ "kty": "OKP", "crv": "Ed25519", "kid": "rfc",
+        "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo" });
+    let cases = [
+        (json!({ "keys": [] }), vec!["holds no key"]),
+        (
+            json!({ "keys": [private] }),
+            vec!["key 1 of `k.json` holds private key material (`d`)"],
+        ),
+        (
+            json!({ "keys": [rsa.clone(), twin] }),
+            vec!["have the kid `rsa-test-1`"],
+        ),
+        (
+            json!({ "keys": [rfc8037] }),
+            vec!["RFC 8032 (and RFC 8037) test key"],
+        ),
+        (sound, vec![]),
+    ];
+    for (jwks, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("k.json"), jwks.to_string()).unwrap();
+        let path = dir.path().join("p.credo");
+        std::fs::write(
+            &path,
+            r#"policy "P" { version "1" effective 2020-01-01 owner "o" }
+            skill net "Network security"
+            provider p { name "P" tier trusted issuers ["https://p.example"] jwks "k.json" }
+            credential c { title "C" provider p skills [net] }
+            role r { title "R" require net }"#,
+        )
+        .unwrap();
+        let loaded = credo::load_policy(&path).unwrap();
+        assert!(loaded.policy.is_some(), "{jwks}: a warning is not an error");
+        let warnings: Vec<String> = loaded
+            .diags
+            .iter()
+            .filter(|d| !d.is_error())
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
+        assert_eq!(warnings.len(), expected.len(), "{jwks}: {warnings:?}");
+        for (w, e) in warnings.iter().zip(&expected) {
+            assert!(w.contains(e), "{w:?} lacks {e:?}");
+        }
+    }
+}

@@ -33,8 +33,8 @@ pub struct Args {
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
     /// Also print, on standard error, how many proofs were checked and how many were answered
-    /// from the run's cache (a credential seen before). These counts can vary with --jobs when
-    /// threads meet a new credential at once; the statuses never do.
+    /// from the run's cache (a credential seen before). Each credential is checked once, so
+    /// the counts are the same for any --jobs.
     #[arg(long)]
     stats: bool,
 }
@@ -193,7 +193,8 @@ pub fn run(a: Args) -> u8 {
     }
     let summary = (a.format == Format::Text).then(|| {
         format!(
-            "{verified} verified, {failed} failed, {none} without a proof, {errors} record errors"
+            "{verified} verified, {failed} failed, {none} without a proof, {errors} record error{}",
+            if errors == 1 { "" } else { "s" }
         )
     });
     super::report(&rendered, summary, errors > 0)

@@ -69,9 +69,16 @@ impl PinnedKey {
 /// An Ed25519 public key from its Multikey (`z6Mk…`).
 pub fn multikey(text: &str) -> Result<VerifyingKey, String> {
     let bytes = super::multibase(text).map_err(|e| format!("Multikey `{text}`: {e}"))?;
-    let raw = bytes
-        .strip_prefix(&ED25519_PUB[..])
-        .ok_or_else(|| format!("Multikey `{text}` is not an Ed25519 public key (`z6Mk…`)"))?;
+    let raw = bytes.strip_prefix(&ED25519_PUB[..]).ok_or_else(|| {
+        let n = text.chars().count();
+        if text.starts_with("z6Mk") && n != 48 {
+            // Base58 is one big number: a key cut short or lengthened no longer starts with
+            // Ed25519's code once decoded.
+            format!("Multikey `{text}` has {n} characters; an Ed25519 Multikey has 48 (is it cut short or mistyped?)")
+        } else {
+            format!("Multikey `{text}` is not an Ed25519 public key (`z6Mk…`, 48 characters)")
+        }
+    })?;
     let raw: [u8; 32] = raw
         .try_into()
         .map_err(|_| format!("Multikey `{text}` does not hold 32 key bytes"))?;
@@ -250,7 +257,7 @@ fn jwk(k: &Value) -> Result<Jwk, String> {
     let alg = s("alg").map(str::to_owned);
     if let Some(a) = &alg {
         if a != key.alg() {
-            return Err(format!("`alg` {a} does not fit a {} key", key.alg()));
+            return Err(format!("`alg` {a} does not fit an {} key", key.alg()));
         }
     }
     Ok(Jwk {
