@@ -169,8 +169,10 @@ fn check_shape(map: &Map<String, Value>, depth: usize) -> Result<(), String> {
                 "a nested @context is not supported (credo holds only known contexts)".into(),
             );
         }
+        // A key is a term, a compact IRI or relative to a context's @vocab: an IRI, always.
         check_escapes(k)?;
-        check_value(v, depth + 1)?;
+        let vocab = matches!(k.as_str(), "type" | "@type") || vocab_typed().contains(k.as_str());
+        check_value(v, depth + 1, vocab)?;
     }
     Ok(())
 }
@@ -178,15 +180,14 @@ fn check_shape(map: &Map<String, Value>, depth: usize) -> Result<(), String> {
 /// `json-ld` 0.21 panics on an absolute IRI whose percent-escapes decode to bytes that are not
 /// UTF-8 (`did:example:a%bc`; its IRI crate decodes them to hash the IRI). Such a string fails
 /// the proof with this reason before JSON-LD sees it, so the shape templates and `json-ld`
-/// answer alike (the fuzz target found it). Only a string that could be an IRI is checked: one
-/// with a `:` (a scheme or a compact IRI's prefix) and no white space or control character.
-/// Text such as "95%accuracy" is a literal, which json-ld leaves alone, and passes (relative
-/// IRIs are never resolved: no base, no `@base` in a built-in context).
+/// answer alike (the fuzz target found it). What is checked is what may become an absolute IRI:
+/// every key; every string under `type` or a term typed `@vocab` (`proofPurpose`), which a
+/// context's `@vocab` makes absolute; and any other string with a `:` (a scheme or a compact
+/// IRI's prefix) and no white space. Text such as "95%accuracy" is a literal, which json-ld
+/// leaves alone, and passes (relative IRIs elsewhere are never resolved: no base, and no
+/// built-in context sets `@base`).
 fn check_escapes(s: &str) -> Result<(), String> {
-    if !s.contains('%')
-        || !s.contains(':')
-        || s.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
+    if !s.contains('%') {
         return Ok(());
     }
     let bytes = s.as_bytes();
@@ -214,14 +215,49 @@ fn check_escapes(s: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn check_value(v: &Value, depth: usize) -> Result<(), String> {
+/// Whether a string outside a vocabulary position could still be read as an absolute IRI.
+fn could_be_iri(s: &str) -> bool {
+    s.contains(':') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// The terms that some built-in context types `@vocab` (their string values are vocabulary
+/// terms or IRIs relative to `@vocab`).
+fn vocab_typed() -> &'static std::collections::HashSet<String> {
+    static TERMS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    TERMS.get_or_init(|| {
+        fn walk(v: &Value, out: &mut std::collections::HashSet<String>) {
+            match v {
+                Value::Object(m) => {
+                    for (k, x) in m {
+                        if x.get("@type").and_then(Value::as_str) == Some("@vocab") {
+                            out.insert(k.clone());
+                        }
+                        walk(x, out);
+                    }
+                }
+                Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+                _ => {}
+            }
+        }
+        let mut out = std::collections::HashSet::new();
+        for (_, text) in super::contexts::DOCUMENTS {
+            if let Ok(v) = serde_json::from_str::<Value>(text) {
+                walk(&v, &mut out);
+            }
+        }
+        out
+    })
+}
+
+fn check_value(v: &Value, depth: usize, vocab: bool) -> Result<(), String> {
     match v {
         Value::Object(m) => check_shape(m, depth),
         Value::Array(a) if depth > MAX_DEPTH => {
             Err(format!("the document nests deeper than {MAX_DEPTH} levels"))
         }
-        Value::Array(a) => a.iter().try_for_each(|x| check_value(x, depth + 1)),
-        Value::String(s) => check_escapes(s),
+        Value::Array(a) => a.iter().try_for_each(|x| check_value(x, depth + 1, vocab)),
+        Value::String(s) if vocab || could_be_iri(s) => check_escapes(s),
         _ => Ok(()),
     }
 }

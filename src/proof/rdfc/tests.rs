@@ -470,6 +470,38 @@ fn percent_escapes_in_text_are_left_alone() {
     assert!(err.contains("percent-escapes are not UTF-8"), "{err}");
 }
 
+/// Under a context with `@vocab` (the W3C vector's examples context), a key, a `type` and a
+/// `proofPurpose` (typed `@vocab`) become absolute IRIs without any `:` of their own: escapes
+/// that are not UTF-8 there fail with the reason, never by a panic in json-ld; a literal with
+/// the same text still canonicalizes.
+#[test]
+fn escapes_made_absolute_by_vocab_fail_with_the_reason() {
+    let reason = "the document holds a%bc, whose percent-escapes are not UTF-8";
+    for case in 0..3 {
+        let mut doc = credential();
+        match case {
+            0 => drop(doc.insert("a%bc".into(), Value::String("x".into()))),
+            1 => doc["type"] = serde_json::json!(["VerifiableCredential", "a%bc"]),
+            _ => drop(doc.insert("proofPurpose".into(), Value::String("a%bc".into()))),
+        }
+        assert_eq!(canonicalize(&doc), Err(reason.to_string()), "case {case}");
+        assert_eq!(
+            by_expansion_alone(&doc),
+            Err(reason.to_string()),
+            "case {case}"
+        );
+    }
+    let mut doc = credential();
+    doc["credentialSubject"]["alumniOf"] = Value::String("a%bc".into());
+    let expected = by_expansion_alone(&doc);
+    assert!(
+        expected.as_ref().is_ok_and(|t| t.contains("\"a%bc\"")),
+        "{expected:?}"
+    );
+    assert_eq!(canonicalize(&doc), expected);
+    assert!(vocab_typed().contains("proofPurpose"));
+}
+
 /// A shape too heavy to keep (here some 4,000 quads) still gives its document the quads
 /// json-ld gives, but is made afresh each time rather than kept: a crafted credential cannot
 /// fill the cache (or a long-running service's memory) with one shape.
