@@ -607,7 +607,8 @@ fn a_failed_proof_is_never_accepted_and_verified_only_proofs_wants_one() {
         let cand = entries[0].result.as_ref().expect("reads").clone();
         let d = credo::eval::evaluate(&s.policy, &cand, 0, jiff::civil::date(2025, 1, 1));
         let json = serde_json::to_string(&d).unwrap();
-        (d.skills[0].met, json)
+        let text = credo::render::text::explain_titled(&d, &s.policy);
+        (d.skills[0].met, json + "\n" + &text)
     };
     assert!(decide("", &signed).0);
     let (met, json) = decide("", &forged);
@@ -622,6 +623,19 @@ fn a_failed_proof_is_never_accepted_and_verified_only_proofs_wants_one() {
     let (met, json) = decide("guardrails { verified_only proofs }", &plain);
     assert!(!met);
     assert!(json.contains(r#""proof":"none""#), "{json}");
+    assert!(json.contains(r#""reason":"not_verified""#), "{json}");
+    // The explanation says what is missing: a proof, not the record's `verified` flag.
+    assert!(
+        json.contains("CompTIA Security+: no verified proof (verified_only proofs)"),
+        "{json}"
+    );
+    let unverified = json!({ "id": "security_plus", "issued": "2024-05-01" });
+    let (met, text) = decide("guardrails { verified_only }", &unverified);
+    assert!(!met);
+    assert!(
+        text.contains("CompTIA Security+: not verified (verified_only)"),
+        "{text}"
+    );
     assert!(decide("guardrails { verified_only proofs }", &signed).0);
 }
 

@@ -385,12 +385,15 @@ fn term(s: &mut Lines, t: &TermTrace, indent: &str, titles: Titles<'_>) {
                 s.end();
             }
             for r in refused {
-                report_line!(
-                    s,
-                    "{indent}  {}: {}",
-                    titles.credential(&r.credential),
-                    reason(&r.reason)
-                );
+                let why = match (&r.reason, titles.0) {
+                    // Under `verified_only proofs` a record's own `verified: true` is not
+                    // enough: say what is missing.
+                    (Reason::NotVerified, Some(p)) if p.guardrails.verified_proofs => {
+                        "no verified proof (verified_only proofs)".to_owned()
+                    }
+                    (other, _) => reason(other),
+                };
+                report_line!(s, "{indent}  {}: {why}", titles.credential(&r.credential));
             }
         }
         Detail::Items {
