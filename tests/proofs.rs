@@ -745,8 +745,11 @@ fn jwks_that_protect_nothing_are_warned_about() {
     let rsa = sound["keys"][0].clone();
     let mut private = rsa.clone();
     private["d"] = json!("AQAB");
-    let mut twin = rsa.clone();
-    twin["n"] = rsa["n"].clone();
+    // The same kid on an Ed25519 key as on the RSA key is allowed (RFC 7517 §4.5: `alg` tells
+    // them apart); on a second RSA key it is not.
+    let twin = rsa.clone();
+    let other_type = json!({ "kty": "OKP", "crv": "Ed25519", "kid": "rsa-test-1",
+        "x": "GX9rI-FshTLGq8g4-s1ep4m-DHaykgM0A5v6iz02jWE" });
     let rfc8037 = json!({ "kty": "OKP", "crv": "Ed25519", "kid": "rfc",
         "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo" });
     let cases = [
@@ -756,8 +759,8 @@ fn jwks_that_protect_nothing_are_warned_about() {
             vec!["key 1 of `k.json` holds private key material (`d`)"],
         ),
         (
-            json!({ "keys": [rsa.clone(), twin] }),
-            vec!["have the kid `rsa-test-1`"],
+            json!({ "keys": [rsa.clone(), twin, other_type] }),
+            vec!["two RS256 keys of `k.json` have the kid `rsa-test-1`"],
         ),
         (
             json!({ "keys": [rfc8037] }),

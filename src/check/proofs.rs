@@ -209,10 +209,13 @@ fn jwks_warnings(
     let mut seen = std::collections::HashSet::new();
     for k in keys {
         if let Some(kid) = &k.kid {
-            if !seen.insert(kid.as_str()) {
+            // One kid on keys of different types is allowed (RFC 7517 §4.5): `alg` tells them
+            // apart. Two of one type under one kid is a copy or a rotation left half done.
+            if !seen.insert((kid.as_str(), k.key.alg())) {
                 diags.push(warn(
                     format!(
-                        "two keys of `{}` have the kid `{}`",
+                        "two {} keys of `{}` have the kid `{}`",
+                        k.key.alg(),
                         crate::visible::visible(name),
                         crate::visible::visible(kid)
                     ),

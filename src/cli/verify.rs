@@ -34,7 +34,8 @@ pub struct Args {
     jobs: Option<u16>,
     /// Also print, on standard error, how many proofs were checked and how many were answered
     /// from the run's cache (a credential seen before). Each credential is checked once, so
-    /// the counts are the same for any --jobs.
+    /// the counts are the same for any --jobs while the cache has room (131,072 credentials);
+    /// past that they may vary. The statuses never do.
     #[arg(long)]
     stats: bool,
 }

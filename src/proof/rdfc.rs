@@ -154,6 +154,12 @@ fn on_new_thread<R: Send>(job: impl FnOnce() -> R + Send) -> Result<R, String> {
 /// may shape its meaning, so what credo reads is what was signed), nesting deeper than
 /// [`MAX_DEPTH`], and a key or string whose percent-escapes are not UTF-8.
 fn check_shape(map: &Map<String, Value>, depth: usize) -> Result<(), String> {
+    check_node(map, depth, false)
+}
+
+/// [`check_shape`] of an object whose parent key types its strings `@vocab` when `vocab` (the
+/// items of a `@list` or `@set` are expanded with the property that holds the object).
+fn check_node(map: &Map<String, Value>, depth: usize, vocab: bool) -> Result<(), String> {
     if depth == 1 {
         // Proof verification checked this already; a direct caller has not.
         if let Some(ctx) = map.get("@context") {
@@ -171,7 +177,9 @@ fn check_shape(map: &Map<String, Value>, depth: usize) -> Result<(), String> {
         }
         // A key is a term, a compact IRI or relative to a context's @vocab: an IRI, always.
         check_escapes(k)?;
-        let vocab = matches!(k.as_str(), "type" | "@type") || vocab_typed().contains(k.as_str());
+        let vocab = matches!(k.as_str(), "type" | "@type")
+            || vocab_typed().contains(k.as_str())
+            || (vocab && matches!(k.as_str(), "@list" | "@set"));
         check_value(v, depth + 1, vocab)?;
     }
     Ok(())
@@ -182,8 +190,8 @@ fn check_shape(map: &Map<String, Value>, depth: usize) -> Result<(), String> {
 /// the proof with this reason before JSON-LD sees it, so the shape templates and `json-ld`
 /// answer alike (the fuzz target found it). What is checked is what may become an absolute IRI:
 /// every key; every string under `type` or a term typed `@vocab` (`proofPurpose`), which a
-/// context's `@vocab` makes absolute; and any other string with a `:` (a scheme or a compact
-/// IRI's prefix) and no white space. Text such as "95%accuracy" is a literal, which json-ld
+/// context's `@vocab` makes absolute, directly or in its `@list` or `@set`; and any other
+/// string with a `:` (a scheme or a compact IRI's prefix) and no ASCII white space. Text such as "95%accuracy" is a literal, which json-ld
 /// leaves alone, and passes (relative IRIs elsewhere are never resolved: no base, and no
 /// built-in context sets `@base`).
 fn check_escapes(s: &str) -> Result<(), String> {
@@ -215,9 +223,11 @@ fn check_escapes(s: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether a string outside a vocabulary position could still be read as an absolute IRI.
+/// Whether a string outside a vocabulary position could still be read as an absolute IRI: it
+/// has a `:` and nothing an IRI cannot hold anywhere (ASCII white space, control characters;
+/// other white space, such as U+00A0, is allowed in an IRI).
 fn could_be_iri(s: &str) -> bool {
-    s.contains(':') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    s.contains(':') && !s.chars().any(|c| c.is_ascii_whitespace() || c.is_control())
 }
 
 /// The terms that some built-in context types `@vocab` (their string values are vocabulary
@@ -252,7 +262,7 @@ fn vocab_typed() -> &'static std::collections::HashSet<String> {
 
 fn check_value(v: &Value, depth: usize, vocab: bool) -> Result<(), String> {
     match v {
-        Value::Object(m) => check_shape(m, depth),
+        Value::Object(m) => check_node(m, depth, vocab),
         Value::Array(a) if depth > MAX_DEPTH => {
             Err(format!("the document nests deeper than {MAX_DEPTH} levels"))
         }
