@@ -152,7 +152,8 @@ fn on_new_thread<R: Send>(job: impl FnOnce() -> R + Send) -> Result<R, String> {
 /// Refuses a top-level `@context` that names a context credo does not hold (or writes one
 /// inline) and any `@context` below the top level (only the credential's own, known contexts
 /// may shape its meaning, so what credo reads is what was signed), nesting deeper than
-/// [`MAX_DEPTH`], and a key or string whose percent-escapes are not UTF-8.
+/// [`MAX_DEPTH`], and percent-escapes that are not UTF-8 where JSON-LD may read an IRI (see
+/// [`check_escapes`]).
 fn check_shape(map: &Map<String, Value>, depth: usize) -> Result<(), String> {
     check_node(map, depth, false)
 }
